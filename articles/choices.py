@@ -1,0 +1,20 @@
+from django.db import models
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+class ArticleKind(models.TextChoices):
+    SYSTEM_CARD = "system_card", "System card"
+    MODEL_RELEASE = "model_release", "Model release"
+    PRODUCT_UPDATE = "product_update", "Product update"
+    RESEARCH = "research", "Research"
+    PARTNERSHIP = "partnership", "Partnership"
+    CUSTOMER_STORY = "customer_story", "Customer story"
+    POLICY = "policy", "Policy"
+    SECURITY = "security", "Security"
+    OPEN_SOURCE = "open_source", "Open source"

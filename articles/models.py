@@ -1,0 +1,392 @@
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from articles.choices import ArticleKind, ArticleStatus
+from articles.querysets import ArticleQuerySet, VendorQuerySet
+from articles.rendering import render_markdown
+from articles.scorecards import ScorecardSummary, summarize
+from cms.languages import Resolved, language_choices, resolve_translation
+
+
+class Vendor(models.Model):
+    """An AI company whose releases the desk covers (OpenAI, Anthropic, Google, ...)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    website = models.URLField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = VendorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def translation(self, language: str) -> Resolved["VendorTranslation"]:
+        return resolve_translation(self.translations.all(), language)
+
+
+class VendorTranslation(models.Model):
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=10, choices=language_choices)
+    description = models.CharField(max_length=300, help_text="One line about the vendor.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vendor", "language"], name="unique_vendor_translation_language"
+            )
+        ]
+        ordering = ["language"]
+
+    def __str__(self):
+        return f"{self.vendor} ({self.language})"
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class RiskFramework(models.Model):
+    """A vendor's safety framework (OpenAI's Preparedness Framework, Anthropic's RSP, ...).
+
+    Its scale and thresholds are data, so another vendor's framework needs no code.
+    """
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.SET_NULL, null=True, blank=True, related_name="frameworks"
+    )
+    url = models.URLField(blank=True)
+    deploy_threshold = models.ForeignKey(
+        "RiskLevel",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Highest post-mitigation level at which a model may be deployed.",
+    )
+    develop_threshold = models.ForeignKey(
+        "RiskLevel",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Highest post-mitigation level at which a model may be developed further.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        for field in ("deploy_threshold", "develop_threshold"):
+            level = getattr(self, field)
+            if level is not None and level.framework_id != self.pk:
+                raise ValidationError({field: "Choose a level of this framework's own scale."})
+
+
+class RiskLevel(models.Model):
+    """One step of a framework's ordered scale; rank 0 is the lowest risk."""
+
+    framework = models.ForeignKey(RiskFramework, on_delete=models.CASCADE, related_name="levels")
+    rank = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["framework", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "rank"], name="unique_level_rank"),
+            models.UniqueConstraint(fields=["framework", "name"], name="unique_level_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.framework.name}: {self.name}"
+
+
+class RiskCategory(models.Model):
+    """A tracked category of a framework (CBRN, Cybersecurity, Persuasion, ...)."""
+
+    framework = models.ForeignKey(
+        RiskFramework, on_delete=models.CASCADE, related_name="categories"
+    )
+    name = models.CharField(max_length=80)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["framework", "position", "id"]
+        verbose_name_plural = "risk categories"
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "name"], name="unique_category_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.framework.name}: {self.name}"
+
+
+class RiskArea(models.Model):
+    """A specific area of risk a system card covers (Disallowed content, Jailbreaks, ...)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Article(models.Model):
+    """A curated entry about something an AI vendor shipped."""
+
+    Status = ArticleStatus
+    Kind = ArticleKind
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="articles")
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=32, choices=ArticleKind.choices)
+    source_url = models.URLField(max_length=500, blank=True, help_text="The original source.")
+    source_authors = models.CharField(
+        max_length=300, blank=True, help_text="Authors of the source, comma-separated."
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
+    status = models.CharField(
+        max_length=16, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Publication time. A future time schedules the entry: it is not public until then.",
+    )
+    revisit_after = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Follow up after this date, once people have used the release in practice.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every save; guards against stale edits."
+    )
+
+    objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_public_idx"),
+            models.Index(
+                fields=["vendor", "status", "-published_at"], name="article_vendor_public_idx"
+            ),
+            models.Index(fields=["updated_at"], name="article_updated_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=ArticleStatus.PUBLISHED) | Q(published_at__isnull=False),
+                name="published_article_has_publication_time",
+            )
+        ]
+
+    def __str__(self):
+        resolved = self.translation()
+        return resolved.translation.title if resolved.translation else self.slug
+
+    def save(self, *args, **kwargs):
+        self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:articles_article_change", args=[self.pk])
+
+    def translation(self, language: str | None = None) -> Resolved["ArticleTranslation"]:
+        from cms.languages import default_language
+
+        return resolve_translation(self.translations.all(), language or default_language())
+
+    def signals(self, language: str) -> list["SignalBullet"]:
+        """The editorial signal in ``language``, with the same fallback as the texts."""
+        bullets = list(self.signal_bullets.all())
+        resolved = resolve_translation(bullets, language)
+        return sorted(
+            (b for b in bullets if b.language == resolved.served), key=lambda b: b.position
+        )
+
+    @property
+    def authors(self) -> list[str]:
+        return [name.strip() for name in self.source_authors.split(",") if name.strip()]
+
+    @property
+    def available_languages(self) -> list[str]:
+        return sorted(t.language for t in self.translations.all())
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == ArticleStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == ArticleStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+
+class ArticlePart(models.Model):
+    """A piece of an article; saving or deleting it marks the article as updated."""
+
+    class Meta:
+        abstract = True
+
+    def touch_article(self):
+        Article.objects.filter(pk=self.article_id).update(updated_at=timezone.now())
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.touch_article()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.touch_article()
+        return result
+
+
+class ArticleTranslation(ArticlePart):
+    """Every reader-facing text of an article, in one language."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=10, choices=language_choices)
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    audience = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text='Who should care, e.g. "Relevant if you build with AI tools, APIs, or coding agents."',
+    )
+    body = models.TextField(blank=True, help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["body_html"])
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "language"], name="unique_article_translation_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.language})"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+
+class SignalBullet(ArticlePart):
+    """One bullet of the quick editorial signal ("why this matters"), in one language."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="signal_bullets")
+    language = models.CharField(max_length=10, choices=language_choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=300)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["language", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "language", "position"], name="unique_signal_bullet_position"
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class Scorecard(ArticlePart):
+    """A model release's rating under a safety framework."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="scorecard"
+    )
+    framework = models.ForeignKey(RiskFramework, on_delete=models.PROTECT, related_name="+")
+    risk_areas = models.ManyToManyField(RiskArea, blank=True, related_name="scorecards")
+
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"{self.framework} scorecard"
+
+    @cached_property
+    def summary(self) -> ScorecardSummary:
+        return summarize(
+            self.article.scorecard_ratings.all(),
+            deploy_threshold=self.framework.deploy_threshold,
+            develop_threshold=self.framework.develop_threshold,
+        )
+
+
+class ScorecardRating(ArticlePart):
+    """A category's rating before and after mitigation. Belongs to the article's scorecard."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="scorecard_ratings"
+    )
+    category = models.ForeignKey(RiskCategory, on_delete=models.PROTECT, related_name="+")
+    pre_mitigation = models.ForeignKey(RiskLevel, on_delete=models.PROTECT, related_name="+")
+    post_mitigation = models.ForeignKey(
+        RiskLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["category__position", "category_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "category"], name="unique_scorecard_rating_category"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.category.name}: {self.pre_mitigation.name}"
+
+    def clean(self):
+        framework_ids = {
+            self.category.framework_id if self.category_id else None,
+            self.pre_mitigation.framework_id if self.pre_mitigation_id else None,
+            self.post_mitigation.framework_id if self.post_mitigation_id else None,
+        } - {None}
+        if len(framework_ids) > 1:
+            raise ValidationError("Category and levels must belong to the same framework.")
+        scorecard = getattr(self.article, "scorecard", None) if self.article_id else None
+        if scorecard is not None and framework_ids and framework_ids != {scorecard.framework_id}:
+            raise ValidationError("This rating must use the scorecard's framework.")
