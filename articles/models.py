@@ -176,7 +176,7 @@ class Article(models.Model):
     published_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="Publication time. A future time schedules the entry: it is not public until then.",
+        help_text="A future time schedules the entry: it is not public until then.",
     )
     revisit_after = models.DateField(
         null=True,
@@ -263,9 +263,6 @@ class ArticlePart(models.Model):
     class Meta:
         abstract = True
 
-    def touch_article(self):
-        Article.objects.filter(pk=self.article_id).update(updated_at=timezone.now())
-
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         self.touch_article()
@@ -274,6 +271,9 @@ class ArticlePart(models.Model):
         result = super().delete(*args, **kwargs)
         self.touch_article()
         return result
+
+    def touch_article(self):
+        Article.objects.filter(pk=self.article_id).update(updated_at=timezone.now())
 
 
 class ArticleTranslation(ArticlePart):
@@ -286,7 +286,7 @@ class ArticleTranslation(ArticlePart):
     audience = models.CharField(
         max_length=300,
         blank=True,
-        help_text='Who should care, e.g. "Relevant if you build with AI tools, APIs, or coding agents."',
+        help_text='Who should care, e.g. "Relevant if you build with AI tools or APIs."',
     )
     body = models.TextField(blank=True, help_text="Markdown.")
     body_html = models.TextField(blank=True, editable=False)
@@ -357,9 +357,7 @@ class Scorecard(ArticlePart):
 class ScorecardRating(ArticlePart):
     """A category's rating before and after mitigation. Belongs to the article's scorecard."""
 
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="scorecard_ratings"
-    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="scorecard_ratings")
     category = models.ForeignKey(RiskCategory, on_delete=models.PROTECT, related_name="+")
     pre_mitigation = models.ForeignKey(RiskLevel, on_delete=models.PROTECT, related_name="+")
     post_mitigation = models.ForeignKey(

@@ -133,6 +133,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
+# Reverse proxies in front of the app; their X-Forwarded-For hops are trusted for client addresses.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
 # Cross-origin frontends (GraphQL and REST). Origins such as https://news.example.com.
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/(api|graphql|feeds)/.*$"
@@ -156,12 +159,12 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSION": "v1",
     "ALLOWED_VERSIONS": ["v1"],
     "UNAUTHENTICATED_USER": None,
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anonymous": env.str("API_ANONYMOUS_RATE", default="120/minute"),
         "partner": env.str("API_PARTNER_RATE", default="2000/minute"),
         "feedback": env.str("FEEDBACK_RATE", default="5/minute"),
     },
-    "PAGE_SIZE": 20,
 }
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
 

@@ -1,0 +1,168 @@
+"""factory-boy factories. Tests build their data here; fixtures/ holds demo data only."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from articles.models import (
+    Article,
+    ArticleTranslation,
+    RiskArea,
+    RiskCategory,
+    RiskFramework,
+    RiskLevel,
+    Scorecard,
+    ScorecardRating,
+    SignalBullet,
+    Topic,
+    Vendor,
+    VendorTranslation,
+)
+from feedback.models import Feedback
+
+
+class VendorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vendor
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Vendor {n}")
+    slug = factory.Sequence(lambda n: f"vendor-{n}")
+    website = factory.LazyAttribute(lambda o: f"https://{o.slug}.example.com")
+
+
+class VendorTranslationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VendorTranslation
+
+    vendor = factory.SubFactory(VendorFactory)
+    language = "en"
+    description = factory.Faker("sentence")
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A public entry with an English translation by default; traits make the other states."""
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    vendor = factory.SubFactory(VendorFactory)
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    kind = Article.Kind.PRODUCT_UPDATE
+    source_url = factory.LazyAttribute(lambda o: f"https://example.com/source/{o.slug}")
+    source_authors = "Research Team"
+    status = Article.Status.PUBLISHED
+    published_at = factory.Sequence(lambda n: timezone.now() - timedelta(days=1, minutes=n))
+
+    class Params:
+        draft = factory.Trait(status=Article.Status.DRAFT, published_at=None)
+        in_review = factory.Trait(status=Article.Status.IN_REVIEW, published_at=None)
+        archived = factory.Trait(status=Article.Status.ARCHIVED)
+        scheduled = factory.Trait(
+            published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=2))
+        )
+
+    @factory.post_generation
+    def languages(self, create, extracted, **kwargs):
+        """``ArticleFactory(languages=["en", "nl"])``; English only by default, [] for none."""
+        if not create:
+            return
+        for language in ["en"] if extracted is None else extracted:
+            ArticleTranslationFactory(article=self, language=language)
+
+
+class ArticleTranslationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ArticleTranslation
+
+    article = factory.SubFactory(ArticleFactory, languages=[])
+    language = "en"
+    title = factory.LazyAttribute(lambda o: f"{o.article.slug} title ({o.language})")
+    summary = factory.LazyAttribute(lambda o: f"{o.article.slug} summary ({o.language})")
+    audience = factory.LazyAttribute(lambda o: f"Relevant for builders ({o.language})")
+    body = factory.LazyAttribute(lambda o: f"## {o.article.slug}\n\nBody in *{o.language}*.")
+
+
+class SignalBulletFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SignalBullet
+
+    article = factory.SubFactory(ArticleFactory)
+    language = "en"
+    position = factory.Sequence(lambda n: n)
+    text = factory.LazyAttribute(lambda o: f"Signal {o.position} ({o.language})")
+
+
+class RiskFrameworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RiskFramework
+
+    name = factory.Sequence(lambda n: f"Framework {n}")
+    slug = factory.Sequence(lambda n: f"framework-{n}")
+
+
+def make_framework(
+    *,
+    scale=("Low", "Medium", "High", "Critical"),
+    deploy_at_or_below="Medium",
+    develop_at_or_below="High",
+    categories=("CBRN", "Cybersecurity", "Persuasion", "Model Autonomy"),
+    **fields,
+) -> RiskFramework:
+    """A framework with its ordered scale (lowest first), categories and thresholds."""
+    framework = RiskFrameworkFactory(**fields)
+    levels = {
+        name: RiskLevel.objects.create(framework=framework, rank=rank, name=name)
+        for rank, name in enumerate(scale)
+    }
+    for position, name in enumerate(categories):
+        RiskCategory.objects.create(framework=framework, name=name, position=position)
+    framework.deploy_threshold = levels[deploy_at_or_below]
+    framework.develop_threshold = levels[develop_at_or_below]
+    framework.save()
+    return framework
+
+
+def make_scorecard(*, article, framework, ratings, risk_areas=()) -> Scorecard:
+    """``ratings`` maps a category name to (pre-mitigation, post-mitigation or None) level names."""
+    scorecard = Scorecard.objects.create(article=article, framework=framework)
+    levels = {level.name: level for level in framework.levels.all()}
+    categories = {category.name: category for category in framework.categories.all()}
+    for category, (pre, post) in ratings.items():
+        ScorecardRating.objects.create(
+            article=article,
+            category=categories[category],
+            pre_mitigation=levels[pre],
+            post_mitigation=levels[post] if post else None,
+        )
+    scorecard.risk_areas.set(RiskAreaFactory(name=name, slug=name.lower()) for name in risk_areas)
+    return scorecard
+
+
+class RiskAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RiskArea
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Risk area {n}")
+    slug = factory.Sequence(lambda n: f"risk-area-{n}")
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Feedback
+
+    kind = Feedback.Kind.TOPIC_REQUEST
+    message = factory.Faker("sentence")
+    language = "en"
