@@ -1,10 +1,16 @@
-import pytest
-from django.db import IntegrityError
+from datetime import timedelta
 
-from articles.models import Article
+import pytest
+import time_machine
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from articles.models import Article, Vendor
 from tests.factories import (
     ArticleFactory,
     ArticleTranslationFactory,
+    SignalBulletFactory,
+    VendorFactory,
     make_framework,
     make_scorecard,
 )
@@ -12,32 +18,135 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def test_a_second_translation_in_the_same_language_is_rejected():
+def test_a_second_translation_in_the_same_language_is_rejected_by_the_database():
     article = ArticleFactory(languages=["en"])
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError), transaction.atomic():
         ArticleTranslationFactory(article=article, language="en")
+    ArticleTranslationFactory(article=article, language="nl")
+    assert article.available_languages == ["en", "nl"]
 
 
-def test_public_excludes_draft_scheduled_and_archived():
+def test_a_published_entry_without_a_publication_time_is_rejected_by_the_database():
+    article = ArticleFactory(draft=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(status=Article.Status.PUBLISHED)
+
+
+def test_public_excludes_draft_in_review_scheduled_and_archived():
     public = ArticleFactory()
     ArticleFactory(draft=True)
+    ArticleFactory(in_review=True)
     ArticleFactory(scheduled=True)
     ArticleFactory(archived=True)
-    ArticleFactory(in_review=True)
     assert list(Article.objects.public()) == [public]
 
 
-def test_seedlike_scorecard_summary():
-    framework = make_framework()
+def test_a_scheduled_entry_becomes_public_at_its_time_without_any_write():
+    article = ArticleFactory(published_at=timezone.now() + timedelta(hours=1))
+    assert not Article.objects.public().exists()
+    with time_machine.travel(timezone.now() + timedelta(hours=1, seconds=1)):
+        assert list(Article.objects.public()) == [article]
+
+
+def test_vendor_counts_only_public_entries():
+    vendor = VendorFactory()
+    ArticleFactory.create_batch(2, vendor=vendor)
+    ArticleFactory(vendor=vendor, draft=True)
+    ArticleFactory(vendor=vendor, scheduled=True)
+    assert Vendor.objects.with_public_counts().get(pk=vendor.pk).public_article_count == 2
+
+
+def test_more_from_vendor_is_the_vendors_other_public_entries_newest_first():
+    vendor = VendorFactory()
+    now = timezone.now()
+    entry = ArticleFactory(vendor=vendor, published_at=now - timedelta(days=1))
+    older = ArticleFactory(vendor=vendor, published_at=now - timedelta(days=3))
+    newer = ArticleFactory(vendor=vendor, published_at=now - timedelta(hours=1))
+    ArticleFactory(vendor=vendor, draft=True)
+    ArticleFactory()  # another vendor
+    assert list(Article.objects.more_from_vendor(entry, limit=4)) == [newer, older]
+    assert list(Article.objects.more_from_vendor(entry, limit=1)) == [newer]
+
+
+def test_editing_a_translation_or_signal_marks_the_article_updated():
+    article = ArticleFactory()
+    before = Article.objects.get(pk=article.pk).updated_at
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        SignalBulletFactory(article=article)
+        assert Article.objects.get(pk=article.pk).updated_at > before
+
+
+def test_body_is_stored_as_sanitised_html():
+    translation = ArticleTranslationFactory(
+        body="**Bold** <script>alert(1)</script> [x](javascript:alert(1)) [ok](https://a.example)"
+    )
+    assert "<strong>Bold</strong>" in translation.body_html
+    assert "<script" not in translation.body_html
+    assert "javascript:" not in translation.body_html
+    assert 'href="https://a.example"' in translation.body_html
+
+
+def _summary(article):
+    return Article.objects.with_page_data().get(pk=article.pk).scorecard.summary
+
+
+def test_seed_scorecard_is_medium_overall_and_may_be_deployed_and_developed():
     article = ArticleFactory(kind=Article.Kind.SYSTEM_CARD)
     make_scorecard(
         article=article,
-        framework=framework,
-        ratings={"CBRN": ("Medium", "Medium"), "Cybersecurity": ("Low", None)},
+        framework=make_framework(),
+        ratings={
+            "CBRN": ("Medium", "Medium"),
+            "Cybersecurity": ("Low", "Low"),
+            "Persuasion": ("Medium", "Medium"),
+            "Model Autonomy": ("Medium", "Medium"),
+        },
     )
-    summary = Article.objects.with_page_data().get(pk=article.pk).scorecard.summary
+    summary = _summary(article)
     assert summary.overall.name == "Medium"
-    assert summary.may_deploy and summary.may_develop
+    assert summary.overall_pre_mitigation.name == "Medium"
+    assert (summary.may_deploy, summary.may_develop) == (True, True)
+
+
+def test_high_after_mitigation_may_be_developed_but_not_deployed():
+    article = ArticleFactory()
+    make_scorecard(
+        article=article,
+        framework=make_framework(),
+        ratings={"CBRN": ("Critical", "High"), "Cybersecurity": ("Low", None)},
+    )
+    summary = _summary(article)
+    assert (summary.overall_pre_mitigation.name, summary.overall.name) == ("Critical", "High")
+    assert (summary.may_deploy, summary.may_develop) == (False, True)
+
+
+def test_another_vendors_framework_with_its_own_scale_and_thresholds_needs_no_code():
+    framework = make_framework(
+        scale=("ASL-1", "ASL-2", "ASL-3", "ASL-4"),
+        deploy_at_or_below="ASL-2",
+        develop_at_or_below="ASL-3",
+        categories=("CBRN", "Autonomy"),
+    )
+    article = ArticleFactory()
+    make_scorecard(
+        article=article,
+        framework=framework,
+        ratings={"CBRN": ("ASL-3", "ASL-3"), "Autonomy": ("ASL-2", "ASL-2")},
+    )
+    summary = _summary(article)
+    assert summary.overall.name == "ASL-3"
+    assert (summary.may_deploy, summary.may_develop) == (False, True)
+
+
+def test_an_unmitigated_category_counts_at_its_pre_mitigation_level():
+    article = ArticleFactory()
+    make_scorecard(
+        article=article,
+        framework=make_framework(),
+        ratings={"CBRN": ("High", None), "Cybersecurity": ("Low", "Low")},
+    )
+    assert _summary(article).overall.name == "High"
+    assert not _summary(article).may_deploy
 
 
 def test_search_matches_the_served_language_with_fallback():

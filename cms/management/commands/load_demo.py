@@ -1,0 +1,144 @@
+"""Load the demo content from fixtures/demo.json; running it again only adds what is missing."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.dateparse import parse_date, parse_datetime
+
+from articles.models import (
+    Article,
+    ArticleTranslation,
+    RiskArea,
+    RiskCategory,
+    RiskFramework,
+    RiskLevel,
+    Scorecard,
+    ScorecardRating,
+    SignalBullet,
+    Topic,
+    Vendor,
+    VendorTranslation,
+)
+from feedback.models import Feedback
+
+DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
+DEMO_EDITOR = ("editor", "editor-demo-password")
+
+
+class Command(BaseCommand):
+    help = "Load the demo entries (idempotent) and, with debug on, a demo editor account."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--file", type=Path, default=DEMO_FILE)
+
+    @transaction.atomic
+    def handle(self, *args, file, **options):
+        data = json.loads(file.read_text(encoding="utf-8"))
+        for item in data["topics"]:
+            Topic.objects.get_or_create(slug=item["slug"], defaults={"name": item["name"]})
+        for item in data["risk_areas"]:
+            RiskArea.objects.get_or_create(slug=item["slug"], defaults={"name": item["name"]})
+        for item in data["vendors"]:
+            self.load_vendor(item)
+        for item in data["frameworks"]:
+            self.load_framework(item)
+        created = [item["slug"] for item in data["articles"] if self.load_article(item)]
+        for item in data["feedback"]:
+            self.load_feedback(item)
+        self.stdout.write(
+            f"Demo data: {len(created)} new entries ({len(data['articles'])} in all)."
+        )
+        if settings.DEBUG:
+            self.ensure_editor()
+
+    def load_vendor(self, item):
+        vendor, created = Vendor.objects.get_or_create(
+            slug=item["slug"], defaults={"name": item["name"], "website": item["website"]}
+        )
+        if created:
+            for language, text in item["description"].items():
+                VendorTranslation.objects.create(vendor=vendor, language=language, description=text)
+
+    def load_framework(self, item):
+        framework, created = RiskFramework.objects.get_or_create(
+            slug=item["slug"],
+            defaults={
+                "name": item["name"],
+                "url": item["url"],
+                "vendor": Vendor.objects.get(slug=item["vendor"]),
+            },
+        )
+        if not created:
+            return
+        levels = {
+            name: RiskLevel.objects.create(framework=framework, rank=rank, name=name)
+            for rank, name in enumerate(item["scale"])
+        }
+        for position, name in enumerate(item["categories"]):
+            RiskCategory.objects.create(framework=framework, name=name, position=position)
+        framework.deploy_threshold = levels[item["deploy_at_or_below"]]
+        framework.develop_threshold = levels[item["develop_at_or_below"]]
+        framework.save()
+
+    def load_article(self, item) -> bool:
+        if Article.objects.filter(slug=item["slug"]).exists():
+            return False
+        article = Article.objects.create(
+            slug=item["slug"],
+            vendor=Vendor.objects.get(slug=item["vendor"]),
+            kind=item["kind"],
+            status=item["status"],
+            published_at=parse_datetime(item["published_at"]) if "published_at" in item else None,
+            revisit_after=parse_date(item["revisit_after"]) if "revisit_after" in item else None,
+            source_url=item["source_url"],
+            source_authors=item["source_authors"],
+        )
+        article.topics.set(Topic.objects.filter(slug__in=item.get("topics", [])))
+        for language, texts in item["translations"].items():
+            ArticleTranslation.objects.create(article=article, language=language, **texts)
+        for language, bullets in item.get("signals", {}).items():
+            for position, text in enumerate(bullets):
+                SignalBullet.objects.create(
+                    article=article, language=language, position=position, text=text
+                )
+        if "scorecard" in item:
+            self.load_scorecard(article, item["scorecard"])
+        return True
+
+    def load_scorecard(self, article, item):
+        framework = RiskFramework.objects.get(slug=item["framework"])
+        scorecard = Scorecard.objects.create(article=article, framework=framework)
+        scorecard.risk_areas.set(RiskArea.objects.filter(slug__in=item["risk_areas"]))
+        levels = {level.name: level for level in framework.levels.all()}
+        categories = {category.name: category for category in framework.categories.all()}
+        for category, (pre, post) in item["ratings"].items():
+            ScorecardRating.objects.create(
+                article=article,
+                category=categories[category],
+                pre_mitigation=levels[pre],
+                post_mitigation=levels[post] if post else None,
+            )
+
+    def load_feedback(self, item):
+        article = Article.objects.filter(slug=item.get("article")).first()
+        Feedback.objects.get_or_create(
+            kind=item["kind"],
+            language=item["language"],
+            message=item["message"],
+            article=article,
+        )
+
+    def ensure_editor(self):
+        username, password = DEMO_EDITOR
+        User = get_user_model()
+        if not User.objects.filter(username=username).exists():
+            User.objects.create_superuser(username=username, email="", password=password)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo editor (debug only): username {username!r}, password {password!r}"
+            )
+        )
