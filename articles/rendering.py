@@ -1,5 +1,7 @@
 """Markdown to sanitised HTML: the only way a body becomes HTML anywhere in the project."""
 
+import threading
+
 import markdown
 import nh3
 
@@ -17,8 +19,18 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """One converter per thread: building one costs as much as converting a short body."""
+    if not hasattr(_local, "converter"):
+        _local.converter = markdown.Markdown(extensions=["extra", "sane_lists"])
+    return _local.converter.reset()
+
+
 def render_markdown(text: str) -> str:
-    html = markdown.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    html = _converter().convert(text or "")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
