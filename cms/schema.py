@@ -1,0 +1,54 @@
+"""The root GraphQL schema: every app's Query and Mutation types, merged.
+
+An app adds its fields by listing its type below; with no mutation types there is no Mutation.
+"""
+
+import strawberry
+from django.conf import settings
+from graphql import GraphQLError
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
+from strawberry.tools import merge_types
+from strawberry_django.optimizer import DjangoOptimizerExtension
+
+from articles.graphql.schema import Query as ArticlesQuery
+
+QUERY_TYPES: list[type] = [ArticlesQuery]
+MUTATION_TYPES: list[type] = []
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """A Python exception escaped a resolver: its message may reveal internals."""
+    return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
+
+
+def build_extensions() -> list:
+    """Extension factories: each request gets fresh instances."""
+    config = settings.GRAPHQL
+    extensions = [
+        lambda: QueryDepthLimiter(max_depth=config["MAX_DEPTH"]),
+        lambda: MaxAliasesLimiter(max_alias_count=config["MAX_ALIASES"]),
+        lambda: MaxTokensLimiter(max_token_count=config["MAX_TOKENS"]),
+        DjangoOptimizerExtension,
+    ]
+    if not config["INTROSPECTION"]:
+        extensions.append(DisableIntrospection)
+    if not settings.DEBUG:
+        extensions.append(lambda: MaskErrors(should_mask_error=is_unexpected))
+    return extensions
+
+
+def build_schema() -> strawberry.Schema:
+    return strawberry.Schema(
+        query=merge_types("Query", tuple(QUERY_TYPES)),
+        mutation=merge_types("Mutation", tuple(MUTATION_TYPES)) if MUTATION_TYPES else None,
+        extensions=build_extensions(),
+    )
+
+
+schema = build_schema()
