@@ -199,4 +199,7 @@ FEEDBACK = {
     "MESSAGE_MAX_LENGTH": env.int("FEEDBACK_MESSAGE_MAX_LENGTH", default=2000),
     "DUPLICATE_WINDOW_SECONDS": env.int("FEEDBACK_DUPLICATE_WINDOW_SECONDS", default=3600),
     "RETENTION_DAYS": env.int("FEEDBACK_RETENTION_DAYS", default=365),
+    "MESSAGE_MIN_LENGTH": env.int("FEEDBACK_MESSAGE_MIN_LENGTH", default=3),
+    # Larger request bodies are refused before they are parsed.
+    "MAX_REQUEST_BYTES": env.int("FEEDBACK_MAX_REQUEST_BYTES", default=16 * 1024),
 }

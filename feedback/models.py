@@ -1,6 +1,9 @@
+import uuid
+
 from django.db import models
 
 from cms.languages import language_choices
+from feedback.querysets import FeedbackQuerySet
 
 
 class Feedback(models.Model):
@@ -19,6 +22,12 @@ class Feedback(models.Model):
         ACTIONED = "actioned", "Actioned"
         SPAM = "spam", "Spam"
 
+    public_id = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="The id a reader is shown; random, so it reveals nothing about other rows.",
+    )
     article = models.ForeignKey(
         "articles.Article",
         on_delete=models.SET_NULL,
@@ -37,11 +46,30 @@ class Feedback(models.Model):
         editable=False,
         help_text="Salted hash of the client address, rotated daily; never the address itself.",
     )
+    dedupe_key = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Same client, kind, entry and message in the same time bucket; unique.",
+    )
+
+    objects = FeedbackQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "feedback"
         indexes = [models.Index(fields=["status", "-created_at"], name="feedback_status_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="feedback_unique_dedupe_key",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} #{self.pk}"
+        return f"{self.get_kind_display()} {str(self.public_id)[:8]}"
+
+    @property
+    def article_slug(self) -> str | None:
+        return self.article.slug if self.article_id else None

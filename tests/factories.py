@@ -160,9 +160,30 @@ class RiskAreaFactory(factory.django.DjangoModelFactory):
 
 
 class FeedbackFactory(factory.django.DjangoModelFactory):
+    """A topic request by default; ``created_at=`` backdates it (the field is auto_now_add)."""
+
     class Meta:
         model = Feedback
 
     kind = Feedback.Kind.TOPIC_REQUEST
     message = factory.Faker("sentence")
     language = "en"
+
+    class Params:
+        correction = factory.Trait(
+            kind=Feedback.Kind.CORRECTION, article=factory.SubFactory(ArticleFactory)
+        )
+        helpful_yes = factory.Trait(
+            kind=Feedback.Kind.HELPFUL_YES, message="", article=factory.SubFactory(ArticleFactory)
+        )
+        helpful_no = factory.Trait(
+            kind=Feedback.Kind.HELPFUL_NO, message="", article=factory.SubFactory(ArticleFactory)
+        )
+
+    @classmethod
+    def _create(cls, model_class, *args, created_at=None, **kwargs):
+        feedback = super()._create(model_class, *args, **kwargs)
+        if created_at is not None:
+            model_class.objects.filter(pk=feedback.pk).update(created_at=created_at)
+            feedback.created_at = created_at
+        return feedback

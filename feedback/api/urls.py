@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from feedback.api.views import FeedbackSubmitView
+
+urlpatterns = [
+    path("feedback/", FeedbackSubmitView.as_view(), name="feedback-submit"),
+]
