@@ -1,15 +1,27 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.forms.models import BaseInlineFormSet
-from django.utils.html import format_html
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.history import article_versions
 from articles.models import (
     Article,
     ArticleTranslation,
+    PublishEvent,
     RiskArea,
     RiskCategory,
     RiskFramework,
@@ -21,7 +33,21 @@ from articles.models import (
     Vendor,
     VendorTranslation,
 )
-from articles.services import article_publish, article_unpublish
+from articles.permissions import may_edit_content, may_preview, may_translate
+from articles.previews import preview_token_create, preview_token_expires_at
+from articles.services import (
+    article_archive,
+    article_lock_for_edit,
+    article_mark_revisited,
+    article_publish,
+    article_publish_problems,
+    article_reopen,
+    article_restore,
+    article_return_to_draft,
+    article_submit_for_review,
+    article_unpublish,
+)
+from articles.workflow import TRANSITIONS, Action, may_take, transitions_from
 from cms.languages import supported_languages
 
 
@@ -137,33 +163,172 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         return queryset.filter(~Exists(translated))
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """The workflow states, with published entries split into live and scheduled."""
+
+    title = "status"
+    parameter_name = "state"
+    SCHEDULED, LIVE = "scheduled", "live"
+
+    def lookups(self, request, model_admin):
+        return [
+            (Article.Status.DRAFT, "Draft"),
+            (Article.Status.IN_REVIEW, "In review"),
+            (self.SCHEDULED, "Scheduled"),
+            (self.LIVE, "Published (live)"),
+            (Article.Status.ARCHIVED, "Archived"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.SCHEDULED:
+            return queryset.scheduled()
+        if self.value() == self.LIVE:
+            return queryset.public()
+        if self.value() in (
+            Article.Status.DRAFT,
+            Article.Status.IN_REVIEW,
+            Article.Status.ARCHIVED,
+        ):
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+class RevisitFilter(admin.SimpleListFilter):
+    """The revisit queue: entries to follow up on now that people have used the release."""
+
+    title = "revisit"
+    parameter_name = "revisit"
+    DUE, LATER = "due", "later"
+
+    def lookups(self, request, model_admin):
+        return [(self.DUE, "Due for revisit"), (self.LATER, "Revisit later")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == self.DUE:
+            return queryset.filter(revisit_after__lte=today)
+        if self.value() == self.LATER:
+            return queryset.filter(revisit_after__gt=today)
+        return queryset
+
+
+class ArticleForm(forms.ModelForm):
+    """Carries the version the editor opened; a save of an outdated form is refused."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # Locks the row until the admin's transaction ends, so no save slips in between.
+            article_lock_for_edit(
+                article_id=self.instance.pk,
+                expected_version=cleaned.get("expected_version"),
+            )
+        return cleaned
+
+
+TRANSITION_SERVICES = {
+    Action.SUBMIT_FOR_REVIEW: article_submit_for_review,
+    Action.RETURN_TO_DRAFT: article_return_to_draft,
+    Action.PUBLISH: article_publish,
+    Action.UNPUBLISH: article_unpublish,
+    Action.ARCHIVE: article_archive,
+    Action.REOPEN: article_reopen,
+}
+
+ARTICLE_FIELDS = [
+    "vendor",
+    "slug",
+    "kind",
+    "published_at",
+    "source_url",
+    "source_authors",
+    "topics",
+    "revisit_after",
+]
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
+
+
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
+    form = ArticleForm
+    change_form_template = "admin/articles/article/change_form.html"
+    object_history_template = "admin/articles/article/history.html"
     list_display = [
         "title",
         "vendor",
         "kind",
         "status_label",
         "published_at",
+        "revisit_after",
         "missing_translations",
     ]
-    list_filter = ["status", "vendor", "kind", MissingTranslationFilter]
+    list_filter = [StatusFilter, RevisitFilter, "vendor", "kind", MissingTranslationFilter]
     list_select_related = ["vendor"]
     search_fields = ["slug", "translations__title", "translations__summary"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["vendor", "topics"]
-    readonly_fields = ["created_at", "updated_at", "version"]
     fieldsets = [
         (None, {"fields": ["vendor", "slug", "kind", "status", "published_at"]}),
         ("Source", {"fields": ["source_url", "source_authors", "topics"]}),
         ("Follow-up", {"fields": ["revisit_after"]}),
-        ("Record", {"fields": ["created_at", "updated_at", "version"]}),
+        ("Record", {"fields": ["created_at", "updated_at", "version", "publish_log"]}),
     ]
     inlines = [ArticleTranslationInline, SignalBulletInline, ScorecardInline, ScorecardRatingInline]
-    actions = ["publish", "unpublish"]
+    actions = [
+        "submit_for_review",
+        "return_to_draft",
+        "publish",
+        "unpublish",
+        "archive",
+        "reopen",
+        "mark_revisited",
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("translations")
+
+    # Permissions: who may change what is decided in articles.permissions.
+
+    def has_change_permission(self, request, obj=None):
+        return may_edit_content(request.user, obj) or may_translate(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_edit_content(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["status", "created_at", "updated_at", "version", "publish_log"]
+        if not may_edit_content(request.user, obj):
+            return readonly + ARTICLE_FIELDS  # translators change the translations only
+        if not request.user.has_perm("articles.publish_article"):
+            readonly.append("published_at")
+        return readonly
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        for action, transition in TRANSITIONS.items():
+            if not may_take(request.user, transition):
+                actions.pop(action.value, None)
+        if not may_edit_content(request.user):
+            actions.pop("mark_revisited", None)
+        return actions
+
+    def changelist_view(self, request, extra_context=None):
+        action = request.POST.get("action") if request.method == "POST" else None
+        if action and action not in self.get_actions(request):
+            raise PermissionDenied(f"You may not use the action {action!r}.")
+        return super().changelist_view(request, extra_context)
+
+    # Columns and read-only fields.
 
     @admin.display(description="Title")
     def title(self, article):
@@ -172,15 +337,37 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @admin.display(description="Status", ordering="status")
     def status_label(self, article):
         if article.is_scheduled:
-            return format_html(
-                "Scheduled for {}", article.published_at.strftime("%Y-%m-%d %H:%M UTC")
-            )
+            return format_html("Scheduled for {}", _when(article.published_at))
         return article.get_status_display()
 
     @admin.display(description="Missing translations")
     def missing_translations(self, article):
         present = set(article.available_languages)
         return ", ".join(c for c in supported_languages() if c not in present) or "—"
+
+    @admin.display(description="Publish log")
+    def publish_log(self, article):
+        events = article.publish_events.select_related("user")[:20] if article.pk else []
+        if not events:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} · {} · {}",
+            (
+                (_when(e.created_at), e.get_action_display(), e.user or "unknown user")
+                for e in events
+            ),
+        )
+
+    # Workflow: every step goes through the services, which check the rights again.
+
+    @admin.action(description="Submit selected entries for review")
+    def submit_for_review(self, request, queryset):
+        self._apply(request, queryset, article_submit_for_review, "submitted for review")
+
+    @admin.action(description="Send selected entries in review back to draft")
+    def return_to_draft(self, request, queryset):
+        self._apply(request, queryset, article_return_to_draft, "sent back to draft")
 
     @admin.action(description="Publish selected entries (now, or at their scheduled time)")
     def publish(self, request, queryset):
@@ -190,19 +377,212 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def unpublish(self, request, queryset):
         self._apply(request, queryset, article_unpublish, "unpublished")
 
+    @admin.action(description="Archive selected entries")
+    def archive(self, request, queryset):
+        self._apply(request, queryset, article_archive, "archived")
+
+    @admin.action(description="Reopen selected archived entries as drafts")
+    def reopen(self, request, queryset):
+        self._apply(request, queryset, article_reopen, "reopened")
+
+    @admin.action(description="Mark selected entries as revisited (clear the revisit date)")
+    def mark_revisited(self, request, queryset):
+        self._apply(request, queryset, article_mark_revisited, "marked as revisited")
+
     def _apply(self, request, queryset, service, verb):
         done = 0
         for article in queryset:
             try:
-                service(article=article)
-            except ValidationError as error:
-                self.message_user(
-                    request, f"{article.slug}: {' '.join(error.messages)}", messages.ERROR
-                )
+                service(article=article, user=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                reasons = error.messages if isinstance(error, ValidationError) else [str(error)]
+                self.message_user(request, f"{article.slug}: {' '.join(reasons)}", messages.ERROR)
             else:
                 done += 1
         if done:
             self.message_user(request, f"{done} entr{'y' if done == 1 else 'ies'} {verb}.")
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/workflow/<str:action>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="articles_article_workflow",
+            ),
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="articles_article_preview",
+            ),
+            path(
+                "<path:object_id>/restore/<int:history_id>/",
+                self.admin_site.admin_view(self.restore_view),
+                name="articles_article_restore",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def _article_or_404(self, request, object_id) -> Article:
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such entry.")
+        return article
+
+    def _back_to(self, article, name="change"):
+        return redirect(f"admin:articles_article_{name}", article.pk)
+
+    def workflow_view(self, request, object_id, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_or_404(request, object_id)
+        if action not in Action.values:
+            raise Http404("No such workflow step.")
+        transition = TRANSITIONS[Action(action)]
+        if not may_take(request.user, transition):
+            raise PermissionDenied(f"You may not do this: {transition.button.lower()}.")
+        options = {}
+        if transition.action == Action.PUBLISH and request.POST.get("at"):
+            at = parse_datetime(request.POST["at"])
+            if at is None:
+                self.message_user(
+                    request, "Give the publication time as YYYY-MM-DD HH:MM.", messages.ERROR
+                )
+                return self._back_to(article)
+            options["at"] = at if timezone.is_aware(at) else timezone.make_aware(at)
+        try:
+            article = TRANSITION_SERVICES[transition.action](
+                article=article, user=request.user, **options
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            done = transition.action.label
+            if article.is_scheduled:
+                done = f"Scheduled for {_when(article.published_at)}"
+            self.message_user(request, f"{done}: {article}.", messages.SUCCESS)
+        return self._back_to(article)
+
+    def preview_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_or_404(request, object_id)
+        if not may_preview(request.user):
+            raise PermissionDenied("You may not create preview links.")
+        token = preview_token_create(article=article)
+        api_url = request.build_absolute_uri(
+            reverse("v1:article-detail", kwargs={"slug": article.slug})
+            if _has_route("v1:article-detail")
+            else f"/api/v1/articles/{article.slug}/"
+        )
+        self.message_user(
+            request,
+            format_html(
+                "Preview link, valid until {}: <code>{}?preview={}</code><br>"
+                "Token for a frontend (GraphQL <code>previewToken</code>): <code>{}</code>",
+                _when(preview_token_expires_at()),
+                api_url,
+                token,
+                token,
+            ),
+            messages.SUCCESS,
+        )
+        return self._back_to(article)
+
+    def restore_view(self, request, object_id, history_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_or_404(request, object_id)
+        if not may_edit_content(request.user, article):
+            raise PermissionDenied("You may not change this entry.")
+        try:
+            article = article_restore(article=article, history_id=history_id, user=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return self._back_to(article, "history")
+        self.message_user(request, f"Restored an earlier version of {article}.", messages.SUCCESS)
+        return self._back_to(article)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Versions are compared and restored on the history page, with their parts."""
+        return redirect("admin:articles_article_history", unquote(object_id))
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self._article_or_404(request, object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions, _names = article_versions(article)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History: {article}",
+            "object": article,
+            "opts": self.model._meta,
+            "module_name": capfirst(self.model._meta.verbose_name_plural),
+            "versions": versions,
+            "may_restore": may_edit_content(request.user, article),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        context = dict(extra_context or {})
+        if article is not None:
+            context["workflow"] = {
+                "steps": [t for t in transitions_from(article.status) if may_take(request.user, t)],
+                "problems": (
+                    article_publish_problems(article=article)
+                    if article.status != Article.Status.PUBLISHED
+                    else []
+                ),
+                "may_preview": may_preview(request.user),
+                "preview_max_age": settings.PREVIEW_TOKEN_MAX_AGE,
+                "status": self.status_label(article),
+            }
+        return super().change_view(request, object_id, form_url, context)
+
+
+def _has_route(name: str) -> bool:
+    try:
+        reverse(name, kwargs={"slug": "x"})
+    except NoReverseMatch:
+        return False
+    return True
+
+
+@admin.register(PublishEvent)
+class PublishEventAdmin(admin.ModelAdmin):
+    """The publish log: read-only, written by the workflow services."""
+
+    list_display = [
+        "created_at",
+        "entry",
+        "action",
+        "from_status",
+        "to_status",
+        "published_at",
+        "user",
+    ]
+    list_filter = ["action", ("user", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["user", "article"]
+    search_fields = ["article_slug"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Entry", ordering="article_slug")
+    def entry(self, event):
+        if event.article_id is None:
+            return event.article_slug
+        url = reverse("admin:articles_article_change", args=[event.article_id])
+        return format_html('<a href="{}">{}</a>', url, event.article_slug)
 
 
 class VendorTranslationInline(LanguageRowsInlineMixin, admin.TabularInline):

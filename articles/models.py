@@ -1,5 +1,6 @@
 from functools import cached_property
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -11,6 +12,7 @@ from articles.choices import ArticleKind, ArticleStatus
 from articles.querysets import ArticleQuerySet, VendorQuerySet
 from articles.rendering import render_markdown
 from articles.scorecards import ScorecardSummary, summarize
+from articles.workflow import Action
 from cms.languages import Resolved, language_choices, resolve_translation
 
 
@@ -207,6 +209,13 @@ class Article(models.Model):
                 name="published_article_has_publication_time",
             )
         ]
+        permissions = [
+            ("submit_for_review", "Can submit an article for review"),
+            ("review_article", "Can send an article in review back to draft"),
+            ("publish_article", "Can publish, schedule and unpublish an article"),
+            ("archive_article", "Can archive an article and reopen an archived one"),
+            ("translate_article", "Can edit an article's translations"),
+        ]
 
     def __str__(self):
         resolved = self.translation()
@@ -214,6 +223,8 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.updated_at = timezone.now()
+        if not self._state.adding:
+            self.version += 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -388,3 +399,28 @@ class ScorecardRating(ArticlePart):
         scorecard = getattr(self.article, "scorecard", None) if self.article_id else None
         if scorecard is not None and framework_ids and framework_ids != {scorecard.framework_id}:
             raise ValidationError("This rating must use the scorecard's framework.")
+
+
+class PublishEvent(models.Model):
+    """One workflow step taken on an article: who moved it from which state to which, and when."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, related_name="publish_events"
+    )
+    article_slug = models.SlugField(max_length=200, help_text="The slug at the time.")
+    action = models.CharField(max_length=32, choices=Action.choices)
+    from_status = models.CharField(max_length=16, choices=ArticleStatus.choices)
+    to_status = models.CharField(max_length=16, choices=ArticleStatus.choices)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="The publication time the step set (may be future)."
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.article_slug}: {self.action}"

@@ -85,8 +85,8 @@ def test_changelist_shows_missing_translations_and_filters_on_them(admin_client)
 
 
 def test_publish_action_reports_what_is_missing(admin_client):
-    ready = ArticleFactory(draft=True)
-    incomplete = ArticleFactory(draft=True, source_url="", languages=["nl"])
+    ready = ArticleFactory(in_review=True)
+    incomplete = ArticleFactory(in_review=True, source_url="", languages=["nl"])
     response = admin_client.post(
         reverse("admin:articles_article_changelist"),
         {"action": "publish", "_selected_action": [ready.pk, incomplete.pk]},
