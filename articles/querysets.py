@@ -1,10 +1,13 @@
 """Reads: what the public may see, and how each surface loads it in a fixed number of queries."""
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from articles.choices import ArticleStatus
+
+NEWEST_FIRST = ("-published_at", "-id")
 
 
 def public_q(prefix: str = "", *, at=None) -> Q:
@@ -67,7 +70,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(in_requested | (~has_requested & in_default))
 
     def newest_first(self):
-        return self.order_by("-published_at", "-id")
+        return self.order_by(*NEWEST_FIRST)
 
     def more_from_vendor(self, article, *, limit: int):
         """The vendor's other public entries, newest first, the entry itself excluded."""
@@ -78,11 +81,42 @@ class ArticleQuerySet(models.QuerySet):
             .newest_first()[:limit]
         )
 
+    def more_from_vendors(self, articles, *, limit: int) -> dict[int, list]:
+        """:meth:`more_from_vendor` for many entries in one query: {entry id: entries}."""
+        articles = list(articles)
+        vendor_ids = {article.vendor_id for article in articles}
+        by_vendor = {vendor_id: [] for vendor_id in vendor_ids}
+        # One extra per vendor: the entry itself may be among the newest.
+        for entry in self.public().page_per_vendor(vendor_ids, limit=limit + 1):
+            by_vendor[entry.vendor_id].append(entry)
+        return {
+            article.pk: [e for e in by_vendor[article.vendor_id] if e.pk != article.pk][:limit]
+            for article in articles
+        }
+
+    def page_per_vendor(self, vendor_ids, *, limit: int, offset: int = 0, ordering=NEWEST_FIRST):
+        """Each vendor's entries ``offset + 1`` to ``offset + limit`` in ``ordering``, for many
+        vendors in one query (a window function rather than one query per vendor)."""
+        return (
+            self.filter(vendor_id__in=vendor_ids)
+            .annotate(
+                position_in_vendor=Window(
+                    RowNumber(), partition_by=F("vendor_id"), order_by=list(ordering)
+                )
+            )
+            .filter(position_in_vendor__gt=offset, position_in_vendor__lte=offset + limit)
+            .order_by(*ordering)
+        )
+
     def with_page_data(self):
         """Everything an entry page shows, loaded in a constant number of queries."""
         from articles.models import ScorecardRating
 
-        return self.select_related("vendor", "scorecard__framework").prefetch_related(
+        return self.select_related(
+            "vendor",
+            "scorecard__framework__deploy_threshold",
+            "scorecard__framework__develop_threshold",
+        ).prefetch_related(
             "translations",
             "signal_bullets",
             "topics",

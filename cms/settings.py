@@ -186,6 +186,7 @@ GRAPHQL = {
     "MAX_ALIASES": env.int("GRAPHQL_MAX_ALIASES", default=15),
     "MAX_TOKENS": env.int("GRAPHQL_MAX_TOKENS", default=2000),
     "MAX_PAGE_SIZE": env.int("GRAPHQL_MAX_PAGE_SIZE", default=100),
+    "DEFAULT_PAGE_SIZE": env.int("GRAPHQL_DEFAULT_PAGE_SIZE", default=20),
     "INTROSPECTION": env.bool("GRAPHQL_INTROSPECTION", default=True),
     "GRAPHIQL": DEBUG,
 }

@@ -1,9 +1,11 @@
+import json
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from strawberry.printer import print_schema
 
-from cms.schema import schema
+from cms.schema import build_schema, schema
 
 SCHEMA_FILE = Path(settings.BASE_DIR) / "schema.graphql"
 
@@ -11,3 +13,81 @@ SCHEMA_FILE = Path(settings.BASE_DIR) / "schema.graphql"
 def test_schema_graphql_matches_the_code():
     """Regenerate with: python manage.py export_schema cms.schema --path schema.graphql"""
     assert SCHEMA_FILE.read_text(encoding="utf-8").strip() == print_schema(schema).strip()
+
+
+def post(client, body, content_type="application/json"):
+    return client.post("/graphql/", body, content_type=content_type)
+
+
+def nested_more_from_vendor(depth):
+    return '{ article(slug: "x") { ' + "moreFromVendor { " * depth + "slug" + " }" * depth + " } }"
+
+
+@pytest.mark.django_db
+def test_a_query_within_every_limit_is_answered(client):
+    response = post(client, {"query": nested_more_from_vendor(settings.GRAPHQL["MAX_DEPTH"] - 1)})
+    assert response.json() == {"data": {"article": None}}
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            nested_more_from_vendor(settings.GRAPHQL["MAX_DEPTH"]),
+            f"exceeds maximum operation depth of {settings.GRAPHQL['MAX_DEPTH']}",
+        ),
+        (
+            "{ " + " ".join(f"v{i}: vendors {{ slug }}" for i in range(16)) + " }",
+            f"16 aliases found. Allowed: {settings.GRAPHQL['MAX_ALIASES']}",
+        ),
+        (
+            "{ vendors { " + "slug " * settings.GRAPHQL["MAX_TOKENS"] + "} }",
+            f"Document contains more than {settings.GRAPHQL['MAX_TOKENS']} tokens",
+        ),
+    ],
+    ids=["depth", "aliases", "tokens"],
+)
+def test_a_query_over_a_limit_is_refused_with_a_clear_message(client, query, message):
+    response = post(client, {"query": query})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["data"] is None
+    assert [message in error["message"] for error in body["errors"]] == [True]
+    assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("{not json", "Unable to parse request body as JSON"),
+        (json.dumps({"variables": {}}), "No GraphQL query found in the request"),
+    ],
+)
+def test_a_malformed_request_is_a_400(client, body, reason):
+    response = post(client, body)
+    assert response.status_code == 400
+    assert response.content.decode() == reason
+
+
+def test_graphiql_is_served_only_when_configured(client, settings):
+    settings.GRAPHQL = {**settings.GRAPHQL, "GRAPHIQL": False}
+    assert client.get("/graphql/", headers={"Accept": "text/html"}).status_code == 404
+
+    settings.GRAPHQL = {**settings.GRAPHQL, "GRAPHIQL": True}
+    response = client.get("/graphql/", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert b"graphiql" in response.content.lower()
+
+
+INTROSPECTION = "{ __schema { queryType { name } } }"
+
+
+def test_introspection_is_on_by_default_and_can_be_switched_off(settings):
+    assert schema.execute_sync(INTROSPECTION).data == {"__schema": {"queryType": {"name": "Query"}}}
+
+    settings.GRAPHQL = {**settings.GRAPHQL, "INTROSPECTION": False}
+    result = build_schema().execute_sync(INTROSPECTION)
+
+    assert result.data is None
+    assert "introspection" in result.errors[0].message.lower()

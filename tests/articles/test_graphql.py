@@ -1,11 +1,92 @@
-import pytest
+from datetime import timedelta
 
-from tests.factories import ArticleFactory, VendorFactory, VendorTranslationFactory
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import (
+    ArticleFactory,
+    ArticleTranslationFactory,
+    SignalBulletFactory,
+    TopicFactory,
+    VendorFactory,
+    VendorTranslationFactory,
+    make_framework,
+    make_scorecard,
+)
 
 pytestmark = pytest.mark.django_db
 
+SEED_SLUG = "openai-o3-mini-system-card"
 
-def graphql(client, query, variables=None, language=None):
+SEED_PAGE = """
+query SeedPage($slug: String!, $language: Language, $more: Int = 4) {
+  article(slug: $slug, language: $language) {
+    slug
+    kind
+    sourceUrl
+    authors
+    publishedAt
+    availableLanguages
+    topics { slug name }
+    translation {
+      language requestedLanguage fallback title summary audience bodyMarkdown bodyHtml
+    }
+    signals
+    vendor { slug name description }
+    scorecard {
+      framework { name url deployThreshold { name } developThreshold { name } }
+      overall { name rank }
+      overallPreMitigation { name rank }
+      mayDeploy
+      mayDevelop
+      ratings { category preMitigation { name rank } postMitigation { name rank } }
+      riskAreas { name }
+    }
+    moreFromVendor(limit: $more) {
+      slug
+      translation { language fallback title summary }
+    }
+  }
+}
+"""
+
+LIST_QUERY = """
+query List($filters: ArticleFilter, $ordering: ArticleOrder,
+           $pagination: OffsetPaginationInput, $language: Language) {
+  articles(filters: $filters, ordering: $ordering, pagination: $pagination,
+           language: $language) {
+    totalCount
+    pageInfo { offset limit }
+    results { slug }
+  }
+}
+"""
+
+FULL_LIST_QUERY = """
+query FullList($limit: Int) {
+  articles(pagination: {limit: $limit}) {
+    totalCount
+    results {
+      slug kind sourceUrl authors publishedAt updatedAt availableLanguages
+      topics { slug }
+      translation { language fallback title summary audience bodyHtml }
+      signals
+      vendor { slug description articleCount }
+      scorecard {
+        framework { name scale { name } deployThreshold { name } }
+        overall { name } overallPreMitigation { name } mayDeploy mayDevelop
+        ratings { category preMitigation { name } postMitigation { name } }
+        riskAreas { name }
+      }
+      moreFromVendor { slug translation { title } vendor { name } }
+    }
+  }
+}
+"""
+
+
+def post(client, query, variables=None, language=None):
     return client.post(
         "/graphql/",
         {"query": query, "variables": variables or {}},
@@ -14,16 +95,520 @@ def graphql(client, query, variables=None, language=None):
     )
 
 
-def test_vendors_count_only_public_entries(client):
+def data(client, query, variables=None, language=None):
+    response = post(client, query, variables, language)
+    body = response.json()
+    assert response.status_code == 200, body
+    assert "errors" not in body, body["errors"]
+    return body["data"]
+
+
+def error_message(response) -> str:
+    body = response.json()
+    assert body.get("data") is None or "errors" in body, body
+    return " ".join(error["message"] for error in body["errors"])
+
+
+def not_public_entries(**fields):
+    return [
+        ArticleFactory(draft=True, **fields),
+        ArticleFactory(in_review=True, **fields),
+        ArticleFactory(scheduled=True, **fields),
+        ArticleFactory(archived=True, **fields),
+    ]
+
+
+def days_ago(days):
+    return timezone.now() - timedelta(days=days)
+
+
+@pytest.fixture
+def seed():
+    """An entry shaped like the seed page: OpenAI's o3-mini system card, English and Dutch."""
+    openai = VendorFactory(slug="openai", name="OpenAI")
+    VendorTranslationFactory(vendor=openai, language="en", description="Makes ChatGPT.")
+    VendorTranslationFactory(vendor=openai, language="nl", description="Maakt ChatGPT.")
+    article = ArticleFactory(
+        vendor=openai,
+        slug=SEED_SLUG,
+        kind=Article.Kind.SYSTEM_CARD,
+        source_authors="OpenAI",
+        published_at=days_ago(3),
+        languages=[],
+    )
+    article.topics.set([TopicFactory(slug="safety", name="Safety")])
+    ArticleTranslationFactory(
+        article=article,
+        language="en",
+        title="OpenAI o3-mini System Card",
+        audience="Relevant if you build with AI tools, APIs, or coding agents.",
+        body="## Introduction\n\nThe OpenAI o model series...",
+    )
+    ArticleTranslationFactory(
+        article=article,
+        language="nl",
+        title="OpenAI o3-mini System Card",
+        audience="Relevant als je bouwt met AI-tools, API's of coding agents.",
+        body="## Introductie\n\nDe OpenAI o-modelreeks...",
+    )
+    signals = {
+        "en": [
+            "Track this as a OpenAI update, not just a standalone headline.",
+            "Useful for builders who need to understand API, coding, or workflow changes.",
+        ],
+        "nl": [
+            "Bekijk dit als OpenAI-update, niet alleen als losse headline.",
+            "Nuttig voor bouwers die API-, code- of workflowwijzigingen willen begrijpen.",
+        ],
+    }
+    for language, texts in signals.items():
+        # Created in reverse so the answer's order must come from the position.
+        for position, text in reversed(list(enumerate(texts))):
+            SignalBulletFactory(article=article, language=language, position=position, text=text)
+    framework = make_framework(
+        name="Preparedness Framework", url="https://openai.com/preparedness", vendor=openai
+    )
+    make_scorecard(
+        article=article,
+        framework=framework,
+        ratings={
+            "CBRN": ("Medium", "Medium"),
+            "Cybersecurity": ("Low", "Low"),
+            "Persuasion": ("Medium", "Medium"),
+            "Model Autonomy": ("Medium", None),
+        },
+        risk_areas=["Disallowed content", "Jailbreaks", "Hallucinations"],
+    )
+    more = [
+        ArticleFactory(vendor=openai, slug=f"more-{days}", published_at=days_ago(days))
+        for days in (1, 2, 4, 5, 6)
+    ]
+    not_public_entries(vendor=openai)
+    ArticleFactory(slug="other-vendor")
+    return {"article": article, "more": more}
+
+
+def test_the_seed_page_in_english(client, seed):
+    article = data(client, SEED_PAGE, {"slug": SEED_SLUG}, language="en")["article"]
+
+    assert article["kind"] == "SYSTEM_CARD"
+    assert article["authors"] == ["OpenAI"]
+    assert article["availableLanguages"] == ["EN", "NL"]
+    assert article["topics"] == [{"slug": "safety", "name": "Safety"}]
+    translation = article["translation"]
+    assert translation["language"] == translation["requestedLanguage"] == "EN"
+    assert translation["fallback"] is False
+    assert translation["title"] == "OpenAI o3-mini System Card"
+    assert translation["audience"] == (
+        "Relevant if you build with AI tools, APIs, or coding agents."
+    )
+    assert translation["bodyHtml"].startswith("<h2>Introduction</h2>")
+    assert article["signals"] == [
+        "Track this as a OpenAI update, not just a standalone headline.",
+        "Useful for builders who need to understand API, coding, or workflow changes.",
+    ]
+    assert article["vendor"] == {
+        "slug": "openai",
+        "name": "OpenAI",
+        "description": "Makes ChatGPT.",
+    }
+    scorecard = article["scorecard"]
+    assert scorecard["framework"] == {
+        "name": "Preparedness Framework",
+        "url": "https://openai.com/preparedness",
+        "deployThreshold": {"name": "Medium"},
+        "developThreshold": {"name": "High"},
+    }
+    assert scorecard["overall"] == {"name": "Medium", "rank": 1}
+    assert scorecard["overallPreMitigation"] == {"name": "Medium", "rank": 1}
+    assert scorecard["mayDeploy"] is True
+    assert scorecard["mayDevelop"] is True
+    assert scorecard["ratings"] == [
+        {
+            "category": "CBRN",
+            "preMitigation": {"name": "Medium", "rank": 1},
+            "postMitigation": {"name": "Medium", "rank": 1},
+        },
+        {
+            "category": "Cybersecurity",
+            "preMitigation": {"name": "Low", "rank": 0},
+            "postMitigation": {"name": "Low", "rank": 0},
+        },
+        {
+            "category": "Persuasion",
+            "preMitigation": {"name": "Medium", "rank": 1},
+            "postMitigation": {"name": "Medium", "rank": 1},
+        },
+        {
+            "category": "Model Autonomy",
+            "preMitigation": {"name": "Medium", "rank": 1},
+            "postMitigation": None,
+        },
+    ]
+    assert [area["name"] for area in scorecard["riskAreas"]] == [
+        "Disallowed content",
+        "Hallucinations",
+        "Jailbreaks",
+    ]
+    assert [entry["slug"] for entry in article["moreFromVendor"]] == [
+        "more-1",
+        "more-2",
+        "more-4",
+        "more-5",
+    ]
+
+
+def test_the_seed_page_in_dutch_from_accept_language(client, seed):
+    article = data(client, SEED_PAGE, {"slug": SEED_SLUG}, language="nl-NL,nl;q=0.9,en;q=0.5")[
+        "article"
+    ]
+
+    translation = article["translation"]
+    assert translation["language"] == translation["requestedLanguage"] == "NL"
+    assert translation["fallback"] is False
+    assert translation["audience"] == "Relevant als je bouwt met AI-tools, API's of coding agents."
+    assert translation["bodyHtml"].startswith("<h2>Introductie</h2>")
+    assert article["signals"] == [
+        "Bekijk dit als OpenAI-update, niet alleen als losse headline.",
+        "Nuttig voor bouwers die API-, code- of workflowwijzigingen willen begrijpen.",
+    ]
+    assert article["vendor"]["description"] == "Maakt ChatGPT."
+    more = article["moreFromVendor"]
+    # The other entries have English texts only: Dutch readers get those, flagged.
+    served = {(e["translation"]["language"], e["translation"]["fallback"]) for e in more}
+    assert served == {("EN", True)}
+
+
+def test_the_language_argument_wins_over_accept_language(client, seed):
+    article = data(client, SEED_PAGE, {"slug": SEED_SLUG, "language": "EN"}, language="nl")[
+        "article"
+    ]
+    assert article["translation"]["language"] == "EN"
+    assert article["vendor"]["description"] == "Makes ChatGPT."
+
+
+def test_an_unsupported_accept_language_gets_the_default_language(client, seed):
+    article = data(client, SEED_PAGE, {"slug": SEED_SLUG}, language="fr-FR")["article"]
+    assert article["translation"]["language"] == "EN"
+    assert article["translation"]["requestedLanguage"] == "EN"
+
+
+def test_an_unsupported_language_argument_is_a_clear_error(client, seed):
+    response = post(client, SEED_PAGE, {"slug": SEED_SLUG, "language": "FR"})
+    assert response.status_code in (200, 400)
+    assert "Language" in error_message(response)
+    assert "FR" in error_message(response)
+
+
+def test_a_missing_translation_falls_back_to_the_default_language(client):
+    entry = ArticleFactory(slug="english-only", languages=["en"])
+    SignalBulletFactory(article=entry, language="en", text="Worth a look.")
+
+    article = data(client, SEED_PAGE, {"slug": "english-only", "language": "NL"})["article"]
+
+    assert article["translation"]["language"] == "EN"
+    assert article["translation"]["requestedLanguage"] == "NL"
+    assert article["translation"]["fallback"] is True
+    assert article["translation"]["title"] == "english-only title (en)"
+    assert article["signals"] == ["Worth a look."]
+    assert article["availableLanguages"] == ["EN"]
+
+
+@pytest.mark.parametrize("state", ["draft", "in_review", "scheduled", "archived"])
+def test_an_entry_that_is_not_public_is_null(client, state):
+    ArticleFactory(slug="hidden", **{state: True})
+    assert data(client, SEED_PAGE, {"slug": "hidden"})["article"] is None
+
+
+def test_no_entry_that_is_not_public_appears_through_any_field(client, seed):
+    hidden = {a.slug for a in Article.objects.exclude(pk__in=Article.objects.public())}
+    assert len(hidden) == 4
+    query = """
+    {
+      articles(pagination: {limit: 100}) {
+        totalCount
+        results { slug moreFromVendor(limit: 12) { slug } vendor { articleCount
+          articles(pagination: {limit: 100}) { totalCount results { slug } } } }
+      }
+      vendors { slug articleCount articles(pagination: {limit: 100}) {
+        totalCount results { slug moreFromVendor(limit: 12) { slug } } } }
+      vendor(slug: "openai") { articleCount articles { totalCount results { slug } } }
+    }
+    """
+    answer = data(client, query)
+
+    def slugs(value):
+        if isinstance(value, dict):
+            return {s for key, v in value.items() for s in slugs(v)} | (
+                {value["slug"]} if isinstance(value.get("slug"), str) else set()
+            )
+        if isinstance(value, list):
+            return {s for v in value for s in slugs(v)}
+        return set()
+
+    assert slugs(answer) & hidden == set()
+    assert answer["articles"]["totalCount"] == 7
+    openai = next(v for v in answer["vendors"] if v["slug"] == "openai")
+    assert openai["articleCount"] == openai["articles"]["totalCount"] == 6
+    assert answer["vendor"]["articleCount"] == 6
+
+
+def test_vendors_count_only_public_entries_and_describe_in_the_language(client):
     vendor = VendorFactory(slug="openai", name="OpenAI")
     VendorTranslationFactory(vendor=vendor, language="nl", description="Maakt ChatGPT.")
     ArticleFactory(vendor=vendor)
-    for state in ("draft", "in_review", "scheduled", "archived"):
-        ArticleFactory(vendor=vendor, **{state: True})
+    not_public_entries(vendor=vendor)
 
-    response = graphql(client, "{ vendors { slug articleCount description } }", language="nl")
+    vendors = data(client, "{ vendors { slug articleCount description } }", language="nl")
 
-    assert response.status_code == 200
-    assert response.json()["data"]["vendors"] == [
+    assert vendors["vendors"] == [
         {"slug": "openai", "articleCount": 1, "description": "Maakt ChatGPT."}
     ]
+
+
+def test_an_unknown_vendor_is_null(client):
+    assert data(client, '{ vendor(slug: "nobody") { name } }')["vendor"] is None
+
+
+def list_slugs(client, **variables):
+    return [a["slug"] for a in data(client, LIST_QUERY, variables)["articles"]["results"]]
+
+
+@pytest.fixture
+def catalogue():
+    openai = VendorFactory(slug="openai")
+    anthropic = VendorFactory(slug="anthropic")
+    safety = TopicFactory(slug="safety")
+    card = ArticleFactory(
+        slug="card", vendor=openai, kind=Article.Kind.SYSTEM_CARD, published_at=days_ago(3)
+    )
+    card.topics.add(safety)
+    framework = make_framework()
+    make_scorecard(article=card, framework=framework, ratings={"CBRN": ("Low", None)})
+    ArticleFactory(
+        slug="release",
+        vendor=anthropic,
+        kind=Article.Kind.MODEL_RELEASE,
+        published_at=days_ago(2),
+        languages=["en", "nl"],
+    )
+    ArticleFactory(slug="update", vendor=openai, published_at=days_ago(1))
+    not_public_entries(vendor=openai, kind=Article.Kind.SYSTEM_CARD)
+    # Touch "card" last so it is the most recently updated.
+    Article.objects.filter(slug="card").update(updated_at=timezone.now() + timedelta(minutes=1))
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, ["update", "release", "card"]),
+        ({"vendors": ["openai"]}, ["update", "card"]),
+        ({"vendors": ["openai", "anthropic"]}, ["update", "release", "card"]),
+        ({"kinds": ["SYSTEM_CARD"]}, ["card"]),
+        ({"kinds": ["SYSTEM_CARD", "MODEL_RELEASE"]}, ["release", "card"]),
+        ({"topics": ["safety"]}, ["card"]),
+        ({"hasScorecard": True}, ["card"]),
+        ({"hasScorecard": False}, ["update", "release"]),
+        ({"search": "RELEASE TITLE"}, ["release"]),
+        ({"search": "summary"}, ["update", "release", "card"]),
+        ({"search": "   "}, ["update", "release", "card"]),
+    ],
+)
+def test_filters(client, catalogue, filters, expected):
+    assert list_slugs(client, filters=filters) == expected
+
+
+def test_filter_by_publication_time_range_and_update_time(client, catalogue):
+    after, before = days_ago(2.5).isoformat(), days_ago(1.5).isoformat()
+    assert list_slugs(client, filters={"publishedAfter": after, "publishedBefore": before}) == [
+        "release"
+    ]
+    assert list_slugs(client, filters={"publishedAfter": after}) == ["update", "release"]
+    assert list_slugs(client, filters={"publishedBefore": before}) == ["release", "card"]
+    since = (timezone.now() + timedelta(seconds=30)).isoformat()
+    assert list_slugs(client, filters={"updatedSince": since}) == ["card"]
+
+
+def test_search_looks_in_the_language_the_reader_is_served(client, catalogue):
+    # "release" has a Dutch text; the others fall back to English for a Dutch reader.
+    assert list_slugs(client, filters={"search": "(nl)"}, language="NL") == ["release"]
+    assert list_slugs(client, filters={"search": "(en)"}, language="NL") == ["update", "card"]
+    assert list_slugs(client, filters={"search": "(nl)"}, language="EN") == []
+
+
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [
+        ({"field": "PUBLISHED_AT", "direction": "DESC"}, ["update", "release", "card"]),
+        ({"field": "PUBLISHED_AT", "direction": "ASC"}, ["card", "release", "update"]),
+        ({"field": "UPDATED_AT"}, ["card", "update", "release"]),
+        ({"field": "UPDATED_AT", "direction": "ASC"}, ["release", "update", "card"]),
+    ],
+)
+def test_ordering(client, catalogue, ordering, expected):
+    assert list_slugs(client, ordering=ordering) == expected
+
+
+def test_pagination_pages_through_with_a_total_count(client, catalogue):
+    page = data(client, LIST_QUERY, {"pagination": {"offset": 1, "limit": 1}})["articles"]
+    assert page == {
+        "totalCount": 3,
+        "pageInfo": {"offset": 1, "limit": 1},
+        "results": [{"slug": "release"}],
+    }
+    beyond = data(client, LIST_QUERY, {"pagination": {"offset": 3, "limit": 5}})["articles"]
+    assert beyond["results"] == []
+    assert beyond["totalCount"] == 3
+
+
+def test_a_limit_of_zero_counts_without_listing(client, catalogue):
+    page = data(client, LIST_QUERY, {"pagination": {"limit": 0}})["articles"]
+    assert page["totalCount"] == 3
+    assert page["results"] == []
+
+
+def test_the_default_and_the_maximum_page_size(client, settings):
+    settings.GRAPHQL = {**settings.GRAPHQL, "MAX_PAGE_SIZE": 3, "DEFAULT_PAGE_SIZE": 2}
+    ArticleFactory.create_batch(4)
+    default = data(client, LIST_QUERY)["articles"]
+    assert len(default["results"]) == 2
+    assert default["pageInfo"]["limit"] == 2
+    assert len(list_slugs(client, pagination={"limit": 3})) == 3
+
+
+@pytest.mark.parametrize(
+    ("pagination", "message"),
+    [
+        ({"limit": 101}, "pagination.limit must be between 0 and 100."),
+        ({"limit": -1}, "pagination.limit must be between 0 and 100."),
+        ({"offset": -1}, "pagination.offset must be 0 or more."),
+    ],
+)
+def test_a_page_outside_the_limits_is_refused(client, pagination, message):
+    ArticleFactory()
+    response = post(client, LIST_QUERY, {"pagination": pagination})
+    assert response.status_code == 200
+    assert error_message(response) == message
+
+
+def test_vendor_articles_filter_order_and_paginate_per_vendor(client, catalogue):
+    query = """
+    query ($filters: ArticleFilter, $ordering: ArticleOrder, $pagination: OffsetPaginationInput) {
+      vendors { slug articles(filters: $filters, ordering: $ordering, pagination: $pagination) {
+        totalCount results { slug } } }
+    }
+    """
+
+    def per_vendor(**variables):
+        return {
+            v["slug"]: (v["articles"]["totalCount"], [a["slug"] for a in v["articles"]["results"]])
+            for v in data(client, query, variables)["vendors"]
+        }
+
+    assert per_vendor() == {"anthropic": (1, ["release"]), "openai": (2, ["update", "card"])}
+    assert per_vendor(pagination={"offset": 1, "limit": 1}) == {
+        "anthropic": (1, []),
+        "openai": (2, ["card"]),
+    }
+    assert per_vendor(ordering={"direction": "ASC"}) == {
+        "anthropic": (1, ["release"]),
+        "openai": (2, ["card", "update"]),
+    }
+    assert per_vendor(filters={"kinds": ["SYSTEM_CARD"]}) == {
+        "anthropic": (0, []),
+        "openai": (1, ["card"]),
+    }
+
+
+def test_more_from_vendor_is_capped_and_skips_entries_that_are_not_public(client):
+    vendor = VendorFactory()
+    entry = ArticleFactory(vendor=vendor, published_at=days_ago(30))
+    others = ArticleFactory.create_batch(14, vendor=vendor)
+    not_public_entries(vendor=vendor)
+
+    more = data(client, SEED_PAGE, {"slug": entry.slug, "more": 50})["article"]["moreFromVendor"]
+
+    assert [e["slug"] for e in more] == [a.slug for a in others[:12]]
+
+
+def test_more_from_vendor_with_a_zero_or_negative_limit_is_empty(client, seed):
+    for limit in (0, -3):
+        article = data(client, SEED_PAGE, {"slug": SEED_SLUG, "more": limit})["article"]
+        assert article["moreFromVendor"] == []
+
+
+def test_more_from_vendor_in_a_list_gives_each_entry_its_own_vendors_entries(client):
+    first, second = VendorFactory(), VendorFactory()
+    a_new, a_old = (ArticleFactory(vendor=first, published_at=days_ago(d)) for d in (1, 2))
+    b_only = ArticleFactory(vendor=second, published_at=days_ago(3))
+
+    query = "{ articles { results { slug moreFromVendor { slug } } } }"
+    results = data(client, query)["articles"]["results"]
+
+    assert {r["slug"]: [m["slug"] for m in r["moreFromVendor"]] for r in results} == {
+        a_new.slug: [a_old.slug],
+        a_old.slug: [a_new.slug],
+        b_only.slug: [],
+    }
+
+
+# --- Query budgets ---------------------------------------------------------------------------
+
+
+def full_entries(count):
+    framework = make_framework()
+    vendors = [VendorFactory() for _ in range(3)]
+    for vendor in vendors:
+        VendorTranslationFactory(vendor=vendor)
+    for index in range(count):
+        article = ArticleFactory(vendor=vendors[index % 3], languages=["en", "nl"])
+        article.topics.add(TopicFactory())
+        SignalBulletFactory(article=article)
+        make_scorecard(
+            article=article,
+            framework=framework,
+            ratings={"CBRN": ("Medium", "Low"), "Persuasion": ("Low", None)},
+            risk_areas=["Jailbreaks"],
+        )
+
+
+# Count and page, then the page data: translations, signals, topics, risk areas, framework
+# levels, ratings, vendor translations (7). The vendors' public counts (1). moreFromVendor: its
+# window query and the same page data (1 + 7).
+LIST_BUDGET = 2 + 7 + 1 + 1 + 7
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_a_list_with_every_nested_field_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, count
+):
+    full_entries(count)
+    with django_assert_num_queries(LIST_BUDGET):
+        results = data(client, FULL_LIST_QUERY, {"limit": 50})["articles"]["results"]
+    assert len(results) == count
+    assert all(r["scorecard"]["overall"] == {"name": "Low"} for r in results)
+
+
+# The entry and its page data (1 + 7), then moreFromVendor: its window query and page data.
+SEED_BUDGET = 1 + 7 + 1 + 7
+
+
+def test_the_seed_page_runs_a_fixed_number_of_queries(client, seed, django_assert_num_queries):
+    with django_assert_num_queries(SEED_BUDGET):
+        article = data(client, SEED_PAGE, {"slug": SEED_SLUG})["article"]
+    assert len(article["moreFromVendor"]) == 4
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_vendors_with_their_entries_run_a_fixed_number_of_queries(
+    client, django_assert_num_queries, count
+):
+    full_entries(count)
+    query = """
+    { vendors { slug description articleCount
+        articles { totalCount results { slug translation { title } vendor { name } } } } }
+    """
+    # Vendors with counts, their translations, the per-vendor count and page, the page data.
+    with django_assert_num_queries(2 + 2 + 7):
+        vendors = data(client, query)["vendors"]
+    assert sum(v["articles"]["totalCount"] for v in vendors) == count

@@ -1,0 +1,34 @@
+"""Enums and the language a request is answered in."""
+
+from enum import Enum
+
+import strawberry
+from django.conf import settings
+from graphql import GraphQLError
+from strawberry.types import Info
+
+from articles.choices import ArticleKind as ArticleKindChoices
+from cms.languages import UnsupportedLanguage, negotiate_language
+
+Language = strawberry.enum(
+    Enum("Language", {code.upper(): code for code, _name in settings.LANGUAGES}),
+    description=(
+        "A content language (settings.LANGUAGES). A reader whose language an entry lacks "
+        "gets the default language, and the response says so."
+    ),
+)
+
+ArticleKind = strawberry.enum(
+    Enum("ArticleKind", {kind.name: kind.value for kind in ArticleKindChoices}),
+    description="What kind of release an entry covers.",
+)
+
+
+def request_language(info: Info, language: Language | None) -> str:
+    """The explicit argument, else the request's Accept-Language, else the default language."""
+    request = getattr(info.context, "request", None)
+    accept_language = request.headers.get("Accept-Language") if request is not None else None
+    try:
+        return negotiate_language(language.value if language else None, accept_language)
+    except UnsupportedLanguage as error:
+        raise GraphQLError(str(error)) from error
