@@ -152,7 +152,9 @@ def _changes(old, new, before: Snapshot, after: Snapshot, names: _Names) -> list
         now = after.translations.get(language, {})
         for name in TRANSLATION_FIELDS:
             if was.get(name, "") != now.get(name, ""):
-                changes.append((f"{name.capitalize()} ({language})", was.get(name, ""), now[name]))
+                changes.append(
+                    (f"{name.capitalize()} ({language})", was.get(name, ""), now.get(name, ""))
+                )
     for language in sorted({lang for lang, _ in before.signals.keys() | after.signals.keys()}):
         was = [text for (lang, _), text in sorted(before.signals.items()) if lang == language]
         now = [text for (lang, _), text in sorted(after.signals.items()) if lang == language]

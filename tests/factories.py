@@ -187,3 +187,52 @@ class FeedbackFactory(factory.django.DjangoModelFactory):
             model_class.objects.filter(pk=feedback.pk).update(created_at=created_at)
             feedback.created_at = created_at
         return feedback
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A staff account; ``UserFactory(role="Writer")`` puts it in one of the desk's groups."""
+
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"editor-{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            from django.contrib.auth.models import Group
+
+            self.groups.add(Group.objects.get(name=extracted))
+
+
+def admin_form_data(response) -> dict:
+    """The POST body an admin add/change page (a test client response) sends when an editor
+    saves it without touching anything; tests change the keys they edit."""
+    from django.forms import MultiWidget
+
+    data = {}
+
+    def add(form):
+        for name, field in form.fields.items():
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if isinstance(field.widget, MultiWidget):
+                for index, part in enumerate(field.widget.decompress(value)):
+                    data[f"{key}_{index}"] = "" if part is None else str(part)
+            elif isinstance(value, list | tuple):
+                data[key] = [str(item) for item in value]
+            elif isinstance(value, bool):
+                if value:
+                    data[key] = "on"
+            elif value is not None:
+                data[key] = str(value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        add(inline.formset.management_form)
+        for form in inline.formset.forms:
+            add(form)
+    return data

@@ -1,0 +1,206 @@
+"""Who changed what and when, a diff of every version, restoring an earlier version with all its
+parts, and two editors saving the same entry without one silently overwriting the other."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from articles.models import Article, ScorecardRating
+from articles.services import article_restore
+from tests.factories import (
+    ArticleFactory,
+    SignalBulletFactory,
+    UserFactory,
+    admin_form_data,
+    make_framework,
+    make_scorecard,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+@pytest.fixture
+def article():
+    article = ArticleFactory(draft=True, slug="o3-mini", languages=["en", "nl"])
+    article.translations.filter(language="en").update(title="Original title")
+    article.translations.get(language="en").save()  # recorded in the history as it is now
+    SignalBulletFactory(article=article, language="en", position=0, text="Original signal")
+    make_scorecard(
+        article=article,
+        framework=make_framework(),
+        ratings={"CBRN": ("Medium", "Medium"), "Cybersecurity": ("Low", None)},
+    )
+    return article
+
+
+def state(article: Article) -> dict:
+    article = Article.objects.with_page_data().get(pk=article.pk)
+    return {
+        "source_authors": article.source_authors,
+        "translations": {t.language: t.title for t in article.translations.all()},
+        "signals": [s.text for s in article.signal_bullets.all()],
+        "ratings": {
+            r.category.name: (r.pre_mitigation.name, getattr(r.post_mitigation, "name", None))
+            for r in article.scorecard_ratings.all()
+        },
+    }
+
+
+def edit_everything(client, article):
+    """One admin save changing the article, a title, a signal, a rating and dropping Dutch."""
+    page = client.get(change_url(article))
+    data = admin_form_data(page)
+    forms = {
+        data[f"translations-{i}-language"]: i for i in range(int(data["translations-TOTAL_FORMS"]))
+    }
+    high = article.scorecard.framework.levels.get(name="High").pk
+    cbrn = next(
+        i
+        for i in range(int(data["scorecard_ratings-TOTAL_FORMS"]))
+        if page.context["inline_admin_formsets"][3].formset.forms[i].instance.category.name
+        == "CBRN"
+    )
+    data |= {
+        "source_authors": "Someone else",
+        f"translations-{forms['en']}-title": "Rewritten title",
+        f"translations-{forms['nl']}-DELETE": "on",
+        "signal_bullets-0-text": "Rewritten signal",
+        f"scorecard_ratings-{cbrn}-pre_mitigation": str(high),
+        f"scorecard_ratings-{cbrn}-post_mitigation": str(high),
+    }
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302, response.context["errors"]
+
+
+def test_restoring_a_version_brings_back_the_article_and_all_its_parts(client, article):
+    writer = UserFactory(role="Writer")
+    client.force_login(writer)
+    before = state(article)
+    original = article.history.order_by("history_date").last()
+    edit_everything(client, article)
+    assert state(article) == {
+        "source_authors": "Someone else",
+        "translations": {"en": "Rewritten title"},
+        "signals": ["Rewritten signal"],
+        "ratings": {"CBRN": ("High", "High"), "Cybersecurity": ("Low", None)},
+    }
+
+    url = reverse("admin:articles_article_restore", args=[article.pk, original.history_id])
+    response = client.post(url, follow=True)
+    assert "Restored an earlier version" in response.content.decode()
+    assert state(article) == before
+    restore = Article.objects.get(pk=article.pk).history.first()
+    assert restore.history_user == writer
+    assert restore.history_change_reason.startswith("Restored the version of")
+    dutch = article.translations.get(language="nl").history.first()
+    assert dutch.history_user == writer
+
+
+def test_a_restore_keeps_the_workflow_state(article):
+    publisher = UserFactory(role="Publisher")
+    first = article.history.first()
+    Article.objects.filter(pk=article.pk).update(source_authors="Later")
+    article.status = Article.Status.IN_REVIEW
+    article.save()
+    restored = article_restore(article=article, history_id=first.history_id, user=publisher)
+    assert restored.status == Article.Status.IN_REVIEW
+    assert restored.source_authors == "Research Team"
+
+
+def test_a_version_of_another_entry_or_a_refused_user_cannot_restore(article):
+    other = ArticleFactory(draft=True)
+    with pytest.raises(ValidationError, match="does not belong to this entry"):
+        article_restore(
+            article=article,
+            history_id=other.history.first().history_id,
+            user=UserFactory(role="Publisher"),
+        )
+    with pytest.raises(PermissionDenied):
+        article_restore(
+            article=article,
+            history_id=article.history.first().history_id,
+            user=UserFactory(role="Translator"),
+        )
+
+
+def test_the_history_page_shows_who_changed_what_with_the_parts(client, article):
+    writer = UserFactory(role="Writer", username="writer-anna")
+    client.force_login(writer)
+    edit_everything(client, article)
+    html = client.get(reverse("admin:articles_article_history", args=[article.pk])).content
+    html = html.decode()
+    assert "writer-anna" in html
+    for text in (
+        "Original title",
+        "Rewritten title",
+        "Original signal",
+        "Rewritten signal",
+        "Rating CBRN",
+        "Medium → Medium",
+        "High → High",
+        "Title (nl)",
+    ):
+        assert text in html, text
+    assert html.count("Restore this version") == article.history.count() - 1
+
+
+def test_the_history_page_offers_no_restore_to_a_translator(client, article):
+    client.force_login(UserFactory(role="Translator"))
+    html = client.get(reverse("admin:articles_article_history", args=[article.pk])).content
+    assert b"Restore this version" not in html
+    url = reverse(
+        "admin:articles_article_restore", args=[article.pk, article.history.first().history_id]
+    )
+    assert client.post(url).status_code == 403
+
+
+def test_the_old_single_record_revert_page_cannot_bypass_the_workflow(client, article):
+    client.force_login(UserFactory(role="Publisher"))
+    first = article.history.first()
+    url = reverse("admin:articles_article_simple_history", args=[article.pk, first.history_id])
+    response = client.post(url, {"status": "published"})
+    assert response.status_code == 302
+    assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT
+
+
+def test_the_later_save_of_a_stale_form_is_refused(client, article):
+    first, second = UserFactory(role="Writer"), UserFactory(role="Writer", username="bram")
+    client.force_login(first)
+    first_form = admin_form_data(client.get(change_url(article)))
+    client.force_login(second)
+    second_form = admin_form_data(client.get(change_url(article)))
+
+    second_form["source_authors"] = "Bram's authors"
+    assert client.post(change_url(article), second_form).status_code == 302
+
+    client.force_login(first)
+    first_form["source_authors"] = "Anna's authors"
+    first_form["translations-0-title"] = "Anna's title"
+    response = client.post(change_url(article), first_form)
+    assert response.status_code == 200
+    assert "This entry was changed by bram" in response.content.decode()
+    article.refresh_from_db()
+    assert article.source_authors == "Bram's authors"
+    assert "Anna's title" not in article.translations.values_list("title", flat=True)
+
+
+def test_saving_raises_the_version_so_a_fresh_form_saves_again(client, article):
+    client.force_login(UserFactory(role="Writer"))
+    version = Article.objects.get(pk=article.pk).version
+    for authors in ("First", "Second"):
+        data = admin_form_data(client.get(change_url(article))) | {"source_authors": authors}
+        assert client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert (article.source_authors, article.version) == ("Second", version + 2)
+
+
+def test_changes_to_ratings_are_recorded_with_the_user(client, article):
+    writer = UserFactory(role="Writer")
+    client.force_login(writer)
+    edit_everything(client, article)
+    rating = ScorecardRating.objects.get(article=article, category__name="CBRN")
+    assert rating.history.first().history_user == writer
