@@ -17,9 +17,10 @@ from strawberry.tools import merge_types
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from articles.graphql.schema import Query as ArticlesQuery
+from feedback.graphql.schema import Mutation as FeedbackMutation
 
 QUERY_TYPES: list[type] = [ArticlesQuery]
-MUTATION_TYPES: list[type] = []
+MUTATION_TYPES: list[type] = [FeedbackMutation]
 
 
 def is_unexpected(error: GraphQLError) -> bool:

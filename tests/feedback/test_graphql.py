@@ -1,0 +1,120 @@
+"""GraphQL submitFeedback: the same rules as REST, because it calls the same service."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from feedback.models import Feedback
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+READER_ADDRESS = "203.0.113.78"
+SUBMIT = """
+mutation Submit($input: FeedbackInput!) {
+  submitFeedback(input: $input) { id kind message articleSlug language createdAt }
+}
+"""
+
+
+def graphql(variables, *, query=SUBMIT, address=READER_ADDRESS):
+    return Client(REMOTE_ADDR=address).post(
+        "/graphql/",
+        {"query": query, "variables": variables},
+        content_type="application/json",
+    )
+
+
+def submit(**fields):
+    return graphql({"input": fields})
+
+
+def rest(**fields):
+    return Client(REMOTE_ADDR=READER_ADDRESS).post(
+        "/api/v1/feedback/", fields, content_type="application/json"
+    )
+
+
+def test_a_helpful_vote_is_stored_and_described():
+    article = ArticleFactory()
+    response = submit(kind="HELPFUL_YES", articleSlug=article.slug, language="nl")
+    assert response.status_code == 200
+    receipt = response.json()["data"]["submitFeedback"]
+    stored = Feedback.objects.get()
+    assert receipt == {
+        "id": str(stored.public_id),
+        "kind": "HELPFUL_YES",
+        "message": "",
+        "articleSlug": article.slug,
+        "language": "nl",
+        "createdAt": receipt["createdAt"],
+    }
+    assert stored.article == article and stored.kind == "helpful_yes"
+    assert "Set-Cookie" not in response.headers
+
+
+def test_invalid_input_is_an_error_naming_each_field():
+    hidden = ArticleFactory(draft=True)
+    response = submit(kind="CORRECTION", message="x", articleSlug=hidden.slug, language="de")
+    body = response.json()
+    assert body["data"] is None
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert set(error["extensions"]["fields"]) == {"message", "articleSlug", "language"}
+    assert error["extensions"]["fields"]["articleSlug"] == [
+        f"No public entry has the slug {hidden.slug!r}."
+    ]
+    assert "articleSlug" in error["message"]
+    assert not Feedback.objects.exists()
+
+
+def test_a_message_over_the_limit_names_message(settings):
+    response = submit(kind="GENERAL", message="x" * (settings.FEEDBACK["MESSAGE_MAX_LENGTH"] + 1))
+    [error] = response.json()["errors"]
+    assert list(error["extensions"]["fields"]) == ["message"]
+
+
+def test_an_unknown_kind_is_refused_by_the_schema():
+    response = submit(kind="PRAISE", message="Great")
+    [error] = response.json()["errors"]
+    assert "PRAISE" in error["message"] and "FeedbackKind" in error["message"]
+    assert not Feedback.objects.exists()
+
+
+def test_a_filled_honeypot_looks_accepted_but_nothing_is_stored():
+    response = submit(kind="GENERAL", message="Cheap pills", website="http://spam.example")
+    assert response.json()["data"]["submitFeedback"]["message"] == "Cheap pills"
+    assert not Feedback.objects.exists()
+
+
+def test_rest_and_graphql_share_one_budget_per_client():
+    for n in range(3):
+        assert rest(kind="general", message=f"Via REST {n}").status_code == 201
+    for n in range(2):
+        assert "errors" not in submit(kind="GENERAL", message=f"Via GraphQL {n}").json()
+    [error] = submit(kind="GENERAL", message="One too many").json()["errors"]
+    assert error["extensions"]["code"] == "THROTTLED"
+    assert 0 < error["extensions"]["retryAfter"] <= 60
+    assert rest(kind="general", message="Also too many").status_code == 429
+    assert Feedback.objects.count() == 5
+
+
+def test_a_repeat_over_the_other_api_is_stored_once():
+    first = rest(kind="topic_request", message="Cover Anthropic's next card").json()
+    again = submit(kind="TOPIC_REQUEST", message="cover anthropic's next card")
+    assert again.json()["data"]["submitFeedback"]["id"] == first["id"]
+    assert Feedback.objects.count() == 1
+
+
+def test_the_mutation_cannot_be_sent_with_get():
+    response = Client().get(
+        "/graphql/",
+        {
+            "query": SUBMIT,
+            "variables": json.dumps({"input": {"kind": "GENERAL", "message": "Hi"}}),
+        },
+    )
+    assert response.status_code == 400
+    assert response.content == b"mutations are not allowed when using GET"
+    assert not Feedback.objects.exists()
