@@ -104,7 +104,7 @@ def article_reopen(*, article: Article, user) -> Article:
     return _take(article=article, action=Action.REOPEN, user=user)
 
 
-def article_lock_for_edit(*, article_id: int, expected_version: int) -> Article:
+def article_lock_for_edit(*, article_id: int, expected_version: int | None) -> Article:
     """Lock the entry's row for the rest of the transaction; refuse a form opened before the
     latest save (optimistic concurrency: the later save of a stale form loses, visibly)."""
     current = Article.objects.select_for_update().get(pk=article_id)
@@ -113,9 +113,9 @@ def article_lock_for_edit(*, article_id: int, expected_version: int) -> Article:
         who = latest.history_user if latest and latest.history_user else "someone else"
         when = latest.history_date.strftime("%H:%M:%S UTC") if latest else "just now"
         raise StaleEdit(
-            f"This entry was changed by {who} at {when}, after you opened it "
-            f"(version {current.version}, yours is {expected_version}). Your changes were not "
-            "saved: reload the page to see theirs, then make your edits again."
+            f"This entry was changed by {who} at {when}, after you opened it (it is now at "
+            f"version {current.version}). Your changes were not saved: reload the page to see "
+            "theirs, then make your edits again."
         )
     return current
 

@@ -1,7 +1,11 @@
 """Writers, translators and publishers each do their part of the desk's work in the admin,
 and the admin refuses (403) what their role does not allow, through the real URLs."""
 
+from io import StringIO
+
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.urls import reverse
 
 from articles.models import Article, ArticleTranslation
@@ -160,3 +164,21 @@ def test_a_publisher_may_edit_a_live_entry(client):
 def test_staff_without_a_role_cannot_open_the_articles(client):
     client.force_login(UserFactory())
     assert client.get(reverse("admin:articles_article_changelist")).status_code == 403
+
+
+def test_the_demo_has_one_account_per_role_with_debug_on(client, settings):
+    settings.DEBUG = True
+    output = StringIO()
+    call_command("load_demo", stdout=output)
+    call_command("load_demo", stdout=StringIO())  # a second run keeps the accounts as they are
+    for username, role in [
+        ("writer", "Writer"),
+        ("translator", "Translator"),
+        ("publisher", "Publisher"),
+    ]:
+        assert f"username {username!r}, password '{username}-demo-password'" in output.getvalue()
+        assert client.login(username=username, password=f"{username}-demo-password")
+        assert client.get(reverse("admin:articles_article_changelist")).status_code == 200
+        user = get_user_model().objects.get(username=username)
+        assert [group.name for group in user.groups.all()] == [role]
+    assert get_user_model().objects.get(username="editor").is_superuser

@@ -19,7 +19,7 @@ from articles.services import (
     article_submit_for_review,
     article_unpublish,
 )
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, SignalBulletFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +217,27 @@ def test_the_revisit_date_can_be_moved_instead_of_cleared(publisher):
     due.refresh_from_db()
     assert due.revisit_after == date(2099, 6, 1)
     assert due.history.first().history_user == publisher
+
+
+@pytest.mark.parametrize("entries", [1, 50])
+def test_the_desks_lists_run_a_fixed_number_of_queries(
+    client, publisher, entries, django_assert_num_queries
+):
+    articles = ArticleFactory.create_batch(entries, in_review=True, languages=["en", "nl"])
+    for article in articles:
+        article_publish(article=article, user=publisher)
+        article_unpublish(article=article, user=publisher)
+    client.force_login(publisher)
+    for name, queries in [
+        ("admin:articles_article_changelist", 11),
+        ("admin:articles_publishevent_changelist", 10),
+    ]:
+        with django_assert_num_queries(queries):
+            assert client.get(reverse(name)).status_code == 200
+    first = Article.objects.get(pk=articles[0].pk)
+    for position in range(entries):  # as many versions as entries, each changing a part
+        first.save()
+        SignalBulletFactory(article=first, position=position)
+    with django_assert_num_queries(12):
+        history = reverse("admin:articles_article_history", args=[first.pk])
+        assert client.get(history).status_code == 200

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
@@ -27,6 +28,12 @@ from feedback.models import Feedback
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
 DEMO_EDITOR = ("editor", "editor-demo-password")
+# One account per desk role (groups from the articles migrations): username, password, group.
+DEMO_ROLES = [
+    ("writer", "writer-demo-password", "Writer"),
+    ("translator", "translator-demo-password", "Translator"),
+    ("publisher", "publisher-demo-password", "Publisher"),
+]
 
 
 class Command(BaseCommand):
@@ -54,6 +61,7 @@ class Command(BaseCommand):
         )
         if settings.DEBUG:
             self.ensure_editor()
+            self.ensure_role_accounts()
 
     def load_vendor(self, item):
         vendor, created = Vendor.objects.get_or_create(
@@ -142,3 +150,17 @@ class Command(BaseCommand):
                 f"Demo editor (debug only): username {username!r}, password {password!r}"
             )
         )
+
+    def ensure_role_accounts(self):
+        User = get_user_model()
+        for username, password, role in DEMO_ROLES:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User.objects.create_user(username=username, password=password, is_staff=True)
+            user.groups.add(Group.objects.get(name=role))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo {role.lower()} (debug only): username {username!r}, "
+                    f"password {password!r}"
+                )
+            )
