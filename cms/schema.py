@@ -44,10 +44,10 @@ def build_extensions() -> list:
     return extensions
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(query_types=QUERY_TYPES, mutation_types=MUTATION_TYPES) -> strawberry.Schema:
     return strawberry.Schema(
-        query=merge_types("Query", tuple(QUERY_TYPES)),
-        mutation=merge_types("Mutation", tuple(MUTATION_TYPES)) if MUTATION_TYPES else None,
+        query=merge_types("Query", tuple(query_types)),
+        mutation=merge_types("Mutation", tuple(mutation_types)) if mutation_types else None,
         extensions=build_extensions(),
     )
 

@@ -2,10 +2,11 @@ import json
 from pathlib import Path
 
 import pytest
+import strawberry
 from django.conf import settings
 from strawberry.printer import print_schema
 
-from cms.schema import build_schema, schema
+from cms.schema import QUERY_TYPES, build_schema, schema
 
 SCHEMA_FILE = Path(settings.BASE_DIR) / "schema.graphql"
 
@@ -91,3 +92,22 @@ def test_introspection_is_on_by_default_and_can_be_switched_off(settings):
 
     assert result.data is None
     assert "introspection" in result.errors[0].message.lower()
+
+
+@strawberry.type
+class FailingQuery:
+    @strawberry.field
+    def broken(self) -> int:
+        return {}["internal detail"]
+
+
+def test_an_unexpected_error_is_masked_with_debug_off(settings):
+    settings.DEBUG = False
+    result = build_schema(query_types=[*QUERY_TYPES, FailingQuery]).execute_sync("{ broken }")
+    assert [error.message for error in result.errors] == ["Unexpected error."]
+
+
+def test_an_unexpected_error_is_shown_with_debug_on(settings):
+    settings.DEBUG = True
+    result = build_schema(query_types=[*QUERY_TYPES, FailingQuery]).execute_sync("{ broken }")
+    assert [error.message for error in result.errors] == ["'internal detail'"]

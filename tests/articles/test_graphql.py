@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.utils import timezone
@@ -612,3 +612,29 @@ def test_vendors_with_their_entries_run_a_fixed_number_of_queries(
     with django_assert_num_queries(2 + 2 + 7):
         vendors = data(client, query)["vendors"]
     assert sum(v["articles"]["totalCount"] for v in vendors) == count
+
+
+def test_a_time_without_an_offset_is_utc(client, catalogue):
+    naive_utc = timezone.now().astimezone(UTC).replace(tzinfo=None)
+    after = (naive_utc - timedelta(days=2.5)).isoformat()
+    assert list_slugs(client, filters={"publishedAfter": after}) == ["update", "release"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        ({"vendors": ["v"] * 51}, "filters.vendors takes at most 50 values."),
+        ({"topics": ["t"] * 51}, "filters.topics takes at most 50 values."),
+        ({"search": "x" * 201}, "filters.search takes at most 200 characters."),
+    ],
+)
+def test_an_oversized_filter_is_refused(client, filters, message):
+    response = post(client, LIST_QUERY, {"filters": filters})
+    assert response.status_code == 200
+    assert error_message(response) == message
+
+
+def test_an_invalid_time_is_refused(client):
+    response = post(client, LIST_QUERY, {"filters": {"publishedAfter": "yesterday"}})
+    assert response.status_code == 200
+    assert "publishedAfter" in error_message(response)
