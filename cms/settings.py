@@ -164,6 +164,9 @@ REST_FRAMEWORK = {
     "ALLOWED_VERSIONS": ["v1"],
     "UNAUTHENTICATED_USER": None,
     "NUM_PROXIES": NUM_PROXIES,
+    # Partner API: entries per page by default; API_MAX_PAGE_SIZE is the most a client may ask.
+    "DEFAULT_PAGINATION_CLASS": "articles.api.pagination.StrictCursorPagination",
+    "PAGE_SIZE": env.int("API_PAGE_SIZE", default=20),
     "DEFAULT_THROTTLE_RATES": {
         "anonymous": env.str("API_ANONYMOUS_RATE", default="120/minute"),
         "partner": env.str("API_PARTNER_RATE", default="2000/minute"),

@@ -1,0 +1,97 @@
+"""Cursor pagination: pages stay stable while entries are added, and every bad paging value is
+a 400 naming its parameter."""
+
+from django.conf import settings
+from django.utils.dateparse import parse_datetime
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import CursorPagination
+
+
+def page_size_param(request, *, name: str = "page_size") -> int:
+    """The requested page size, 1 to ``settings.API_MAX_PAGE_SIZE``; the default without one."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return settings.REST_FRAMEWORK["PAGE_SIZE"]
+    maximum = settings.API_MAX_PAGE_SIZE
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        raise ValidationError({name: [f"Enter a whole number from 1 to {maximum}."]})
+    return int(raw)
+
+
+class StrictCursorPagination(CursorPagination):
+    """The API's default pagination: newest rows first unless a subclass orders otherwise."""
+
+    ordering = ("-id",)
+    page_size_query_param = "page_size"
+    page_size_query_description = "Entries per page: 1 to API_MAX_PAGE_SIZE (default PAGE_SIZE)."
+    cursor_query_description = "The `next` or `previous` link's cursor; opaque."
+    template = None
+
+    def get_page_size(self, request):
+        return page_size_param(request, name=self.page_size_query_param)
+
+    def decode_cursor(self, request):
+        invalid = ValidationError({self.cursor_query_param: ["Invalid cursor."]})
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            raise invalid from None
+        if (
+            cursor is not None
+            and cursor.position is not None
+            and not self.valid_position(cursor.position)
+        ):
+            raise invalid
+        return cursor
+
+    def valid_position(self, position: str) -> bool:
+        return True
+
+
+ARTICLE_ORDERINGS = {
+    "-published": ("-published_at", "-id"),
+    "published": ("published_at", "id"),
+    "-updated": ("-updated_at", "-id"),
+    "updated": ("updated_at", "id"),
+}
+
+
+class ArticleCursorPagination(StrictCursorPagination):
+    """Newest publication first by default; ``?ordering=`` picks another order."""
+
+    ordering_query_param = "ordering"
+
+    def get_ordering(self, request, queryset, view):
+        choice = request.query_params.get(self.ordering_query_param, "-published")
+        if choice not in ARTICLE_ORDERINGS:
+            raise ValidationError(
+                {self.ordering_query_param: [f"Use one of: {', '.join(ARTICLE_ORDERINGS)}."]}
+            )
+        return ARTICLE_ORDERINGS[choice]
+
+    def valid_position(self, position: str) -> bool:
+        try:
+            return parse_datetime(position) is not None
+        except ValueError:
+            return False
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": self.ordering_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Order of entries: by publication or update time, `-` for "
+                "newest first.",
+                "schema": {
+                    "type": "string",
+                    "enum": list(ARTICLE_ORDERINGS),
+                    "default": "-published",
+                },
+            },
+        ]
+
+
+class VendorCursorPagination(StrictCursorPagination):
+    ordering = ("slug",)
