@@ -1,6 +1,7 @@
 """The GraphQL endpoint frontends use (/graphql/)."""
 
 from django.conf import settings
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from strawberry.django.views import GraphQLView
@@ -10,11 +11,23 @@ from cms.schema import schema
 
 @method_decorator(csrf_exempt, name="dispatch")
 class PublicGraphQLView(GraphQLView):
-    """Read-only and cookie-free, so CSRF does not apply; GraphiQL only where configured."""
+    """Cookie-free, so CSRF does not apply; GraphiQL only where configured.
+
+    Answers depend on Accept-Language; queries sent with GET may be cached like the REST API's
+    public responses (POST requests, such as mutations, are never cached).
+    """
 
     def dispatch(self, request, *args, **kwargs):
         self.graphql_ide = "graphiql" if settings.GRAPHQL["GRAPHIQL"] else None
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        patch_vary_headers(response, ["Accept-Language"])
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and response.get("Content-Type", "").startswith("application/json")
+        ):
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+        return response
 
 
 graphql_view = PublicGraphQLView.as_view(schema=schema)

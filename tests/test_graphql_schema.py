@@ -111,3 +111,29 @@ def test_an_unexpected_error_is_shown_with_debug_on(settings):
     settings.DEBUG = True
     result = build_schema(query_types=[*QUERY_TYPES, FailingQuery]).execute_sync("{ broken }")
     assert [error.message for error in result.errors] == ["'internal detail'"]
+
+
+@pytest.mark.django_db
+def test_queries_sent_with_get_may_be_cached_per_language(client):
+    response = client.get("/graphql/", {"query": "{ vendors { slug } }"})
+
+    assert response.status_code == 200
+    assert "Accept-Language" in response.headers["Vary"]
+    assert f"max-age={settings.PUBLIC_CACHE_MAX_AGE}" in response.headers["Cache-Control"]
+    assert "public" in response.headers["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_posted_queries_vary_by_language_and_are_not_marked_public(client):
+    response = post(client, {"query": "{ vendors { slug } }"})
+
+    assert response.status_code == 200
+    assert "Accept-Language" in response.headers["Vary"]
+    assert "public" not in response.headers.get("Cache-Control", "")
+
+
+def test_editorial_fields_are_not_exposed():
+    result = schema.execute_sync('{ __type(name: "Article") { fields { name } } }')
+    fields = {field["name"] for field in result.data["__type"]["fields"]}
+    assert {"slug", "translation", "scorecard"} <= fields
+    assert fields.isdisjoint({"status", "version", "revisitAfter", "createdAt"})
