@@ -1,12 +1,16 @@
 """Who changed what and when, a diff of every version, restoring an earlier version with all its
 parts, and two editors saving the same entry without one silently overwriting the other."""
 
+import threading
+import time
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 from django.urls import reverse
 
 from articles.models import Article, ScorecardRating
-from articles.services import article_restore
+from articles.services import StaleEdit, article_lock_for_edit, article_restore
 from tests.factories import (
     ArticleFactory,
     SignalBulletFactory,
@@ -204,3 +208,47 @@ def test_changes_to_ratings_are_recorded_with_the_user(client, article):
     edit_everything(client, article)
     rating = ScorecardRating.objects.get(article=article, category__name="CBRN")
     assert rating.history.first().history_user == writer
+
+
+def test_two_saves_at_the_same_moment_cannot_both_win(transactional_db):
+    """The version is compared under a row lock: a save that waited for another one sees the
+    version that one wrote, and is refused."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks; run with DATABASE_URL=postgres://... to check.")
+    article = ArticleFactory(draft=True)
+    opened = article.version
+    first_holds_lock, first_may_save = threading.Event(), threading.Event()
+    outcome = {}
+
+    def first_save():
+        try:
+            with transaction.atomic():
+                locked = article_lock_for_edit(article_id=article.pk, expected_version=opened)
+                first_holds_lock.set()
+                first_may_save.wait(5)
+                locked.source_authors = "First"
+                locked.save()
+        finally:
+            connection.close()
+
+    def second_save():
+        first_holds_lock.wait(5)
+        try:
+            with transaction.atomic():
+                article_lock_for_edit(article_id=article.pk, expected_version=opened)
+                outcome["second"] = "saved"
+        except StaleEdit:
+            outcome["second"] = "refused"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first_save), threading.Thread(target=second_save)]
+    for thread in threads:
+        thread.start()
+    first_holds_lock.wait(5)
+    time.sleep(0.3)  # the second save is now waiting for the lock
+    first_may_save.set()
+    for thread in threads:
+        thread.join(10)
+    assert outcome == {"second": "refused"}
+    assert Article.objects.get(pk=article.pk).source_authors == "First"
