@@ -22,6 +22,7 @@ from articles.graphql.enums import ArticleKind, Language
 from articles.graphql.filters import ArticleFilter
 from articles.graphql.orders import ArticleOrder
 from articles.querysets import NEWEST_FIRST
+from cms.languages import Resolved
 
 MORE_FROM_VENDOR_MAX = 12
 
@@ -218,20 +219,23 @@ class ScorecardType:
 
 @strawberry.type(name="ArticleTranslation", description="An entry's texts in one language.")
 class ArticleTranslationType:
-    obj: strawberry.Private[models.ArticleTranslation]
-    requested: strawberry.Private[str]
+    resolved: strawberry.Private[Resolved[models.ArticleTranslation]]
+
+    @property
+    def obj(self) -> models.ArticleTranslation:
+        return self.resolved.translation
 
     @strawberry.field(description="The language served.")
     def language(self) -> Language:
-        return Language(self.obj.language)
+        return Language(self.resolved.served)
 
     @strawberry.field(description="The language asked for.")
     def requested_language(self) -> Language:
-        return Language(self.requested)
+        return Language(self.resolved.requested)
 
     @strawberry.field(description="True when the requested language was missing.")
     def fallback(self) -> bool:
-        return self.obj.language != self.requested
+        return self.resolved.fell_back
 
     @strawberry.field
     def title(self) -> str:
@@ -300,9 +304,7 @@ class ArticleType:
     )
     def translation(self) -> ArticleTranslationType | None:
         resolved = self.obj.translation(self.language)
-        if resolved.translation is None:
-            return None
-        return ArticleTranslationType(obj=resolved.translation, requested=self.language)
+        return ArticleTranslationType(resolved=resolved) if resolved.translation else None
 
     @strawberry.field(description="Languages the entry has texts in.")
     def available_languages(self) -> list[Language]:
