@@ -47,3 +47,22 @@ class FeedbackReceiptSerializer(serializers.Serializer):
     article = serializers.CharField(source="article_slug", allow_null=True)
     language = serializers.CharField()
     created_at = serializers.DateTimeField()
+
+
+def _messages(help_text):
+    return serializers.ListField(child=serializers.CharField(), required=False, help_text=help_text)
+
+
+class FeedbackErrorsSerializer(serializers.Serializer):
+    """400: each field that was refused, with what is wrong with it."""
+
+    kind = _messages("Missing or unknown kind.")
+    message = _messages("Too short, too long or not a string.")
+    article = _messages("Unknown or not public entry; missing for a helpful vote.")
+    language = _messages("Unsupported language.")
+    non_field_errors = _messages("The body is not a JSON object.")
+    detail = serializers.CharField(required=False, help_text="Malformed JSON.")
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()

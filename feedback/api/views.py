@@ -8,7 +8,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cms.clients import client_fingerprint
-from feedback.api.serializers import FeedbackReceiptSerializer, FeedbackSubmissionSerializer
+from feedback.api.serializers import (
+    DetailSerializer,
+    FeedbackErrorsSerializer,
+    FeedbackReceiptSerializer,
+    FeedbackSubmissionSerializer,
+)
 from feedback.services import FeedbackInvalid, FeedbackThrottled, feedback_submit
 
 
@@ -57,9 +62,13 @@ class FeedbackSubmitView(APIView):
         request=FeedbackSubmissionSerializer,
         responses={
             201: FeedbackReceiptSerializer,
-            400: OpenApiResponse(description="Invalid input; each field names its problem."),
-            413: OpenApiResponse(description="Request body too large."),
-            429: OpenApiResponse(description="Too many submissions; see Retry-After."),
+            400: OpenApiResponse(
+                FeedbackErrorsSerializer, description="Invalid input; each field names its problem."
+            ),
+            413: OpenApiResponse(DetailSerializer, description="Request body too large."),
+            429: OpenApiResponse(
+                DetailSerializer, description="Too many submissions; see Retry-After."
+            ),
         },
         auth=[],
     )
