@@ -44,8 +44,15 @@ def build_extensions() -> list:
     return extensions
 
 
+class PublicSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None):
+        """Log only server faults: refused or invalid queries are the client's, and logging
+        each one in full would let anyone flood the logs."""
+        super().process_errors([e for e in errors if is_unexpected(e)], execution_context)
+
+
 def build_schema(query_types=QUERY_TYPES, mutation_types=MUTATION_TYPES) -> strawberry.Schema:
-    return strawberry.Schema(
+    return PublicSchema(
         query=merge_types("Query", tuple(query_types)),
         mutation=merge_types("Mutation", tuple(mutation_types)) if mutation_types else None,
         extensions=build_extensions(),

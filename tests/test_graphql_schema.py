@@ -1,4 +1,5 @@
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,15 @@ def test_editorial_fields_are_not_exposed():
     fields = {field["name"] for field in result.data["__type"]["fields"]}
     assert {"slug", "translation", "scorecard"} <= fields
     assert fields.isdisjoint({"status", "version", "revisitAfter", "createdAt"})
+
+
+def test_only_server_faults_are_logged(caplog):
+    with caplog.at_level(logging.ERROR, logger="strawberry.execution"):
+        schema.execute_sync("{ " + " ".join(f"v{i}: vendors {{ slug }}" for i in range(16)) + " }")
+        schema.execute_sync("{ nope }")
+    assert caplog.records == []
+
+    with caplog.at_level(logging.ERROR, logger="strawberry.execution"):
+        build_schema(query_types=[*QUERY_TYPES, FailingQuery]).execute_sync("{ broken }")
+    assert [record.levelno for record in caplog.records] == [logging.ERROR]
+    assert "internal detail" in caplog.text
