@@ -75,6 +75,7 @@ def feedback_submit(
     """
     retry_after = spend_submission(client_fingerprint)
     if retry_after is not None:
+        logger.info("Feedback refused: too many submissions from one client.")
         raise FeedbackThrottled(retry_after)
 
     errors: dict[str, list[str]] = {}
@@ -108,6 +109,7 @@ def feedback_submit(
         errors["language"] = [str(error)]
 
     if errors:
+        logger.info("Feedback refused: invalid %s.", ", ".join(errors))
         raise FeedbackInvalid(errors)
 
     fields = {"kind": kind, "message": message, "article": article, "language": language}

@@ -120,3 +120,14 @@ def test_most_requested_topics_groups_repeats_and_ignores_spam_and_old_requests(
 def test_most_requested_topics_is_for_staff_only(client):
     response = client.get(TOP_TOPICS)
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("size", [1, 50])
+def test_most_requested_topics_runs_a_fixed_number_of_queries(
+    admin_client, django_assert_num_queries, size
+):
+    for n in range(size):
+        FeedbackFactory(message=f"Topic {n}", article=ArticleFactory())
+    with django_assert_num_queries(3):
+        response = admin_client.get(TOP_TOPICS)
+    assert len(response.context["topics"]) == size

@@ -1,6 +1,7 @@
 """GraphQL submitFeedback: the same rules as REST, because it calls the same service."""
 
 import json
+import logging
 
 import pytest
 from django.test import Client
@@ -118,3 +119,18 @@ def test_the_mutation_cannot_be_sent_with_get():
     assert response.status_code == 400
     assert response.content == b"mutations are not allowed when using GET"
     assert not Feedback.objects.exists()
+
+
+def test_no_ip_address_reaches_the_database_or_the_logs(caplog, frozen_clock):
+    caplog.set_level(logging.DEBUG)
+    submit(kind="TOPIC_REQUEST", message="Cover Claude")
+    submit(kind="TOPIC_REQUEST", message="Cover Claude")
+    submit(kind="HELPFUL_NO", articleSlug="missing")
+    submit(kind="GENERAL", message="Spam", website="x")
+    submit(kind="GENERAL", message="Fifth")
+    submit(kind="GENERAL", message="Sixth, throttled")
+    stored = json.dumps(list(Feedback.objects.values()), default=str)
+    assert "Cover Claude" in stored and Feedback.objects.count() == 2
+    assert READER_ADDRESS not in stored
+    assert READER_ADDRESS not in caplog.text
+    assert "refused: invalid article" in caplog.text and "too many submissions" in caplog.text
