@@ -262,6 +262,7 @@ def _when(moment) -> str:
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleForm
     change_form_template = "admin/articles/article/change_form.html"
+    change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/history.html"
     list_display = [
         "title",
@@ -326,7 +327,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         action = request.POST.get("action") if request.method == "POST" else None
         if action and action not in self.get_actions(request):
             raise PermissionDenied(f"You may not use the action {action!r}.")
-        return super().changelist_view(request, extra_context)
+        due = Article.objects.filter(revisit_after__lte=timezone.localdate()).count()
+        return super().changelist_view(request, {"revisit_due": due, **(extra_context or {})})
 
     # Columns and read-only fields.
 

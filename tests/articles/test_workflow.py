@@ -192,9 +192,10 @@ def test_the_revisit_queue_lists_entries_whose_date_has_passed(client, publisher
     ArticleFactory(slug="due-next-month", revisit_after=today + timedelta(days=30))
     ArticleFactory(slug="no-follow-up")
     client.force_login(publisher)
-    html = client.get(
-        reverse("admin:articles_article_changelist"), {"revisit": "due"}
-    ).content.decode()
+    changelist = reverse("admin:articles_article_changelist")
+    queue_link = '<a href="?revisit=due">Due for revisit (2)</a>'
+    assert queue_link in client.get(changelist).content.decode()
+    html = client.get(changelist, {"revisit": "due"}).content.decode()
     assert "due-yesterday" in html and "due-today" in html
     assert "due-next-month" not in html and "no-follow-up" not in html
 
@@ -229,7 +230,7 @@ def test_the_desks_lists_run_a_fixed_number_of_queries(
         article_unpublish(article=article, user=publisher)
     client.force_login(publisher)
     for name, queries in [
-        ("admin:articles_article_changelist", 11),
+        ("admin:articles_article_changelist", 12),
         ("admin:articles_publishevent_changelist", 10),
     ]:
         with django_assert_num_queries(queries):
