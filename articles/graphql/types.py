@@ -29,8 +29,8 @@ MORE_FROM_VENDOR_MAX = 12
 PAGINATION_DESCRIPTION = (
     "Offset pagination: `pagination: {offset, limit}`; `limit` defaults to "
     "GRAPHQL.DEFAULT_PAGE_SIZE and may not exceed GRAPHQL.MAX_PAGE_SIZE (an error, not a silent "
-    "clamp). Offsets suit the frontends' numbered pages and `totalCount`; the list is small "
-    "and ordered by time, so offset drift between requests is harmless."
+    "clamp). Offsets suit the frontends' numbered pages and `totalCount`; entries arrive a few "
+    "a day, ordered by time, so a page shifting between two requests is rare and harmless."
 )
 
 
