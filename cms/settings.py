@@ -181,6 +181,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ArticleKindEnum": "articles.choices.ArticleKind"},
+    # 3.1 states nullable nested objects in a way validators understand (oneOf with null).
+    "OAS_VERSION": "3.1.0",
 }
 
 # --- GraphQL ---------------------------------------------------------------------------------

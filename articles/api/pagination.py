@@ -47,6 +47,18 @@ class StrictCursorPagination(CursorPagination):
     def valid_position(self, position: str) -> bool:
         return True
 
+    def get_paginated_response_schema(self, schema):
+        link = {"type": ["string", "null"], "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": {**link, "description": "The next page; null on the last page."},
+                "previous": {**link, "description": "The previous page; null on the first."},
+                "results": schema,
+            },
+        }
+
 
 ARTICLE_ORDERINGS = {
     "-published": ("-published_at", "-id"),

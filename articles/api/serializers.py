@@ -34,7 +34,7 @@ class LanguageFieldsMixin(serializers.Serializer):
         translation = self.resolved(instance).translation
         return getattr(translation, name) if translation else ""
 
-    @extend_schema_field({"type": "string", "nullable": True})
+    @extend_schema_field({"type": ["string", "null"]})
     def get_language(self, instance) -> str | None:
         return self.resolved(instance).served
 
@@ -52,6 +52,8 @@ class VendorShortSerializer(serializers.ModelSerializer):
 
 
 class VendorSerializer(LanguageFieldsMixin, serializers.ModelSerializer):
+    """A vendor, its description in the requested language and its count of public entries."""
+
     description = serializers.SerializerMethodField()
     public_article_count = serializers.IntegerField(
         read_only=True, help_text="Public entries of this vendor."
@@ -116,7 +118,7 @@ class ScorecardSerializer(serializers.Serializer):
 
 
 class ArticleSummarySerializer(LanguageFieldsMixin, serializers.ModelSerializer):
-    """The short form used in "more from this vendor"."""
+    """The short form of a public entry, as in "more from this vendor"."""
 
     vendor = VendorShortSerializer()
     kind = serializers.ChoiceField(choices=ArticleKind.choices)
@@ -147,7 +149,7 @@ class ArticleSummarySerializer(LanguageFieldsMixin, serializers.ModelSerializer)
 
 
 class ArticleSerializer(ArticleSummarySerializer):
-    """An entry with everything its page shows. Load it with ``with_page_data()``."""
+    """A public entry with everything its page shows, in the requested language."""
 
     source_url = serializers.URLField()
     authors = serializers.ListField(child=serializers.CharField())
@@ -188,6 +190,10 @@ class ArticleSerializer(ArticleSummarySerializer):
     def get_scorecard(self, article):
         scorecard = getattr(article, "scorecard", None)
         return ScorecardSerializer(scorecard).data if scorecard else None
+
+
+class MoreFromVendorSerializer(serializers.Serializer):
+    results = ArticleSummarySerializer(many=True)
 
 
 class ChangeSerializer(serializers.Serializer):

@@ -22,9 +22,9 @@ from articles.api.pagination import (
 )
 from articles.api.serializers import (
     ArticleSerializer,
-    ArticleSummarySerializer,
     ChangesPageSerializer,
     ErrorSerializer,
+    MoreFromVendorSerializer,
     VendorSerializer,
 )
 from articles.api.sync import InvalidCursor, Position, changes_after
@@ -100,20 +100,12 @@ def error_responses(*codes: int) -> dict:
     return {code: described[code] for code in codes}
 
 
-def documented(*, summary: str, description: str, ok, parameters=(), errors=(), cached=True):
+def documented(*, summary: str, description: str, ok, errors=()):
     return extend_schema(
         summary=summary,
         description=description,
-        parameters=[
-            *LANGUAGE_PARAMETERS,
-            *parameters,
-            *(CACHE_HEADERS if cached else []),
-            RETRY_AFTER,
-        ],
-        responses={
-            200: ok,
-            **error_responses(*((304,) if cached else ()), 400, 401, *errors, 429),
-        },
+        parameters=[*LANGUAGE_PARAMETERS, *CACHE_HEADERS, RETRY_AFTER],
+        responses={200: ok, **error_responses(304, 400, 401, *errors, 429)},
     )
 
 
@@ -271,7 +263,7 @@ class ArticleDetailView(PublicReadView):
 
 
 class MoreFromVendorView(PublicReadView):
-    serializer_class = ArticleSummarySerializer
+    serializer_class = MoreFromVendorSerializer
 
     def article(self) -> Article:
         if not hasattr(self, "_article"):
@@ -301,7 +293,7 @@ class MoreFromVendorView(PublicReadView):
             .prefetch_related("translations")
             .more_from_vendor(self.article(), limit=self.limit())
         )
-        return Response({"results": self.get_serializer(entries, many=True).data})
+        return Response(self.get_serializer({"results": entries}).data)
 
     @extend_schema(
         summary="More from the entry's vendor",
@@ -318,16 +310,7 @@ class MoreFromVendorView(PublicReadView):
             RETRY_AFTER,
         ],
         responses={
-            200: {
-                "type": "object",
-                "required": ["results"],
-                "properties": {
-                    "results": {
-                        "type": "array",
-                        "items": {"$ref": "#/components/schemas/ArticleSummary"},
-                    }
-                },
-            },
+            200: MoreFromVendorSerializer,
             **error_responses(304, 400, 401, 404, 429),
         },
     )

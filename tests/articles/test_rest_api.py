@@ -167,6 +167,9 @@ def test_an_entry_that_is_not_public_is_on_no_endpoint(api, state):
     assert more == []
     vendor = api.get(f"{VENDORS}{hidden.vendor.slug}/").json()
     assert vendor["public_article_count"] == 1
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        changes = api.get("/api/v1/changes/").json()["results"]
+    assert [change["slug"] for change in changes] == [visible.slug]
 
 
 def test_more_from_vendor_lists_the_vendors_other_entries_newest_first(api):
