@@ -47,7 +47,13 @@ from articles.services import (
     article_submit_for_review,
     article_unpublish,
 )
-from articles.workflow import TRANSITIONS, Action, may_take, transitions_from
+from articles.workflow import (
+    TRANSITIONS,
+    UNPUBLISHED_STATES,
+    Action,
+    may_take,
+    transitions_from,
+)
 from cms.languages import supported_languages
 
 
@@ -310,7 +316,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
         readonly = ["status", "created_at", "updated_at", "version", "publish_log"]
         if not may_edit_content(request.user, obj):
             return readonly + ARTICLE_FIELDS  # translators change the translations only
-        if not request.user.has_perm("articles.publish_article"):
+        # The publication time of a published entry only changes by unpublishing and
+        # publishing again, so every such change is in the publish log.
+        if not request.user.has_perm("articles.publish_article") or (
+            obj is not None and obj.status not in UNPUBLISHED_STATES
+        ):
             readonly.append("published_at")
         return readonly
 

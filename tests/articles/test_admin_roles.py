@@ -153,12 +153,30 @@ def test_a_publisher_reviews_publishes_unpublishes_and_archives(client):
     assert article.publish_events.filter(user=publisher).count() == 5
 
 
-def test_a_publisher_may_edit_a_live_entry(client):
+def test_a_publisher_may_edit_a_live_entry_but_moves_it_only_through_the_workflow(client):
     login(client, "Publisher")
     article = ArticleFactory()
-    data = admin_form_data(client.get(change_url(article))) | {"translations-0-title": "Fixed"}
+    data = admin_form_data(client.get(change_url(article))) | {
+        "translations-0-title": "Fixed",
+        "published_at_0": "2099-01-01",
+        "published_at_1": "10:00",
+    }
     assert client.post(change_url(article), data).status_code == 302
     assert ArticleTranslation.objects.get(article=article, language="en").title == "Fixed"
+    assert Article.objects.get(pk=article.pk).is_public
+
+
+def test_a_publisher_sets_the_publication_time_of_an_entry_in_review(client):
+    login(client, "Publisher")
+    article = ArticleFactory(in_review=True)
+    data = admin_form_data(client.get(change_url(article))) | {
+        "published_at_0": "2099-01-01",
+        "published_at_1": "10:00",
+    }
+    assert client.post(change_url(article), data).status_code == 302
+    client.post(step_url(article, "publish"))
+    article.refresh_from_db()
+    assert article.is_scheduled and article.published_at.year == 2099
 
 
 def test_staff_without_a_role_cannot_open_the_articles(client):
