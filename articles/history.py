@@ -193,6 +193,15 @@ def article_versions(article: Article) -> tuple[list[Version], "_Names"]:
     return versions, names
 
 
+def parts_with_history(article_id: int) -> set[tuple[type, int]]:
+    """(model, pk) of the article's parts that have history; rows written without it (bulk
+    imports) cannot be placed in time."""
+    return {
+        (record.instance_type, getattr(record, record.instance_type._meta.pk.attname))
+        for record in _part_records(article_id)
+    }
+
+
 def article_version(article: Article, history_id: int) -> Version | None:
     versions, _names = article_versions(article)
     return next((v for v in versions if v.history_id == history_id), None)

@@ -141,7 +141,9 @@ def _save_as(instance, user, reason: str):
     instance.save()
 
 
-def _delete_as(instance, user, reason: str):
+def _delete_as(instance, user, reason: str, *, tracked: set):
+    if (type(instance), instance.pk) not in tracked:
+        return  # written without history (a bulk import): keep it, its past is unknown
     instance._history_user = user
     instance._change_reason = reason
     instance.delete()
@@ -155,7 +157,7 @@ def article_restore(*, article: Article, history_id: int, user) -> Article:
     The workflow state (status, publication time) is left alone: restoring never publishes or
     unpublishes anything; use the workflow steps for that.
     """
-    from articles.history import article_version
+    from articles.history import article_version, parts_with_history
 
     if not may_edit_content(user, article):
         raise PermissionDenied("You may not change this entry.")
@@ -163,6 +165,7 @@ def article_restore(*, article: Article, history_id: int, user) -> Article:
     if version is None:
         raise ValidationError("That version does not belong to this entry.")
     record, snapshot = version.record, version.snapshot
+    tracked = parts_with_history(article.pk)
     reason = f"Restored the version of {record.history_date:%Y-%m-%d %H:%M:%S} UTC"
     if Article.objects.filter(slug=record.slug).exclude(pk=article.pk).exists():
         raise ValidationError(f"Another entry now uses the slug {record.slug!r}.")
@@ -175,7 +178,7 @@ def article_restore(*, article: Article, history_id: int, user) -> Article:
     current = {t.language: t for t in article.translations.all()}
     for language, translation in current.items():
         if language not in snapshot.translations:
-            _delete_as(translation, user, reason)
+            _delete_as(translation, user, reason, tracked=tracked)
     for language, texts in snapshot.translations.items():
         translation = current.get(language) or ArticleTranslation(
             article=article, language=language
@@ -190,7 +193,7 @@ def article_restore(*, article: Article, history_id: int, user) -> Article:
     current = {(s.language, s.position): s for s in article.signal_bullets.all()}
     for key, bullet in current.items():
         if key not in snapshot.signals:
-            _delete_as(bullet, user, reason)
+            _delete_as(bullet, user, reason, tracked=tracked)
     for (language, position), text in snapshot.signals.items():
         bullet = current.get((language, position)) or SignalBullet(
             article=article, language=language, position=position
@@ -202,11 +205,11 @@ def article_restore(*, article: Article, history_id: int, user) -> Article:
     current = {r.category_id: r for r in article.scorecard_ratings.all()}
     for category_id, rating in current.items():
         if category_id not in snapshot.ratings:
-            _delete_as(rating, user, reason)
+            _delete_as(rating, user, reason, tracked=tracked)
     scorecard = Scorecard.objects.filter(article=article).first()
     if snapshot.scorecard_framework_id is None:
         if scorecard is not None:
-            _delete_as(scorecard, user, reason)
+            _delete_as(scorecard, user, reason, tracked=tracked)
     elif scorecard is None or scorecard.framework_id != snapshot.scorecard_framework_id:
         scorecard = scorecard or Scorecard(article=article)
         scorecard.framework_id = snapshot.scorecard_framework_id

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
 
-from articles.models import Article, ScorecardRating
+from articles.models import Article, ScorecardRating, SignalBullet
 from articles.services import StaleEdit, article_lock_for_edit, article_restore
 from tests.factories import (
     ArticleFactory,
@@ -252,3 +252,16 @@ def test_two_saves_at_the_same_moment_cannot_both_win(transactional_db):
         thread.join(10)
     assert outcome == {"second": "refused"}
     assert Article.objects.get(pk=article.pk).source_authors == "First"
+
+
+def test_a_restore_keeps_parts_that_were_written_without_history(article):
+    """Bulk imports (generate_articles) write rows without history: a restore cannot know
+    whether they existed then, so it leaves them alone instead of deleting them."""
+    first = article.history.order_by("history_date").first()
+    SignalBullet.objects.bulk_create(
+        [SignalBullet(article=article, language="nl", position=0, text="Geïmporteerd")]
+    )
+    article_restore(
+        article=article, history_id=first.history_id, user=UserFactory(role="Publisher")
+    )
+    assert [s.text for s in Article.objects.get(pk=article.pk).signals("nl")] == ["Geïmporteerd"]
