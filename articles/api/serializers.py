@@ -203,13 +203,7 @@ class ChangeSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Stable entry id: key your mirror on it.")
     slug = serializers.CharField(help_text="May change over an entry's life; the id does not.")
     time = serializers.DateTimeField(help_text="When the change took effect.")
-    article = serializers.SerializerMethodField()
-
-    @extend_schema_field(ArticleSerializer(allow_null=True))
-    def get_article(self, change):
-        if change.article is None:
-            return None
-        return ArticleSerializer(change.article, context=self.context).data
+    article = ArticleSerializer(allow_null=True, help_text="The entry, for an upsert.")
 
 
 class ChangesPageSerializer(serializers.Serializer):

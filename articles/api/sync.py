@@ -4,8 +4,9 @@ Every change is an *upsert* (the entry is public: store it) or a *delete* (it is
 more: drop it). Applying the changes after a cursor, oldest first, to a mirror taken at that
 cursor leaves it equal to the public list.
 
-- A public entry's change time is the later of its last write and its publication time: a
-  scheduled entry becomes public when its time passes, without any write.
+- A public entry's change time is the latest of its last write, its publication time (a
+  scheduled entry becomes public when its time passes, without any write) and its vendor's last
+  write (an entry shows its vendor's name).
 - An entry that exists but is not public (unpublished, archived, rescheduled) is a delete at
   its last write, if it was ever public. Entries that never were public stay unmentioned, so
   drafts and scheduled entries never leak.
@@ -135,7 +136,10 @@ def article_changes(now: datetime):
             When(public_q(at=now), then=True), default=False, output_field=BooleanField()
         ),
         change_time=Case(
-            When(public_q(at=now), then=Greatest("updated_at", "published_at")),
+            When(
+                public_q(at=now),
+                then=Greatest("updated_at", "published_at", "vendor__updated_at"),
+            ),
             default=F("updated_at"),
             output_field=DateTimeField(),
         ),

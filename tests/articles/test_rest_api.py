@@ -464,3 +464,13 @@ def test_anonymous_readers_are_throttled_per_client_with_retry_after(settings):
     assert "throttled" in throttled.json()["detail"]
     assert other.get(ARTICLES).status_code == 200
     assert not any("203.0.113.5" in str(key) for key in cache._cache)
+
+
+@pytest.mark.parametrize("limit", [1, 20])
+def test_more_from_vendor_runs_a_fixed_number_of_queries(api, django_assert_num_queries, limit):
+    vendor = VendorFactory()
+    entry, *_others = [ArticleFactory(vendor=vendor, languages=["en", "nl"]) for _ in range(25)]
+    # 1 entry, 1 validators aggregate, 2 last takedown, 1 entries, 1 translations
+    with django_assert_num_queries(6):
+        response = api.get(f"{detail(entry.slug)}more-from-vendor/", {"limit": limit})
+    assert len(response.json()["results"]) == limit

@@ -110,6 +110,15 @@ def test_a_mirror_applying_changes_in_order_stays_equal_to_the_public_list(api, 
     assert added.pk in mirror.entries
     assert not {archived.pk, unpublished.pk, rescheduled.pk, deleted.pk} & set(mirror.entries)
 
+    clock.shift(timedelta(minutes=1))
+    vendor = edited.vendor
+    vendor.name = "Renamed Vendor"
+    vendor.save()
+    clock.shift(SETTLED)
+    mirror.sync()
+    assert mirror.entries[edited.pk]["vendor"]["name"] == "Renamed Vendor"
+    assert mirror.entries == public_list(api, lang="nl")
+
     clock.shift(timedelta(hours=2))  # the scheduled entry goes public, with no write at all
     mirror.sync()
     assert scheduled.pk in mirror.entries
