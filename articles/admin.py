@@ -518,7 +518,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         article = self._article_or_404(request, object_id)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
-        versions, _names = article_versions(article)
+        versions = article_versions(article)
         context = {
             **self.admin_site.each_context(request),
             "title": f"History: {article}",

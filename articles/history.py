@@ -176,7 +176,7 @@ def _changes(old, new, before: Snapshot, after: Snapshot, names: _Names) -> list
     return changes
 
 
-def article_versions(article: Article) -> tuple[list[Version], "_Names"]:
+def article_versions(article: Article) -> list[Version]:
     """Every version of ``article``, newest first, each with what changed since the one before."""
     records = list(
         article.history.select_related("history_user").order_by("history_date", "history_id")
@@ -190,7 +190,7 @@ def article_versions(article: Article) -> tuple[list[Version], "_Names"]:
         )
         previous, before = record, snapshot
     versions.reverse()
-    return versions, names
+    return versions
 
 
 def parts_with_history(article_id: int) -> set[tuple[type, int]]:
@@ -203,5 +203,4 @@ def parts_with_history(article_id: int) -> set[tuple[type, int]]:
 
 
 def article_version(article: Article, history_id: int) -> Version | None:
-    versions, _names = article_versions(article)
-    return next((v for v in versions if v.history_id == history_id), None)
+    return next((v for v in article_versions(article) if v.history_id == history_id), None)
