@@ -1,21 +1,32 @@
 """Cursor pagination: pages stay stable while entries are added, and every bad paging value is
 a 400 naming its parameter."""
 
+import re
+
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
 
-def page_size_param(request, *, name: str = "page_size") -> int:
-    """The requested page size, 1 to ``settings.API_MAX_PAGE_SIZE``; the default without one."""
+def whole_number_param(request, name: str, *, default: int, maximum: int) -> int:
+    """``?name=`` as a whole number from 1 to ``maximum``; ``default`` when absent."""
     raw = request.query_params.get(name)
     if raw is None:
-        return settings.REST_FRAMEWORK["PAGE_SIZE"]
-    maximum = settings.API_MAX_PAGE_SIZE
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        return default
+    if not re.fullmatch(r"[0-9]{1,6}", raw) or not 1 <= int(raw) <= maximum:
         raise ValidationError({name: [f"Enter a whole number from 1 to {maximum}."]})
     return int(raw)
+
+
+def page_size_param(request, *, name: str = "page_size") -> int:
+    """The requested page size, 1 to ``settings.API_MAX_PAGE_SIZE``; the default without one."""
+    return whole_number_param(
+        request,
+        name,
+        default=settings.REST_FRAMEWORK["PAGE_SIZE"],
+        maximum=settings.API_MAX_PAGE_SIZE,
+    )
 
 
 class StrictCursorPagination(CursorPagination):

@@ -19,6 +19,7 @@ from articles.api.pagination import (
     ArticleCursorPagination,
     VendorCursorPagination,
     page_size_param,
+    whole_number_param,
 )
 from articles.api.serializers import (
     ArticleSerializer,
@@ -273,14 +274,9 @@ class MoreFromVendorView(PublicReadView):
         return self._article
 
     def limit(self) -> int:
-        raw = self.request.query_params.get("limit")
-        if raw is None:
-            return MORE_FROM_VENDOR_DEFAULT
-        if not raw.isdigit() or not 1 <= int(raw) <= MORE_FROM_VENDOR_MAX:
-            raise ValidationError(
-                {"limit": [f"Enter a whole number from 1 to {MORE_FROM_VENDOR_MAX}."]}
-            )
-        return int(raw)
+        return whole_number_param(
+            self.request, "limit", default=MORE_FROM_VENDOR_DEFAULT, maximum=MORE_FROM_VENDOR_MAX
+        )
 
     def validators(self, language):
         self.limit()

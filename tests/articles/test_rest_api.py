@@ -184,7 +184,7 @@ def test_more_from_vendor_lists_the_vendors_other_entries_newest_first(api):
     assert slugs(api.get(url, {"limit": 1})) == [newer.slug]
 
 
-@pytest.mark.parametrize("limit", ["0", "21", "two", "-1"])
+@pytest.mark.parametrize("limit", ["0", "21", "two", "-1", "²", ""])
 def test_more_from_vendor_refuses_a_bad_limit(api, limit):
     entry = ArticleFactory()
     response = api.get(f"{detail(entry.slug)}more-from-vendor/", {"limit": limit})
@@ -284,6 +284,7 @@ def test_filter_by_scorecard_presence(api):
         ("page_size", "0"),
         ("page_size", "101"),
         ("page_size", "ten"),
+        ("page_size", "²"),
         ("cursor", "not-a-cursor"),
         ("cursor", "cD1ub3QtYS1kYXRl"),  # "p=not-a-date"
     ],
