@@ -8,8 +8,8 @@ cursor leaves it equal to the public list.
   scheduled entry becomes public when its time passes, without any write) and its vendor's last
   write (an entry shows its vendor's name).
 - An entry that exists but is not public (unpublished, archived, rescheduled) is a delete at
-  its last write, if it was ever public. Entries that never were public stay unmentioned, so
-  drafts and scheduled entries never leak.
+  its last write, if it was ever public. Entries whose history shows they never were public
+  stay unmentioned, so drafts and scheduled entries never leak.
 - A deleted entry is a delete at its deletion, read from the article's history.
 
 Rows can commit a moment after the time they carry. Changes are therefore served only once
@@ -112,7 +112,7 @@ def _after(position: Position | None, source: int, *, time: str, id: str) -> Q:
     return later
 
 
-def ever_public(now: datetime):
+def _public_versions(now: datetime):
     """Historical article rows that were public at the end of the time they were current."""
     history = Article.history.model
     next_version = (
@@ -129,6 +129,13 @@ def ever_public(now: datetime):
     ).filter(public_q(at=F("current_until")))
 
 
+def may_have_been_public(now: datetime, article_id) -> Q:
+    """The entry was public at some time, or its history does not reach back to its creation
+    (rows created in bulk), so it cannot be shown that it never was."""
+    created = Article.history.model.objects.filter(id=article_id, history_type="+")
+    return Q(Exists(_public_versions(now).filter(id=article_id))) | ~Q(Exists(created))
+
+
 def article_changes(now: datetime):
     """Existing entries as changes: public ones, and ones taken down after being public."""
     return Article.objects.annotate(
@@ -143,13 +150,13 @@ def article_changes(now: datetime):
             default=F("updated_at"),
             output_field=DateTimeField(),
         ),
-    ).filter(public_q(at=now) | Exists(ever_public(now).filter(id=OuterRef("pk"))))
+    ).filter(public_q(at=now) | may_have_been_public(now, OuterRef("pk")))
 
 
 def deletion_changes(now: datetime):
     """Deletions of entries that had been public, from the history."""
     return Article.history.filter(history_type="-").filter(
-        Exists(ever_public(now).filter(id=OuterRef("id")))
+        may_have_been_public(now, OuterRef("id"))
     )
 
 

@@ -14,6 +14,7 @@ from tests.factories import (
     ArticleFactory,
     SignalBulletFactory,
     TopicFactory,
+    VendorFactory,
     make_framework,
     make_scorecard,
 )
@@ -147,6 +148,28 @@ def test_entries_that_were_never_public_are_never_mentioned(api, clock):
     mirror = Mirror(api).sync()
     assert mirror.mentioned == set()
     assert mirror.entries == {}
+
+
+def test_an_entry_created_in_bulk_without_history_is_still_dropped_when_archived(api, clock):
+    (bulk,) = Article.objects.bulk_create(
+        [
+            Article(
+                vendor=VendorFactory(),
+                slug="created-in-bulk",
+                kind=Article.Kind.RESEARCH,
+                status=Article.Status.PUBLISHED,
+                published_at=timezone.now() - timedelta(days=1),
+            )
+        ]
+    )
+    clock.shift(SETTLED)
+    mirror = Mirror(api).sync()
+    assert list(mirror.entries) == [bulk.pk]
+    clock.shift(timedelta(minutes=1))
+    bulk.status = Article.Status.ARCHIVED
+    bulk.save()
+    clock.shift(SETTLED)
+    assert mirror.sync().entries == {} == public_list(api)
 
 
 def test_a_change_is_served_once_it_is_a_few_seconds_old(api, clock):
