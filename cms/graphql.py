@@ -25,6 +25,7 @@ class PublicGraphQLView(GraphQLView):
             request.method == "GET"
             and response.status_code == 200
             and response.get("Content-Type", "").startswith("application/json")
+            and "no-store" not in response.get("Cache-Control", "")
         ):
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
         return response

@@ -30,6 +30,7 @@ from articles.api.serializers import (
 )
 from articles.api.sync import InvalidCursor, Position, changes_after
 from articles.models import Article, Vendor
+from articles.previews import article_for_preview
 from cms.authentication import ApiKeyAuthentication
 from cms.languages import supported_languages
 from cms.throttling import PartnerOrClientThrottle
@@ -101,11 +102,11 @@ def error_responses(*codes: int) -> dict:
     return {code: described[code] for code in codes}
 
 
-def documented(*, summary: str, description: str, ok, errors=()):
+def documented(*, summary: str, description: str, ok, errors=(), parameters=()):
     return extend_schema(
         summary=summary,
         description=description,
-        parameters=[*LANGUAGE_PARAMETERS, *CACHE_HEADERS, RETRY_AFTER],
+        parameters=[*LANGUAGE_PARAMETERS, *CACHE_HEADERS, RETRY_AFTER, *parameters],
         responses={200: ok, **error_responses(304, 400, 401, *errors, 429)},
     )
 
@@ -255,11 +256,28 @@ class ArticleDetailView(PublicReadView):
     @documented(
         summary="One public entry",
         description="Everything the entry's page shows. Entries that are not public "
-        "(drafts, in review, scheduled, archived) are 404.",
+        "(drafts, in review, scheduled, archived) are 404, unless `preview` carries a valid "
+        "preview token for this entry: then the entry is returned in any state, with "
+        "`Cache-Control: private, no-store`.",
         ok=ArticleSerializer,
         errors=(404,),
+        parameters=[
+            OpenApiParameter(
+                "preview",
+                OpenApiTypes.STR,
+                description="A preview token created in the admin. An invalid or expired "
+                "token is ignored.",
+            )
+        ],
     )
     def get(self, request, *args, **kwargs):
+        token = request.query_params.get("preview")
+        preview = token and article_for_preview(slug=self.kwargs["slug"], token=token)
+        if preview:
+            self.cacheable = False
+            response = Response(self.get_serializer(preview).data)
+            response.headers["Cache-Control"] = "private, no-store"
+            return response
         return super().get(request, *args, **kwargs)
 
 

@@ -17,8 +17,10 @@ from articles.graphql.types import (
     with_page_data,
 )
 from articles.models import Article, Vendor
+from articles.previews import article_for_preview
 from articles.querysets import NEWEST_FIRST
 
+PRIVATE = "private, no-store"
 LANGUAGE_DESCRIPTION = (
     " `language` defaults to the request's Accept-Language, then the default language; "
     "nested fields answer in the same language."
@@ -27,12 +29,25 @@ LANGUAGE_DESCRIPTION = (
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="A public entry by slug, else null." + LANGUAGE_DESCRIPTION)
+    @strawberry.field(
+        description="A public entry by slug, else null. With a valid `previewToken` (created "
+        "in the admin) for this entry, the entry in any state; the response is then "
+        "`Cache-Control: private, no-store`. An invalid or expired token is ignored."
+        + LANGUAGE_DESCRIPTION
+    )
     def article(
-        self, info: Info, slug: str, language: Language | None = None
+        self,
+        info: Info,
+        slug: str,
+        language: Language | None = None,
+        preview_token: str | None = None,
     ) -> ArticleType | None:
         served = request_language(info, language)
-        article = with_page_data(Article.objects.public()).filter(slug=slug).first()
+        article = preview_token and article_for_preview(slug=slug, token=preview_token)
+        if article:
+            info.context.response.headers["Cache-Control"] = PRIVATE
+        else:
+            article = with_page_data(Article.objects.public()).filter(slug=slug).first()
         if article is None:
             return None
         return in_batch(ArticleType, [article], language=served)[0]
