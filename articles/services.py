@@ -10,6 +10,9 @@ from articles.models import (
     Article,
     ArticleTranslation,
     PublishEvent,
+    RiskCategory,
+    RiskFramework,
+    RiskLevel,
     Scorecard,
     ScorecardRating,
     SignalBullet,
@@ -222,3 +225,52 @@ def article_restore(*, article: Article, history_id: int, user) -> Article:
             rating.pre_mitigation_id, rating.post_mitigation_id = pre, post
             _save_as(rating, user, reason)
     return article
+
+
+@transaction.atomic
+def risk_framework_create(
+    *,
+    name: str,
+    slug: str,
+    scale: list[str],
+    categories: list[str],
+    deploy_at_or_below: str,
+    develop_at_or_below: str,
+    vendor=None,
+    url: str = "",
+) -> RiskFramework:
+    """A safety framework with its ordered scale (lowest first), its categories and its
+    deploy/develop thresholds, named by level."""
+    framework = RiskFramework.objects.create(name=name, slug=slug, vendor=vendor, url=url)
+    levels = {
+        level: RiskLevel.objects.create(framework=framework, rank=rank, name=level)
+        for rank, level in enumerate(scale)
+    }
+    RiskCategory.objects.bulk_create(
+        RiskCategory(framework=framework, name=category, position=position)
+        for position, category in enumerate(categories)
+    )
+    framework.deploy_threshold = levels[deploy_at_or_below]
+    framework.develop_threshold = levels[develop_at_or_below]
+    framework.save()
+    return framework
+
+
+@transaction.atomic
+def scorecard_create(
+    *, article: Article, framework: RiskFramework, ratings: dict, risk_areas=()
+) -> Scorecard:
+    """The article's scorecard; ``ratings`` maps a category name to (pre-mitigation,
+    post-mitigation or None) level names of ``framework``."""
+    scorecard = Scorecard.objects.create(article=article, framework=framework)
+    scorecard.risk_areas.set(risk_areas)
+    levels = {level.name: level for level in framework.levels.all()}
+    categories = {category.name: category for category in framework.categories.all()}
+    for category, (pre, post) in ratings.items():
+        ScorecardRating.objects.create(
+            article=article,
+            category=categories[category],
+            pre_mitigation=levels[pre],
+            post_mitigation=levels[post] if post else None,
+        )
+    return scorecard

@@ -9,16 +9,14 @@ from articles.models import (
     Article,
     ArticleTranslation,
     RiskArea,
-    RiskCategory,
     RiskFramework,
-    RiskLevel,
     Scorecard,
-    ScorecardRating,
     SignalBullet,
     Topic,
     Vendor,
     VendorTranslation,
 )
+from articles.services import risk_framework_create, scorecard_create
 from feedback.models import Feedback
 
 
@@ -121,33 +119,26 @@ def make_framework(
     **fields,
 ) -> RiskFramework:
     """A framework with its ordered scale (lowest first), categories and thresholds."""
-    framework = RiskFrameworkFactory(**fields)
-    levels = {
-        name: RiskLevel.objects.create(framework=framework, rank=rank, name=name)
-        for rank, name in enumerate(scale)
-    }
-    for position, name in enumerate(categories):
-        RiskCategory.objects.create(framework=framework, name=name, position=position)
-    framework.deploy_threshold = levels[deploy_at_or_below]
-    framework.develop_threshold = levels[develop_at_or_below]
-    framework.save()
-    return framework
+    sequence = RiskFrameworkFactory._meta.next_sequence()
+    return risk_framework_create(
+        name=fields.pop("name", f"Framework {sequence}"),
+        slug=fields.pop("slug", f"framework-{sequence}"),
+        scale=list(scale),
+        categories=list(categories),
+        deploy_at_or_below=deploy_at_or_below,
+        develop_at_or_below=develop_at_or_below,
+        **fields,
+    )
 
 
 def make_scorecard(*, article, framework, ratings, risk_areas=()) -> Scorecard:
     """``ratings`` maps a category name to (pre-mitigation, post-mitigation or None) level names."""
-    scorecard = Scorecard.objects.create(article=article, framework=framework)
-    levels = {level.name: level for level in framework.levels.all()}
-    categories = {category.name: category for category in framework.categories.all()}
-    for category, (pre, post) in ratings.items():
-        ScorecardRating.objects.create(
-            article=article,
-            category=categories[category],
-            pre_mitigation=levels[pre],
-            post_mitigation=levels[post] if post else None,
-        )
-    scorecard.risk_areas.set(RiskAreaFactory(name=name, slug=name.lower()) for name in risk_areas)
-    return scorecard
+    return scorecard_create(
+        article=article,
+        framework=framework,
+        ratings=ratings,
+        risk_areas=[RiskAreaFactory(name=name, slug=name.lower()) for name in risk_areas],
+    )
 
 
 class RiskAreaFactory(factory.django.DjangoModelFactory):

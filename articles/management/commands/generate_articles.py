@@ -14,9 +14,7 @@ from articles.models import (
     Article,
     ArticleTranslation,
     RiskArea,
-    RiskCategory,
     RiskFramework,
-    RiskLevel,
     Scorecard,
     ScorecardRating,
     SignalBullet,
@@ -25,6 +23,7 @@ from articles.models import (
     VendorTranslation,
 )
 from articles.rendering import render_markdown
+from articles.services import risk_framework_create
 from cms.languages import supported_languages
 
 VENDORS = ["Acme AI", "Nimbus Labs", "Orbital Models", "Quanta Research", "Vector Works"]
@@ -139,18 +138,16 @@ class Command(BaseCommand):
         return vendors
 
     def framework(self):
-        framework, created = RiskFramework.objects.get_or_create(
-            slug="synthetic-framework", defaults={"name": "Synthetic Framework"}
-        )
-        if created:
-            levels = [
-                RiskLevel.objects.create(framework=framework, rank=rank, name=name)
-                for rank, name in enumerate(["Low", "Medium", "High", "Critical"])
-            ]
-            for position, name in enumerate(["CBRN", "Cybersecurity", "Persuasion"]):
-                RiskCategory.objects.create(framework=framework, name=name, position=position)
-            framework.deploy_threshold, framework.develop_threshold = levels[1], levels[2]
-            framework.save()
+        framework = RiskFramework.objects.filter(slug="synthetic-framework").first()
+        if framework is None:
+            framework = risk_framework_create(
+                name="Synthetic Framework",
+                slug="synthetic-framework",
+                scale=["Low", "Medium", "High", "Critical"],
+                categories=["CBRN", "Cybersecurity", "Persuasion"],
+                deploy_at_or_below="Medium",
+                develop_at_or_below="High",
+            )
         for name in ["Jailbreaks", "Hallucinations"]:
             RiskArea.objects.get_or_create(
                 slug=f"synthetic-{name.lower()}", defaults={"name": f"{name} (synthetic)"}

@@ -14,16 +14,13 @@ from articles.models import (
     Article,
     ArticleTranslation,
     RiskArea,
-    RiskCategory,
     RiskFramework,
-    RiskLevel,
-    Scorecard,
-    ScorecardRating,
     SignalBullet,
     Topic,
     Vendor,
     VendorTranslation,
 )
+from articles.services import risk_framework_create, scorecard_create
 from feedback.models import Feedback
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
@@ -72,25 +69,18 @@ class Command(BaseCommand):
                 VendorTranslation.objects.create(vendor=vendor, language=language, description=text)
 
     def load_framework(self, item):
-        framework, created = RiskFramework.objects.get_or_create(
-            slug=item["slug"],
-            defaults={
-                "name": item["name"],
-                "url": item["url"],
-                "vendor": Vendor.objects.get(slug=item["vendor"]),
-            },
-        )
-        if not created:
+        if RiskFramework.objects.filter(slug=item["slug"]).exists():
             return
-        levels = {
-            name: RiskLevel.objects.create(framework=framework, rank=rank, name=name)
-            for rank, name in enumerate(item["scale"])
-        }
-        for position, name in enumerate(item["categories"]):
-            RiskCategory.objects.create(framework=framework, name=name, position=position)
-        framework.deploy_threshold = levels[item["deploy_at_or_below"]]
-        framework.develop_threshold = levels[item["develop_at_or_below"]]
-        framework.save()
+        risk_framework_create(
+            name=item["name"],
+            slug=item["slug"],
+            url=item["url"],
+            vendor=Vendor.objects.get(slug=item["vendor"]),
+            scale=item["scale"],
+            categories=item["categories"],
+            deploy_at_or_below=item["deploy_at_or_below"],
+            develop_at_or_below=item["develop_at_or_below"],
+        )
 
     def load_article(self, item) -> bool:
         if Article.objects.filter(slug=item["slug"]).exists():
@@ -118,18 +108,12 @@ class Command(BaseCommand):
         return True
 
     def load_scorecard(self, article, item):
-        framework = RiskFramework.objects.get(slug=item["framework"])
-        scorecard = Scorecard.objects.create(article=article, framework=framework)
-        scorecard.risk_areas.set(RiskArea.objects.filter(slug__in=item["risk_areas"]))
-        levels = {level.name: level for level in framework.levels.all()}
-        categories = {category.name: category for category in framework.categories.all()}
-        for category, (pre, post) in item["ratings"].items():
-            ScorecardRating.objects.create(
-                article=article,
-                category=categories[category],
-                pre_mitigation=levels[pre],
-                post_mitigation=levels[post] if post else None,
-            )
+        scorecard_create(
+            article=article,
+            framework=RiskFramework.objects.get(slug=item["framework"]),
+            ratings=item["ratings"],
+            risk_areas=RiskArea.objects.filter(slug__in=item["risk_areas"]),
+        )
 
     def load_feedback(self, item):
         article = Article.objects.filter(slug=item.get("article")).first()
