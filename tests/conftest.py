@@ -1,0 +1,18 @@
+import pytest
+import yaml
+from openapi_core import OpenAPI
+from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
+
+
+@pytest.fixture
+def openapi(client):
+    """The published OpenAPI document, ready to validate real responses against."""
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    return OpenAPI.from_dict(yaml.safe_load(response.content))
+
+
+def assert_matches_schema(openapi, response):
+    openapi.validate_response(
+        DjangoOpenAPIRequest(response.wsgi_request), DjangoOpenAPIResponse(response)
+    )
