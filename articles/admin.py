@@ -55,6 +55,7 @@ from articles.workflow import (
     transitions_from,
 )
 from cms.languages import supported_languages
+from feedback.admin import article_feedback_summary
 
 
 class LanguageRowsFormSet(BaseInlineFormSet):
@@ -289,6 +290,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ("Source", {"fields": ["source_url", "source_authors", "topics"]}),
         ("Follow-up", {"fields": ["revisit_after"]}),
         ("Record", {"fields": ["created_at", "updated_at", "version", "publish_log"]}),
+        ("Reader feedback", {"fields": ["reader_feedback"]}),
     ]
     inlines = [ArticleTranslationInline, SignalBulletInline, ScorecardInline, ScorecardRatingInline]
     actions = [
@@ -313,7 +315,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return super().has_delete_permission(request, obj) and may_edit_content(request.user, obj)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["status", "created_at", "updated_at", "version", "publish_log"]
+        readonly = [
+            "status",
+            "created_at",
+            "updated_at",
+            "version",
+            "publish_log",
+            "reader_feedback",
+        ]
         if not may_edit_content(request.user, obj):
             return readonly + ARTICLE_FIELDS  # translators change the translations only
         # The publication time of a published entry only changes by unpublishing and
@@ -341,6 +350,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return super().changelist_view(request, {"revisit_due": due, **(extra_context or {})})
 
     # Columns and read-only fields.
+
+    @admin.display(description="Corrections and helpful votes")
+    def reader_feedback(self, article):
+        return article_feedback_summary(article)
 
     @admin.display(description="Title")
     def title(self, article):

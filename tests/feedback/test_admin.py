@@ -131,3 +131,19 @@ def test_most_requested_topics_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(3):
         response = admin_client.get(TOP_TOPICS)
     assert len(response.context["topics"]) == size
+
+
+def test_an_entrys_admin_page_shows_its_corrections_and_helpful_votes(admin_client):
+    article = ArticleFactory()
+    FeedbackFactory.create_batch(2, correction=True, article=article)
+    FeedbackFactory(correction=True, article=article, status=Feedback.Status.SPAM)
+    FeedbackFactory.create_batch(3, helpful_yes=True, article=article)
+    FeedbackFactory(helpful_no=True, article=article)
+    FeedbackFactory(helpful_no=True)  # another entry's vote
+    page = admin_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    text = page.content.decode()
+    assert "2 correction(s) · helpful: 3 yes, 1 no" in text
+    assert f"{CHANGELIST}?article={article.pk}" in text
+    add_page = admin_client.get(reverse("admin:articles_article_add")).content.decode()
+    row = add_page[add_page.index("field-reader_feedback") :]
+    assert row[: row.index("</div>", row.index("readonly"))].endswith("Shown after saving.")
