@@ -288,6 +288,28 @@ def test_the_language_argument_wins_over_accept_language(client, seed):
     assert article["vendor"]["description"] == "Makes ChatGPT."
 
 
+def test_each_root_field_answers_its_nested_fields_in_its_own_language(client, seed):
+    query = """
+    query ($slug: String!) {
+      dutch: article(slug: $slug, language: NL) {
+        signals vendor { description } moreFromVendor(limit: 1) { translation { language } } }
+      english: article(slug: $slug) {
+        signals vendor { description } moreFromVendor(limit: 1) { translation { language } } }
+      vendors(language: NL) { description articles { results { translation { language } } } }
+    }
+    """
+    answer = data(client, query, {"slug": SEED_SLUG}, language="en")
+
+    assert answer["dutch"]["vendor"]["description"] == "Maakt ChatGPT."
+    assert answer["dutch"]["signals"][0].startswith("Bekijk dit")
+    assert answer["dutch"]["moreFromVendor"][0]["translation"]["language"] == "EN"
+    assert answer["english"]["vendor"]["description"] == "Makes ChatGPT."
+    assert answer["english"]["signals"][0].startswith("Track this")
+    openai = next(v for v in answer["vendors"] if v["description"] == "Maakt ChatGPT.")
+    languages = {e["translation"]["language"] for e in openai["articles"]["results"]}
+    assert languages == {"EN", "NL"}
+
+
 def test_an_unsupported_accept_language_gets_the_default_language(client, seed):
     article = data(client, SEED_PAGE, {"slug": SEED_SLUG}, language="fr-FR")["article"]
     assert article["translation"]["language"] == "EN"
@@ -587,10 +609,10 @@ def full_entries(count):
         )
 
 
-# Count and page, then the page data: translations, signals, topics, risk areas, framework
-# levels, ratings, vendor translations (7). The vendors' public counts (1). moreFromVendor: its
-# window query and the same page data (1 + 7).
-LIST_BUDGET = 2 + 7 + 1 + 1 + 7
+# Count and page; what the selected fields read: translations, signals, topics, the vendors with
+# their public counts, vendor translations, framework levels, ratings, risk areas (8).
+# moreFromVendor: the vendors, their newest entries (one window query) and their texts (3).
+LIST_BUDGET = 2 + 8 + 3
 
 
 @pytest.mark.parametrize("count", [1, 50])
@@ -604,8 +626,9 @@ def test_a_list_with_every_nested_field_runs_a_fixed_number_of_queries(
     assert all(r["scorecard"]["overall"] == {"name": "Low"} for r in results)
 
 
-# The entry and its page data (1 + 7), then moreFromVendor: its window query and page data.
-SEED_BUDGET = 1 + 7 + 1 + 7
+# The entry, then what the page shows: translations, signals, topics, vendor translations,
+# ratings, risk areas (1 + 6); moreFromVendor loads only the fields it selects (3).
+SEED_BUDGET = 1 + 6 + 3
 
 
 def test_the_seed_page_runs_a_fixed_number_of_queries(client, seed, django_assert_num_queries):
@@ -623,8 +646,9 @@ def test_vendors_with_their_entries_run_a_fixed_number_of_queries(
     { vendors { slug description articleCount
         articles { totalCount results { slug translation { title } vendor { name } } } } }
     """
-    # Vendors with counts, their translations, the per-vendor count and page, the page data.
-    with django_assert_num_queries(2 + 2 + 7):
+    # Vendors with counts, their translations, every vendor's page with its total (one window
+    # query), the entries' texts.
+    with django_assert_num_queries(4):
         vendors = data(client, query)["vendors"]
     assert sum(v["articles"]["totalCount"] for v in vendors) == count
 
