@@ -5,11 +5,12 @@ selections and shapes each root queryset (``only``, ``select_related``, ``prefet
 annotations), so a list costs the same number of SQL queries whatever its length. Computed
 fields declare what they read; nested lists with arguments (``moreFromVendor``,
 ``Vendor.articles``) declare a ``Prefetch`` built from the shared querysets with a window
-function, stored per response key.
+function, stored per set of arguments.
 
 Nested fields answer in the language of their root field (see ``served_language``).
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -101,9 +102,12 @@ def selection_arguments(info, type_, field_name: str) -> dict:
     return kwargs
 
 
-def response_key(info) -> str:
-    node = getattr(info, "_raw_info", info).field_nodes[0]
-    return (node.alias or node.name).value
+def prefetched_as(field: str, *arguments) -> str:
+    """The attribute a nested list prefetched for ``arguments`` is stored in. The optimizer
+    merges aliases of a field with the same arguments into one prefetch and skips aliases
+    with different ones, whose resolvers then load their own rows."""
+    digest = hashlib.sha256(repr(arguments).encode()).hexdigest()[:16]
+    return f"{field}_{digest}"
 
 
 def page_results_info(info):
@@ -322,10 +326,6 @@ class ArticleTranslationType:
         return self.obj.body_html
 
 
-def more_from_vendor_attr(info) -> str:
-    return f"more_from_vendor_{response_key(info)}"
-
-
 def more_from_vendor_limit(limit: int) -> int:
     return max(0, min(limit, MORE_FROM_VENDOR_MAX))
 
@@ -345,7 +345,7 @@ def more_from_vendor_prefetch(info) -> Prefetch:
             to_attr="newest_public",
         )
     )
-    return Prefetch("vendor", queryset=vendors, to_attr=more_from_vendor_attr(info))
+    return Prefetch("vendor", queryset=vendors, to_attr=prefetched_as("more_from_vendor", limit))
 
 
 @strawberry_django.type(models.Article, name="Article", description=models.Article.__doc__)
@@ -403,24 +403,22 @@ class ArticleType:
         only=["vendor_id"],
         prefetch_related=[more_from_vendor_prefetch],
     )
-    def more_from_vendor(self, info: Info, limit: int = 4) -> list["ArticleType"]:
-        entries = getattr(self, more_from_vendor_attr(info)).newest_public
-        others = [entry for entry in entries if entry.pk != self.pk]
-        return others[: more_from_vendor_limit(limit)]
-
-
-def vendor_articles_attr(info) -> str:
-    return f"articles_{response_key(info)}"
+    def more_from_vendor(self, limit: int = 4) -> list["ArticleType"]:
+        limit = more_from_vendor_limit(limit)
+        vendor = getattr(self, prefetched_as("more_from_vendor", limit), None)
+        if vendor is None:
+            return models.Article.objects.more_from_vendor(self, limit=limit)
+        return [entry for entry in vendor.newest_public if entry.pk != self.pk][:limit]
 
 
 def vendor_articles_prefetch(info) -> Prefetch:
     """One page of each vendor's entries for every vendor of the list in one query. The
     vendor's first entry always comes along, as it carries the vendor's total."""
     arguments = selection_arguments(info, VendorType, "articles")
+    filters, ordering = arguments.get("filters"), arguments.get("ordering")
     page = PageRequest.from_input(arguments.get("pagination"))
-    ordering = arguments.get("ordering")
     order_by = ordering.as_order_by() if ordering else NEWEST_FIRST
-    entries = filtered(arguments.get("filters"), language=served_language(info))
+    entries = filtered(filters, language=served_language(info))
     entries = with_position_in_vendor(entries, order_by).filter(
         Q(position_in_vendor__gt=page.offset, position_in_vendor__lte=page.offset + page.limit)
         | Q(position_in_vendor=1)
@@ -431,7 +429,7 @@ def vendor_articles_prefetch(info) -> Prefetch:
     return Prefetch(
         "articles",
         queryset=entries,
-        to_attr=vendor_articles_attr(info),
+        to_attr=prefetched_as("articles", filters, order_by, page),
     )
 
 
@@ -468,7 +466,12 @@ class VendorType:
         pagination: OffsetPaginationInput | None = None,
     ) -> ArticlePage:
         page = PageRequest.from_input(pagination)
-        entries = getattr(self, vendor_articles_attr(info))
+        order_by = ordering.as_order_by() if ordering else NEWEST_FIRST
+        entries = getattr(self, prefetched_as("articles", filters, order_by, page), None)
+        if entries is None:
+            language = served_language(info)
+            mine = filtered(filters, language=language).filter(vendor_id=self.pk)
+            return ArticlePage(page=page, queryset=ordered(mine, ordering))
         return ArticlePage(
             page=page,
             entries=[

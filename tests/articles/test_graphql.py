@@ -589,6 +589,40 @@ def test_more_from_vendor_in_a_list_gives_each_entry_its_own_vendors_entries(cli
     }
 
 
+def test_aliases_of_a_nested_list_keep_their_own_arguments(client, seed):
+    query = """
+    query ($slug: String!) {
+      article(slug: $slug) { one: moreFromVendor(limit: 1) { slug } two: moreFromVendor { slug } }
+      vendors {
+        slug
+        oldest: articles(ordering: {direction: ASC}, pagination: {limit: 1}) { results { slug } }
+        cards: articles(filters: {kinds: [SYSTEM_CARD]}) { totalCount }
+      }
+    }
+    """
+    answer = data(client, query, {"slug": SEED_SLUG})
+
+    assert [e["slug"] for e in answer["article"]["one"]] == ["more-1"]
+    assert [e["slug"] for e in answer["article"]["two"]] == ["more-1", "more-2", "more-4", "more-5"]
+    openai = next(v for v in answer["vendors"] if v["slug"] == "openai")
+    assert openai["oldest"]["results"] == [{"slug": "more-6"}]
+    assert openai["cards"]["totalCount"] == 1
+    same = "{ articles { results { slug a: moreFromVendor(limit: 2) { slug } b: moreFromVendor("
+    same += "limit: 2) { slug } } } }"
+    results = data(client, same)["articles"]["results"]
+    assert all(entry["a"] == entry["b"] for entry in results)
+    seed_entry = next(entry for entry in results if entry["slug"] == SEED_SLUG)
+    assert seed_entry["a"] == [{"slug": "more-1"}, {"slug": "more-2"}]
+
+
+def test_a_nested_page_outside_the_limits_is_refused(client):
+    ArticleFactory()
+    query = "{ vendors { articles(pagination: {limit: 101}) { totalCount } } }"
+    response = post(client, query)
+    assert response.status_code == 200
+    assert error_message(response) == "pagination.limit must be between 0 and 100."
+
+
 # --- Query budgets ---------------------------------------------------------------------------
 
 
