@@ -17,14 +17,13 @@ from datetime import datetime
 import strawberry
 import strawberry_django
 from django.conf import settings
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
-from graphql import GraphQLError, get_named_type
+from django.db.models import Count, Prefetch, Q, QuerySet
+from graphql import FieldNode, FragmentSpreadNode, GraphQLError, get_named_type
 from graphql.execution.values import VariableValues, get_argument_values
 from strawberry.schema.schema_converter import get_arguments
 from strawberry.types.info import Info
 from strawberry.types.nodes import get_variable_values
-from strawberry_django.optimizer import OptimizerStore, _get_selections, optimize
+from strawberry_django.optimizer import OptimizerStore, optimize
 from strawberry_django.pagination import OffsetPaginationInfo, OffsetPaginationInput
 
 from articles import models
@@ -110,16 +109,29 @@ def prefetched_as(field: str, *arguments) -> str:
     return f"{field}_{digest}"
 
 
+def selections_named(selection_set, name: str, fragments) -> list[FieldNode]:
+    """The fields called ``name`` in a selection set, fragments included."""
+    found = []
+    for selection in selection_set.selections if selection_set else ():
+        if isinstance(selection, FieldNode):
+            found += [selection] if selection.name.value == name else []
+        elif isinstance(selection, FragmentSpreadNode):
+            fragment = fragments[selection.name.value]
+            found += selections_named(fragment.selection_set, name, fragments)
+        else:
+            found += selections_named(selection.selection_set, name, fragments)
+    return found
+
+
 def page_results_info(info):
     """The info of ``results`` under the ``ArticlePage`` selection ``info`` points at, so a
     prefetched page is optimized for the entry fields the query selects there."""
     raw = getattr(info, "_raw_info", info)
     page_type = get_named_type(raw.return_type)
     nodes = [
-        node
-        for key, nodes in _get_selections(raw, page_type).items()
-        for node in nodes
-        if node.name.value == "results"
+        found
+        for node in raw.field_nodes
+        for found in selections_named(node.selection_set, "results", raw.fragments)
     ]
     if not nodes:
         return None
@@ -129,13 +141,6 @@ def page_results_info(info):
         return_type=page_type.fields["results"].type,
         parent_type=page_type,
         path=raw.path.add_key("results", page_type.name),
-    )
-
-
-def with_position_in_vendor(queryset: QuerySet, ordering: tuple) -> QuerySet:
-    return queryset.annotate(
-        position_in_vendor=Window(RowNumber(), partition_by=F("vendor_id"), order_by=ordering),
-        vendor_total=Window(Count("pk"), partition_by=F("vendor_id")),
     )
 
 
@@ -210,7 +215,9 @@ class ScorecardRatingType:
     )
 
     @strawberry_django.field(
-        description="The risk category, e.g. CBRN.", select_related=["category"], only=[]
+        description="The risk category, e.g. CBRN.",
+        select_related=["category"],
+        only=["category__name"],
     )
     def category(self) -> str:
         return self.category.name
@@ -336,8 +343,8 @@ def more_from_vendor_prefetch(info) -> Prefetch:
     limit = more_from_vendor_limit(
         selection_arguments(info, ArticleType, "more_from_vendor")["limit"]
     )
-    entries = with_position_in_vendor(models.Article.objects.public(), NEWEST_FIRST)
-    entries = entries.filter(position_in_vendor__lte=limit + 1).order_by(*NEWEST_FIRST)
+    entries = models.Article.objects.public().numbered_per_vendor()
+    entries = entries.filter(position_in_vendor__lte=limit + 1)
     vendors = models.Vendor.objects.only("pk").prefetch_related(
         Prefetch(
             "articles",
@@ -419,11 +426,10 @@ def vendor_articles_prefetch(info) -> Prefetch:
     page = PageRequest.from_input(arguments.get("pagination"))
     order_by = ordering.as_order_by() if ordering else NEWEST_FIRST
     entries = filtered(filters, language=served_language(info))
-    entries = with_position_in_vendor(entries, order_by).filter(
+    entries = entries.numbered_per_vendor(order_by).filter(
         Q(position_in_vendor__gt=page.offset, position_in_vendor__lte=page.offset + page.limit)
         | Q(position_in_vendor=1)
     )
-    entries = entries.order_by(*order_by)
     if (results_info := page_results_info(info)) is not None:
         entries = optimize(entries, results_info, store=keep_vendor())
     return Prefetch(

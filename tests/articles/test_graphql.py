@@ -671,15 +671,24 @@ def test_the_seed_page_runs_a_fixed_number_of_queries(client, seed, django_asser
     assert len(article["moreFromVendor"]) == 4
 
 
-@pytest.mark.parametrize("count", [1, 50])
-def test_vendors_with_their_entries_run_a_fixed_number_of_queries(
-    client, django_assert_num_queries, count
-):
-    full_entries(count)
-    query = """
+VENDOR_PAGES = {
+    "fields": """
     { vendors { slug description articleCount
         articles { totalCount results { slug translation { title } vendor { name } } } } }
-    """
+    """,
+    "fragment": """
+    { vendors { slug description articleCount articles { totalCount ...Entries } } }
+    fragment Entries on ArticlePage { results { slug translation { title } vendor { name } } }
+    """,
+}
+
+
+@pytest.mark.parametrize("count", [1, 50])
+@pytest.mark.parametrize("query", VENDOR_PAGES.values(), ids=VENDOR_PAGES.keys())
+def test_vendors_with_their_entries_run_a_fixed_number_of_queries(
+    client, django_assert_num_queries, count, query
+):
+    full_entries(count)
     # Vendors with counts, their translations, every vendor's page with its total (one window
     # query), the entries' texts.
     with django_assert_num_queries(4):
