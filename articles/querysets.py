@@ -81,32 +81,16 @@ class ArticleQuerySet(models.QuerySet):
             .newest_first()[:limit]
         )
 
-    def more_from_vendors(self, articles, *, limit: int) -> dict[int, list]:
-        """:meth:`more_from_vendor` for many entries in one query: {entry id: entries}."""
-        articles = list(articles)
-        vendor_ids = {article.vendor_id for article in articles}
-        by_vendor = {vendor_id: [] for vendor_id in vendor_ids}
-        # One extra per vendor: the entry itself may be among the newest.
-        for entry in self.public().page_per_vendor(vendor_ids, limit=limit + 1):
-            by_vendor[entry.vendor_id].append(entry)
-        return {
-            article.pk: [e for e in by_vendor[article.vendor_id] if e.pk != article.pk][:limit]
-            for article in articles
-        }
-
-    def page_per_vendor(self, vendor_ids, *, limit: int, offset: int = 0, ordering=NEWEST_FIRST):
-        """Each vendor's entries ``offset + 1`` to ``offset + limit`` in ``ordering``, for many
-        vendors in one query (a window function rather than one query per vendor)."""
-        return (
-            self.filter(vendor_id__in=vendor_ids)
-            .annotate(
-                position_in_vendor=Window(
-                    RowNumber(), partition_by=F("vendor_id"), order_by=list(ordering)
-                )
-            )
-            .filter(position_in_vendor__gt=offset, position_in_vendor__lte=offset + limit)
-            .order_by(*ordering)
-        )
+    def numbered_per_vendor(self, ordering=NEWEST_FIRST):
+        """Each entry's position among its vendor's entries in ``ordering`` (from 1) and the
+        vendor's count, so pages for many vendors load in one query: filter on
+        ``position_in_vendor`` (a window function rather than one query per vendor)."""
+        return self.annotate(
+            position_in_vendor=Window(
+                RowNumber(), partition_by=F("vendor_id"), order_by=list(ordering)
+            ),
+            vendor_total=Window(Count("pk"), partition_by=F("vendor_id")),
+        ).order_by(*ordering)
 
     def with_page_data(self):
         """Everything an entry page shows, loaded in a constant number of queries."""

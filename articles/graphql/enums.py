@@ -8,7 +8,7 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from articles.choices import ArticleKind as ArticleKindChoices
-from cms.languages import UnsupportedLanguage, negotiate_language
+from cms.languages import UnsupportedLanguage, default_language, negotiate_language
 
 Language = strawberry.enum(
     Enum("Language", {code.upper(): code for code, _name in settings.LANGUAGES}),
@@ -32,3 +32,28 @@ def request_language(info: Info, language: Language | None) -> str:
         return negotiate_language(language.value if language else None, accept_language)
     except UnsupportedLanguage as error:
         raise GraphQLError(str(error)) from error
+
+
+def root_field_key(info) -> str:
+    """The response key (alias or name) of the root field a resolver runs under."""
+    path = info.path
+    while path.prev is not None:
+        path = path.prev
+    return path.key
+
+
+def served_languages(info) -> dict[str, str]:
+    """The language each root field of this request answers in, by response key."""
+    return vars(info.context).setdefault("served_languages", {})
+
+
+def serve_language(info: Info, language: Language | None) -> str:
+    """Negotiate a root field's language; every field nested under it answers in it."""
+    served = request_language(info, language)
+    served_languages(info)[root_field_key(info)] = served
+    return served
+
+
+def served_language(info) -> str:
+    """The language of the root field this nested field belongs to."""
+    return served_languages(info).get(root_field_key(info), default_language())

@@ -1,30 +1,46 @@
 """GraphQL types for entries, vendors and scorecards.
 
-Each object carries the language it is served in, so nested fields (vendor description, more
-from this vendor, a vendor's entries) answer in the language the root field resolved.
-Objects resolved side by side share a :class:`Batch`: the first of them to resolve a nested
-list loads it for all of them at once, so a list costs the same number of SQL queries
-whatever its length.
+The types are strawberry-django model types: ``DjangoOptimizerExtension`` reads the query's
+selections and shapes each root queryset (``only``, ``select_related``, ``prefetch_related``,
+annotations), so a list costs the same number of SQL queries whatever its length. Computed
+fields declare what they read; nested lists with arguments (``moreFromVendor``,
+``Vendor.articles``) declare a ``Prefetch`` built from the shared querysets with a window
+function, stored per set of arguments.
+
+Nested fields answer in the language of their root field (see ``served_language``).
 """
 
-from collections.abc import Callable
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
 import strawberry
+import strawberry_django
 from django.conf import settings
-from django.db.models import Count
-from graphql import GraphQLError
+from django.db.models import Count, Prefetch, Q, QuerySet
+from graphql import FieldNode, FragmentSpreadNode, GraphQLError, get_named_type
+from graphql.execution.values import VariableValues, get_argument_values
+from strawberry.schema.schema_converter import get_arguments
+from strawberry.types.info import Info
+from strawberry.types.nodes import get_variable_values
+from strawberry_django.optimizer import OptimizerStore, optimize
 from strawberry_django.pagination import OffsetPaginationInfo, OffsetPaginationInput
 
 from articles import models
-from articles.graphql.enums import ArticleKind, Language
+from articles.graphql.enums import ArticleKind, Language, served_language
 from articles.graphql.filters import ArticleFilter
 from articles.graphql.orders import ArticleOrder
-from articles.querysets import NEWEST_FIRST
+from articles.querysets import NEWEST_FIRST, public_q
 from cms.languages import Resolved
 
 MORE_FROM_VENDOR_MAX = 12
+
+
+def keep_vendor() -> OptimizerStore:
+    """Prefetched entries are matched to their vendor by ``vendor_id``: never defer it.
+    A new store each time, as the optimizer merges into it."""
+    return OptimizerStore.with_hints(only=["vendor_id"])
+
 
 PAGINATION_DESCRIPTION = (
     "Offset pagination: `pagination: {offset, limit}`; `limit` defaults to "
@@ -32,31 +48,6 @@ PAGINATION_DESCRIPTION = (
     "clamp). Offsets suit the frontends' numbered pages and `totalCount`; entries arrive a few "
     "a day, ordered by time, so a page shifting between two requests is rare and harmless."
 )
-
-
-class Batch:
-    """Objects resolved side by side; a nested list is loaded once for all of them."""
-
-    def __init__(self):
-        self.members: list = []
-        self._loaded: dict = {}
-
-    def load(self, key, loader: Callable[[list], object]):
-        if key not in self._loaded:
-            self._loaded[key] = loader(self.members)
-        return self._loaded[key]
-
-
-def in_batch(cls, objects, *, language: str) -> list:
-    """Wrap model ``objects`` in ``cls``, all sharing one new batch."""
-    batch = Batch()
-    batch.members = [cls(obj=obj, language=language, batch=batch) for obj in objects]
-    return batch.members
-
-
-def with_page_data(queryset):
-    """An entry page's data, plus what the GraphQL vendor shows (its description)."""
-    return queryset.with_page_data().prefetch_related("vendor__translations")
 
 
 @dataclass(frozen=True)
@@ -78,42 +69,113 @@ class PageRequest:
         return cls(offset=offset, limit=limit)
 
 
+def filtered(filters: ArticleFilter | None, *, language: str) -> QuerySet:
+    queryset = models.Article.objects.public()
+    return filters.apply(queryset, language=language) if filters is not None else queryset
+
+
+def ordered(queryset: QuerySet, ordering: ArticleOrder | None) -> QuerySet:
+    return queryset.order_by(*(ordering.as_order_by() if ordering else NEWEST_FIRST))
+
+
+def selection_arguments(info, type_, field_name: str) -> dict:
+    """The arguments of the selection ``info`` points at, converted to their Python types
+    (prefetch callables get the selection's info, not the resolver's arguments)."""
+    raw = getattr(info, "_raw_info", info)
+    schema = raw.schema._strawberry_schema
+    node = raw.field_nodes[0]
+    field = type_.__strawberry_definition__.get_field(field_name)
+    _args, kwargs = get_arguments(
+        field=field,
+        source=None,
+        info=Info(_raw_info=raw, _field=field),
+        kwargs=get_argument_values(
+            raw.parent_type.fields[node.name.value],
+            node,
+            VariableValues(sources={}, coerced=get_variable_values(raw)),
+        ),
+        config=schema.config,
+        scalar_registry=schema.schema_converter.scalar_registry,
+    )
+    kwargs.pop("info", None)
+    return kwargs
+
+
+def prefetched_as(field: str, *arguments) -> str:
+    """The attribute a nested list prefetched for ``arguments`` is stored in. The optimizer
+    merges aliases of a field with the same arguments into one prefetch and skips aliases
+    with different ones, whose resolvers then load their own rows."""
+    digest = hashlib.sha256(repr(arguments).encode()).hexdigest()[:16]
+    return f"{field}_{digest}"
+
+
+def selections_named(selection_set, name: str, fragments) -> list[FieldNode]:
+    """The fields called ``name`` in a selection set, fragments included."""
+    found = []
+    for selection in selection_set.selections if selection_set else ():
+        if isinstance(selection, FieldNode):
+            found += [selection] if selection.name.value == name else []
+        elif isinstance(selection, FragmentSpreadNode):
+            fragment = fragments[selection.name.value]
+            found += selections_named(fragment.selection_set, name, fragments)
+        else:
+            found += selections_named(selection.selection_set, name, fragments)
+    return found
+
+
+def page_results_info(info):
+    """The info of ``results`` under the ``ArticlePage`` selection ``info`` points at, so a
+    prefetched page is optimized for the entry fields the query selects there."""
+    raw = getattr(info, "_raw_info", info)
+    page_type = get_named_type(raw.return_type)
+    nodes = [
+        found
+        for node in raw.field_nodes
+        for found in selections_named(node.selection_set, "results", raw.fragments)
+    ]
+    if not nodes:
+        return None
+    return raw._replace(
+        field_name="results",
+        field_nodes=nodes,
+        return_type=page_type.fields["results"].type,
+        parent_type=page_type,
+        path=raw.path.add_key("results", page_type.name),
+    )
+
+
 @strawberry.type(description="One page of entries, and how many there are in all.")
 class ArticlePage:
     page: strawberry.Private[PageRequest]
-    count: strawberry.Private[Callable[[], int]]
-    load_results: strawberry.Private[Callable[[], list["ArticleType"]]]
+    queryset: strawberry.Private[QuerySet | None] = None
+    entries: strawberry.Private[list | None] = None
+    count: strawberry.Private[int | None] = None
 
     @strawberry.field(description="How many entries match, over all pages.")
     def total_count(self) -> int:
-        return self.count()
+        return self.count if self.count is not None else self.queryset.count()
 
     @strawberry.field(description="The offset and the limit applied.")
     def page_info(self) -> OffsetPaginationInfo:
         return OffsetPaginationInfo(offset=self.page.offset, limit=self.page.limit)
 
-    @strawberry.field(description="The entries on this page.")
+    @strawberry_django.field(description="The entries on this page.")
     def results(self) -> list["ArticleType"]:
-        return self.load_results()
-
-    @classmethod
-    def of(cls, queryset, *, ordering: tuple, page: PageRequest, language: str) -> "ArticlePage":
-        def load_results():
-            entries = with_page_data(queryset.order_by(*ordering))
-            return in_batch(
-                ArticleType, entries[page.offset : page.offset + page.limit], language=language
-            )
-
-        return cls(page=page, count=queryset.count, load_results=load_results)
+        if self.entries is not None:
+            return self.entries
+        return self.queryset[self.page.offset : self.page.offset + self.page.limit]
 
 
-@strawberry.type(name="Topic")
+@strawberry_django.type(
+    models.Topic, name="Topic", description="A subject entries are listed under."
+)
 class TopicType:
     name: str
     slug: str
 
 
-@strawberry.type(
+@strawberry_django.type(
+    models.RiskLevel,
     name="RiskLevel",
     description=(
         "One step of a framework's ordered scale; rank 0 is the lowest risk. An object rather "
@@ -126,95 +188,108 @@ class RiskLevelType:
     rank: int
 
 
-@strawberry.type(name="RiskFramework", description="A vendor's safety framework.")
+@strawberry_django.type(
+    models.RiskFramework, name="RiskFramework", description="A vendor's safety framework."
+)
 class RiskFrameworkType:
-    obj: strawberry.Private[models.RiskFramework]
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.obj.name
-
-    @strawberry.field
-    def url(self) -> str:
-        return self.obj.url
-
-    @strawberry.field(description="The framework's levels, lowest risk first.")
-    def scale(self) -> list[RiskLevelType]:
-        return [RiskLevelType(name=level.name, rank=level.rank) for level in self.obj.levels.all()]
-
-    @strawberry.field(description="The highest post-mitigation level that may be deployed.")
-    def deploy_threshold(self) -> RiskLevelType | None:
-        return level_or_none(self.obj.deploy_threshold)
-
-    @strawberry.field(
+    name: str
+    url: str
+    scale: list[RiskLevelType] = strawberry_django.field(
+        field_name="levels", description="The framework's levels, lowest risk first."
+    )
+    deploy_threshold: RiskLevelType | None = strawberry_django.field(
+        description="The highest post-mitigation level that may be deployed."
+    )
+    develop_threshold: RiskLevelType | None = strawberry_django.field(
         description="The highest post-mitigation level that may be developed further."
     )
-    def develop_threshold(self) -> RiskLevelType | None:
-        return level_or_none(self.obj.develop_threshold)
 
 
-def level_or_none(level) -> RiskLevelType | None:
-    return RiskLevelType(name=level.name, rank=level.rank) if level is not None else None
-
-
-@strawberry.type(name="ScorecardRating", description="A category's rating.")
+@strawberry_django.type(
+    models.ScorecardRating, name="ScorecardRating", description="A category's rating."
+)
 class ScorecardRatingType:
-    obj: strawberry.Private[models.ScorecardRating]
+    pre_mitigation: RiskLevelType
+    post_mitigation: RiskLevelType | None = strawberry_django.field(
+        description="Null when nothing mitigated the category."
+    )
 
-    @strawberry.field(description="The risk category, e.g. CBRN.")
+    @strawberry_django.field(
+        description="The risk category, e.g. CBRN.",
+        select_related=["category"],
+        only=["category__name"],
+    )
     def category(self) -> str:
-        return self.obj.category.name
-
-    @strawberry.field
-    def pre_mitigation(self) -> RiskLevelType:
-        return level_or_none(self.obj.pre_mitigation)
-
-    @strawberry.field(description="Null when nothing mitigated the category.")
-    def post_mitigation(self) -> RiskLevelType | None:
-        return level_or_none(self.obj.post_mitigation)
+        return self.category.name
 
 
-@strawberry.type(name="RiskArea")
+@strawberry_django.type(models.RiskArea, name="RiskArea")
 class RiskAreaType:
     name: str
     slug: str
 
 
-@strawberry.type(name="Scorecard", description="A model release's rating under a framework.")
+def ratings_prefetch(_info=None) -> Prefetch:
+    """A scorecard's ratings live on its entry; the summary reads their levels."""
+    return Prefetch(
+        "article__scorecard_ratings",
+        queryset=models.ScorecardRating.objects.select_related(
+            "category", "pre_mitigation", "post_mitigation"
+        ),
+    )
+
+
+SUMMARY_HINTS = {
+    "select_related": ["framework__deploy_threshold", "framework__develop_threshold"],
+    "prefetch_related": [ratings_prefetch],
+    "only": [
+        f"framework__{threshold}__{column}"
+        for threshold in ("deploy_threshold", "develop_threshold")
+        for column in ("name", "rank")
+    ],
+}
+
+
+@strawberry_django.type(
+    models.Scorecard, name="Scorecard", description="A model release's rating under a framework."
+)
 class ScorecardType:
-    obj: strawberry.Private[models.Scorecard]
+    framework: RiskFrameworkType
+    risk_areas: list[RiskAreaType] = strawberry_django.field(
+        description="Specific areas of risk the system card covers."
+    )
 
-    @strawberry.field
-    def framework(self) -> RiskFrameworkType:
-        return RiskFrameworkType(obj=self.obj.framework)
-
-    @strawberry.field(
-        description="The headline rating: the highest post-mitigation category rating."
+    @strawberry_django.field(
+        description="The headline rating: the highest post-mitigation category rating.",
+        **SUMMARY_HINTS,
     )
     def overall(self) -> RiskLevelType | None:
-        return level_or_none(self.obj.summary.overall)
+        return self.summary.overall
 
-    @strawberry.field(description="The highest pre-mitigation category rating.")
+    @strawberry_django.field(
+        description="The highest pre-mitigation category rating.", **SUMMARY_HINTS
+    )
     def overall_pre_mitigation(self) -> RiskLevelType | None:
-        return level_or_none(self.obj.summary.overall_pre_mitigation)
+        return self.summary.overall_pre_mitigation
 
-    @strawberry.field(description="Whether the framework allows deploying the model.")
+    @strawberry_django.field(
+        description="Whether the framework allows deploying the model.", **SUMMARY_HINTS
+    )
     def may_deploy(self) -> bool:
-        return self.obj.summary.may_deploy
+        return self.summary.may_deploy
 
-    @strawberry.field(description="Whether the framework allows developing the model further.")
+    @strawberry_django.field(
+        description="Whether the framework allows developing the model further.",
+        **SUMMARY_HINTS,
+    )
     def may_develop(self) -> bool:
-        return self.obj.summary.may_develop
+        return self.summary.may_develop
 
-    @strawberry.field(description="Per category, in the framework's order.")
+    @strawberry_django.field(
+        description="Per category, in the framework's order.", prefetch_related=[ratings_prefetch]
+    )
     def ratings(self) -> list[ScorecardRatingType]:
-        return [
-            ScorecardRatingType(obj=rating) for rating in self.obj.article.scorecard_ratings.all()
-        ]
-
-    @strawberry.field(description="Specific areas of risk the system card covers.")
-    def risk_areas(self) -> list[RiskAreaType]:
-        return [RiskAreaType(name=a.name, slug=a.slug) for a in self.obj.risk_areas.all()]
+        return list(self.article.scorecard_ratings.all())
 
 
 @strawberry.type(name="ArticleTranslation", description="An entry's texts in one language.")
@@ -258,198 +333,155 @@ class ArticleTranslationType:
         return self.obj.body_html
 
 
-@strawberry.type(name="Article", description=models.Article.__doc__)
+def more_from_vendor_limit(limit: int) -> int:
+    return max(0, min(limit, MORE_FROM_VENDOR_MAX))
+
+
+def more_from_vendor_prefetch(info) -> Prefetch:
+    """Each vendor's newest public entries, one more than asked (the entry itself may be
+    among them), for every entry of the list in one query."""
+    limit = more_from_vendor_limit(
+        selection_arguments(info, ArticleType, "more_from_vendor")["limit"]
+    )
+    entries = models.Article.objects.public().numbered_per_vendor()
+    entries = entries.filter(position_in_vendor__lte=limit + 1)
+    vendors = models.Vendor.objects.only("pk").prefetch_related(
+        Prefetch(
+            "articles",
+            queryset=optimize(entries, info, store=keep_vendor()),
+            to_attr="newest_public",
+        )
+    )
+    return Prefetch("vendor", queryset=vendors, to_attr=prefetched_as("more_from_vendor", limit))
+
+
+@strawberry_django.type(models.Article, name="Article", description=models.Article.__doc__)
 class ArticleType:
-    obj: strawberry.Private[models.Article]
-    language: strawberry.Private[str]
-    batch: strawberry.Private[Batch]
+    slug: str
+    vendor: "VendorType"
+    source_url: str
+    topics: list[TopicType]
+    published_at: datetime = strawberry_django.field(description="When the entry was published.")
+    updated_at: datetime
+    scorecard: ScorecardType | None = strawberry_django.field(
+        description="The safety scorecard of a model release, if it has one."
+    )
 
-    @strawberry.field
-    def slug(self) -> str:
-        return self.obj.slug
-
-    @strawberry.field
+    @strawberry_django.field(only=["kind"])
     def kind(self) -> ArticleKind:
-        return ArticleKind(self.obj.kind)
+        return ArticleKind(self.kind)
 
-    @strawberry.field
-    def vendor(self) -> "VendorType":
-        return self.batch.load("vendor", load_vendors)[self.obj.vendor_id]
-
-    @strawberry.field(description="The original source.")
-    def source_url(self) -> str:
-        return self.obj.source_url
-
-    @strawberry.field(description="Authors of the source.")
+    @strawberry_django.field(description="Authors of the source.", only=["source_authors"])
     def authors(self) -> list[str]:
-        return self.obj.authors
+        return self.authors
 
-    @strawberry.field
-    def topics(self) -> list[TopicType]:
-        return [TopicType(name=t.name, slug=t.slug) for t in self.obj.topics.all()]
-
-    @strawberry.field
-    def published_at(self) -> datetime:
-        return self.obj.published_at
-
-    @strawberry.field
-    def updated_at(self) -> datetime:
-        return self.obj.updated_at
-
-    @strawberry.field(
+    @strawberry_django.field(
         description=(
             "The texts in the requested language, else the default language (`fallback` is "
             "then true). Null only for an entry without texts in either."
-        )
+        ),
+        prefetch_related=["translations"],
     )
-    def translation(self) -> ArticleTranslationType | None:
-        resolved = self.obj.translation(self.language)
+    def translation(self, info: Info) -> ArticleTranslationType | None:
+        resolved = self.translation(served_language(info))
         return ArticleTranslationType(resolved=resolved) if resolved.translation else None
 
-    @strawberry.field(description="Languages the entry has texts in.")
+    @strawberry_django.field(
+        description="Languages the entry has texts in.", prefetch_related=["translations"]
+    )
     def available_languages(self) -> list[Language]:
-        return [Language(code) for code in self.obj.available_languages]
+        return [Language(code) for code in self.available_languages]
 
-    @strawberry.field(
+    @strawberry_django.field(
         description=(
             'The quick editorial signal ("why this matters"), in order, in the language the '
             "texts are served in."
-        )
+        ),
+        prefetch_related=["signal_bullets"],
     )
-    def signals(self) -> list[str]:
-        return [bullet.text for bullet in self.obj.signals(self.language)]
+    def signals(self, info: Info) -> list[str]:
+        return [bullet.text for bullet in self.signals(served_language(info))]
 
-    @strawberry.field(description="The safety scorecard of a model release, if it has one.")
-    def scorecard(self) -> ScorecardType | None:
-        scorecard = getattr(self.obj, "scorecard", None)
-        return ScorecardType(obj=scorecard) if scorecard is not None else None
-
-    @strawberry.field(
+    @strawberry_django.field(
         description=(
             "The vendor's other public entries, newest first. `limit` is capped at "
             f"{MORE_FROM_VENDOR_MAX}. Loaded for a whole list of entries in one query."
-        )
+        ),
+        only=["vendor_id"],
+        prefetch_related=[more_from_vendor_prefetch],
     )
     def more_from_vendor(self, limit: int = 4) -> list["ArticleType"]:
-        limit = max(0, min(limit, MORE_FROM_VENDOR_MAX))
-        return self.batch.load(("more_from_vendor", limit), load_more_from_vendor(limit))[
-            self.obj.pk
-        ]
+        limit = more_from_vendor_limit(limit)
+        vendor = getattr(self, prefetched_as("more_from_vendor", limit), None)
+        if vendor is None:
+            return models.Article.objects.more_from_vendor(self, limit=limit)
+        return [entry for entry in vendor.newest_public if entry.pk != self.pk][:limit]
 
 
-def load_vendors(articles: list[ArticleType]) -> dict[int, "VendorType"]:
-    vendors = {article.obj.vendor_id: article.obj.vendor for article in articles}
-    nodes = in_batch(VendorType, vendors.values(), language=articles[0].language)
-    return {node.obj.pk: node for node in nodes}
-
-
-def load_more_from_vendor(limit: int):
-    def load(articles: list[ArticleType]) -> dict[int, list[ArticleType]]:
-        by_article = with_page_data(models.Article.objects.all()).more_from_vendors(
-            [article.obj for article in articles], limit=limit
-        )
-        entries = {entry.pk: entry for listed in by_article.values() for entry in listed}
-        nodes = in_batch(ArticleType, entries.values(), language=articles[0].language)
-        by_pk = {node.obj.pk: node for node in nodes}
-        return {pk: [by_pk[entry.pk] for entry in listed] for pk, listed in by_article.items()}
-
-    return load
-
-
-def load_public_counts(vendors: list["VendorType"]) -> dict[int, int]:
-    counted = models.Vendor.objects.with_public_counts().filter(
-        pk__in=[vendor.obj.pk for vendor in vendors]
+def vendor_articles_prefetch(info) -> Prefetch:
+    """One page of each vendor's entries for every vendor of the list in one query. The
+    vendor's first entry always comes along, as it carries the vendor's total."""
+    arguments = selection_arguments(info, VendorType, "articles")
+    filters, ordering = arguments.get("filters"), arguments.get("ordering")
+    page = PageRequest.from_input(arguments.get("pagination"))
+    order_by = ordering.as_order_by() if ordering else NEWEST_FIRST
+    entries = filtered(filters, language=served_language(info))
+    entries = entries.numbered_per_vendor(order_by).filter(
+        Q(position_in_vendor__gt=page.offset, position_in_vendor__lte=page.offset + page.limit)
+        | Q(position_in_vendor=1)
     )
-    return dict(counted.values_list("pk", "public_article_count"))
+    if (results_info := page_results_info(info)) is not None:
+        entries = optimize(entries, results_info, store=keep_vendor())
+    return Prefetch(
+        "articles",
+        queryset=entries,
+        to_attr=prefetched_as("articles", filters, order_by, page),
+    )
 
 
-@strawberry.type(name="Vendor", description=models.Vendor.__doc__)
+@strawberry_django.type(models.Vendor, name="Vendor", description=models.Vendor.__doc__)
 class VendorType:
-    obj: strawberry.Private[models.Vendor]
-    language: strawberry.Private[str]
-    batch: strawberry.Private[Batch]
-
-    @strawberry.field
-    def slug(self) -> str:
-        return self.obj.slug
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.obj.name
-
-    @strawberry.field
-    def website(self) -> str:
-        return self.obj.website
-
-    @strawberry.field(
-        description="One line about the vendor, in the requested language (else the default)."
+    slug: str
+    name: str
+    website: str
+    article_count: int = strawberry_django.field(
+        description="How many public entries the vendor has.",
+        annotate=lambda info: Count("articles", filter=public_q("articles__")),
     )
-    def description(self) -> str | None:
-        translation = self.obj.translation(self.language).translation
+
+    @strawberry_django.field(
+        description="One line about the vendor, in the requested language (else the default).",
+        prefetch_related=["translations"],
+    )
+    def description(self, info: Info) -> str | None:
+        translation = self.translation(served_language(info)).translation
         return translation.description if translation else None
 
-    @strawberry.field(description="How many public entries the vendor has.")
-    def article_count(self) -> int:
-        annotated = getattr(self.obj, "public_article_count", None)
-        if annotated is not None:
-            return annotated
-        return self.batch.load("article_count", load_public_counts).get(self.obj.pk, 0)
-
-    @strawberry.field(
+    @strawberry_django.field(
         description=(
             "The vendor's public entries, filtered and ordered like `articles`. "
             + PAGINATION_DESCRIPTION
-        )
+        ),
+        prefetch_related=[vendor_articles_prefetch],
     )
     def articles(
         self,
+        info: Info,
         filters: ArticleFilter | None = None,
         ordering: ArticleOrder | None = None,
         pagination: OffsetPaginationInput | None = None,
     ) -> ArticlePage:
         page = PageRequest.from_input(pagination)
         order_by = ordering.as_order_by() if ordering else NEWEST_FIRST
-        key = ("articles", repr(filters), order_by, page)
-        queryset = models.Article.objects.public()
-        if filters is not None:
-            queryset = filters.apply(queryset, language=self.language)
-
-        def count() -> int:
-            return self.batch.load((*key, "count"), count_per_vendor(queryset)).get(self.obj.pk, 0)
-
-        def load_results() -> list[ArticleType]:
-            loader = page_per_vendor(queryset, order_by=order_by, page=page)
-            return self.batch.load((*key, "results"), loader).get(self.obj.pk, [])
-
-        return ArticlePage(page=page, count=count, load_results=load_results)
-
-
-def count_per_vendor(queryset):
-    def load(vendors: list[VendorType]) -> dict[int, int]:
-        counted = (
-            queryset.filter(vendor_id__in=[vendor.obj.pk for vendor in vendors])
-            .order_by()
-            .values_list("vendor_id")
-            .annotate(count=Count("pk"))
+        entries = getattr(self, prefetched_as("articles", filters, order_by, page), None)
+        if entries is None:
+            language = served_language(info)
+            mine = filtered(filters, language=language).filter(vendor_id=self.pk)
+            return ArticlePage(page=page, queryset=ordered(mine, ordering))
+        return ArticlePage(
+            page=page,
+            entries=[
+                e for e in entries if page.offset < e.position_in_vendor <= page.offset + page.limit
+            ],
+            count=entries[0].vendor_total if entries else 0,
         )
-        return dict(counted)
-
-    return load
-
-
-def page_per_vendor(queryset, *, order_by: tuple, page: PageRequest):
-    def load(vendors: list[VendorType]) -> dict[int, list[ArticleType]]:
-        entries = with_page_data(
-            queryset.page_per_vendor(
-                [vendor.obj.pk for vendor in vendors],
-                offset=page.offset,
-                limit=page.limit,
-                ordering=order_by,
-            )
-        )
-        by_vendor: dict[int, list[ArticleType]] = {}
-        for node in in_batch(ArticleType, entries, language=vendors[0].language):
-            by_vendor.setdefault(node.obj.vendor_id, []).append(node)
-        return by_vendor
-
-    return load

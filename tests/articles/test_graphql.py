@@ -288,6 +288,28 @@ def test_the_language_argument_wins_over_accept_language(client, seed):
     assert article["vendor"]["description"] == "Makes ChatGPT."
 
 
+def test_each_root_field_answers_its_nested_fields_in_its_own_language(client, seed):
+    query = """
+    query ($slug: String!) {
+      dutch: article(slug: $slug, language: NL) {
+        signals vendor { description } moreFromVendor(limit: 1) { translation { language } } }
+      english: article(slug: $slug) {
+        signals vendor { description } moreFromVendor(limit: 1) { translation { language } } }
+      vendors(language: NL) { description articles { results { translation { language } } } }
+    }
+    """
+    answer = data(client, query, {"slug": SEED_SLUG}, language="en")
+
+    assert answer["dutch"]["vendor"]["description"] == "Maakt ChatGPT."
+    assert answer["dutch"]["signals"][0].startswith("Bekijk dit")
+    assert answer["dutch"]["moreFromVendor"][0]["translation"]["language"] == "EN"
+    assert answer["english"]["vendor"]["description"] == "Makes ChatGPT."
+    assert answer["english"]["signals"][0].startswith("Track this")
+    openai = next(v for v in answer["vendors"] if v["description"] == "Maakt ChatGPT.")
+    languages = {e["translation"]["language"] for e in openai["articles"]["results"]}
+    assert languages == {"EN", "NL"}
+
+
 def test_an_unsupported_accept_language_gets_the_default_language(client, seed):
     article = data(client, SEED_PAGE, {"slug": SEED_SLUG}, language="fr-FR")["article"]
     assert article["translation"]["language"] == "EN"
@@ -567,6 +589,40 @@ def test_more_from_vendor_in_a_list_gives_each_entry_its_own_vendors_entries(cli
     }
 
 
+def test_aliases_of_a_nested_list_keep_their_own_arguments(client, seed):
+    query = """
+    query ($slug: String!) {
+      article(slug: $slug) { one: moreFromVendor(limit: 1) { slug } two: moreFromVendor { slug } }
+      vendors {
+        slug
+        oldest: articles(ordering: {direction: ASC}, pagination: {limit: 1}) { results { slug } }
+        cards: articles(filters: {kinds: [SYSTEM_CARD]}) { totalCount }
+      }
+    }
+    """
+    answer = data(client, query, {"slug": SEED_SLUG})
+
+    assert [e["slug"] for e in answer["article"]["one"]] == ["more-1"]
+    assert [e["slug"] for e in answer["article"]["two"]] == ["more-1", "more-2", "more-4", "more-5"]
+    openai = next(v for v in answer["vendors"] if v["slug"] == "openai")
+    assert openai["oldest"]["results"] == [{"slug": "more-6"}]
+    assert openai["cards"]["totalCount"] == 1
+    same = "{ articles { results { slug a: moreFromVendor(limit: 2) { slug } b: moreFromVendor("
+    same += "limit: 2) { slug } } } }"
+    results = data(client, same)["articles"]["results"]
+    assert all(entry["a"] == entry["b"] for entry in results)
+    seed_entry = next(entry for entry in results if entry["slug"] == SEED_SLUG)
+    assert seed_entry["a"] == [{"slug": "more-1"}, {"slug": "more-2"}]
+
+
+def test_a_nested_page_outside_the_limits_is_refused(client):
+    ArticleFactory()
+    query = "{ vendors { articles(pagination: {limit: 101}) { totalCount } } }"
+    response = post(client, query)
+    assert response.status_code == 200
+    assert error_message(response) == "pagination.limit must be between 0 and 100."
+
+
 # --- Query budgets ---------------------------------------------------------------------------
 
 
@@ -587,10 +643,10 @@ def full_entries(count):
         )
 
 
-# Count and page, then the page data: translations, signals, topics, risk areas, framework
-# levels, ratings, vendor translations (7). The vendors' public counts (1). moreFromVendor: its
-# window query and the same page data (1 + 7).
-LIST_BUDGET = 2 + 7 + 1 + 1 + 7
+# Count and page; what the selected fields read: translations, signals, topics, the vendors with
+# their public counts, vendor translations, framework levels, ratings, risk areas (8).
+# moreFromVendor: the vendors, their newest entries (one window query) and their texts (3).
+LIST_BUDGET = 2 + 8 + 3
 
 
 @pytest.mark.parametrize("count", [1, 50])
@@ -604,8 +660,9 @@ def test_a_list_with_every_nested_field_runs_a_fixed_number_of_queries(
     assert all(r["scorecard"]["overall"] == {"name": "Low"} for r in results)
 
 
-# The entry and its page data (1 + 7), then moreFromVendor: its window query and page data.
-SEED_BUDGET = 1 + 7 + 1 + 7
+# The entry, then what the page shows: translations, signals, topics, vendor translations,
+# ratings, risk areas (1 + 6); moreFromVendor loads only the fields it selects (3).
+SEED_BUDGET = 1 + 6 + 3
 
 
 def test_the_seed_page_runs_a_fixed_number_of_queries(client, seed, django_assert_num_queries):
@@ -614,17 +671,27 @@ def test_the_seed_page_runs_a_fixed_number_of_queries(client, seed, django_asser
     assert len(article["moreFromVendor"]) == 4
 
 
-@pytest.mark.parametrize("count", [1, 50])
-def test_vendors_with_their_entries_run_a_fixed_number_of_queries(
-    client, django_assert_num_queries, count
-):
-    full_entries(count)
-    query = """
+VENDOR_PAGES = {
+    "fields": """
     { vendors { slug description articleCount
         articles { totalCount results { slug translation { title } vendor { name } } } } }
-    """
-    # Vendors with counts, their translations, the per-vendor count and page, the page data.
-    with django_assert_num_queries(2 + 2 + 7):
+    """,
+    "fragment": """
+    { vendors { slug description articleCount articles { totalCount ...Entries } } }
+    fragment Entries on ArticlePage { results { slug translation { title } vendor { name } } }
+    """,
+}
+
+
+@pytest.mark.parametrize("count", [1, 50])
+@pytest.mark.parametrize("query", VENDOR_PAGES.values(), ids=VENDOR_PAGES.keys())
+def test_vendors_with_their_entries_run_a_fixed_number_of_queries(
+    client, django_assert_num_queries, count, query
+):
+    full_entries(count)
+    # Vendors with counts, their translations, every vendor's page with its total (one window
+    # query), the entries' texts.
+    with django_assert_num_queries(4):
         vendors = data(client, query)["vendors"]
     assert sum(v["articles"]["totalCount"] for v in vendors) == count
 
