@@ -1,6 +1,7 @@
 """The GraphQL endpoint frontends use (/graphql/)."""
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -19,7 +20,7 @@ class PublicGraphQLView(GraphQLView):
 
     def dispatch(self, request, *args, **kwargs):
         self.graphql_ide = "graphiql" if settings.GRAPHQL["GRAPHIQL"] else None
-        response = super().dispatch(request, *args, **kwargs)
+        response = self.refuse_oversized(request) or super().dispatch(request, *args, **kwargs)
         patch_vary_headers(response, ["Accept-Language"])
         if (
             request.method == "GET"
@@ -29,6 +30,18 @@ class PublicGraphQLView(GraphQLView):
         ):
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
         return response
+
+    def refuse_oversized(self, request) -> JsonResponse | None:
+        """Refuse a body over GRAPHQL["MAX_REQUEST_BYTES"] from its declared length, unread."""
+        limit = settings.GRAPHQL["MAX_REQUEST_BYTES"]
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared <= limit:
+            return None
+        message = f"The request body is {declared} bytes; the limit is {limit}."
+        return JsonResponse({"data": None, "errors": [{"message": message}]}, status=413)
 
 
 graphql_view = PublicGraphQLView.as_view(schema=schema)

@@ -72,6 +72,19 @@ def test_a_malformed_request_is_a_400(client, body, reason):
     assert response.content.decode() == reason
 
 
+@pytest.mark.django_db
+def test_an_oversized_body_is_refused_before_it_is_read(client, settings):
+    settings.GRAPHQL = {**settings.GRAPHQL, "MAX_REQUEST_BYTES": 1024}
+    padding = " " * 2000
+    response = client.post(
+        "/graphql/", {"query": "{ vendors { slug } }" + padding}, content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert "the limit is 1024" in response.json()["errors"][0]["message"]
+    small = client.post("/graphql/", {"query": "{ vendors { slug } }"}, "application/json")
+    assert small.status_code == 200 and "errors" not in small.json()
+
+
 def test_graphiql_is_served_only_when_configured(client, settings):
     settings.GRAPHQL = {**settings.GRAPHQL, "GRAPHIQL": False}
     assert client.get("/graphql/", headers={"Accept": "text/html"}).status_code == 404
