@@ -1,7 +1,16 @@
 import pytest
 import yaml
+from django.core.cache import cache
 from openapi_core import OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_budgets():
+    """Every test starts with every client's request and submission budgets unspent."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -23,13 +23,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fresh_throttle_budgets():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def article():
     article = ArticleFactory(languages=["en", "nl"])

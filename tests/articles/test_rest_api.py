@@ -26,13 +26,6 @@ ARTICLES = "/api/v1/articles/"
 VENDORS = "/api/v1/vendors/"
 
 
-@pytest.fixture(autouse=True)
-def fresh_throttle_budgets():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def api():
     return APIClient()

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -23,13 +22,6 @@ pytestmark = pytest.mark.django_db
 
 CHANGES = "/api/v1/changes/"
 SETTLED = timedelta(seconds=SETTLE_SECONDS + 1)
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_budgets():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

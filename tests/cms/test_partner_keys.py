@@ -4,7 +4,6 @@ import hashlib
 import re
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from cms.models import PartnerKey
@@ -14,13 +13,6 @@ from tests.factories import ArticleFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 ARTICLES = "/api/v1/articles/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_budgets():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,15 +1,6 @@
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.utils import timezone
-
-
-@pytest.fixture(autouse=True)
-def fresh_budgets():
-    """Each test starts with every client's submission budget unspent."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
