@@ -50,7 +50,7 @@ ARTICLES, DELETIONS, END = 0, 1, 2
 
 
 class InvalidCursor(ValueError):
-    pass
+    """A ``since`` value that is not a cursor this feed handed out."""
 
 
 @dataclass(frozen=True, order=True)

@@ -125,9 +125,11 @@ class PublicReadView(GenericAPIView):
         return {**super().get_serializer_context(), "language": request_language(self.request)}
 
     def validators(self, language: str) -> Validators:
+        """Each view's ETag and Last-Modified, from aggregates only (no entry is loaded)."""
         raise NotImplementedError
 
     def body(self) -> Response:
+        """Each view's full response, built only when the conditional request did not match."""
         raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
