@@ -9,7 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from articles.choices import ArticleKind, ArticleStatus
-from articles.querysets import ArticleQuerySet, VendorQuerySet
+from articles.querysets import ArticleQuerySet, VendorQuerySet, is_public, is_scheduled
 from articles.rendering import render_markdown
 from articles.scorecards import ScorecardSummary, summarize
 from articles.workflow import Action
@@ -253,19 +253,11 @@ class Article(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return (
-            self.status == ArticleStatus.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return is_public(self.status, self.published_at)
 
     @property
     def is_scheduled(self) -> bool:
-        return (
-            self.status == ArticleStatus.PUBLISHED
-            and self.published_at is not None
-            and self.published_at > timezone.now()
-        )
+        return is_scheduled(self.status, self.published_at)
 
 
 class ArticlePart(models.Model):

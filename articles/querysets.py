@@ -23,6 +23,24 @@ def public_q(prefix: str = "", *, at=None) -> Q:
     )
 
 
+def is_public(status: str, published_at, *, at=None) -> bool:
+    """:func:`public_q` for one entry already in memory (no query); the two always agree."""
+    return (
+        status == ArticleStatus.PUBLISHED
+        and published_at is not None
+        and published_at <= (at or timezone.now())
+    )
+
+
+def is_scheduled(status: str, published_at, *, at=None) -> bool:
+    """Published, with a publication time still to come: public from then on, with no job."""
+    return (
+        status == ArticleStatus.PUBLISHED
+        and published_at is not None
+        and published_at > (at or timezone.now())
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def public(self, *, at=None):
         return self.filter(public_q(at=at))

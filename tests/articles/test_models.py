@@ -157,3 +157,16 @@ def test_search_matches_the_served_language_with_fallback():
     assert list(Article.objects.search("redeneer", language="nl")) == [dutch]
     assert list(Article.objects.search("reasoning", language="nl")) == [english_only]
     assert list(Article.objects.search("redeneer", language="en")) == []
+
+
+def test_an_entry_in_memory_is_public_exactly_when_the_public_queryset_has_it():
+    entries = [
+        ArticleFactory(),
+        ArticleFactory(draft=True),
+        ArticleFactory(in_review=True),
+        ArticleFactory(scheduled=True),
+        ArticleFactory(archived=True),
+    ]
+    public = set(Article.objects.public().values_list("pk", flat=True))
+    assert {a.pk for a in entries if a.is_public} == public
+    assert [a.is_scheduled for a in entries] == [False, False, False, True, False]
