@@ -8,6 +8,9 @@ from django.utils import timezone
 from articles.choices import ArticleStatus
 
 NEWEST_FIRST = ("-published_at", "-id")
+# "More from this vendor": how many entries by default, and at most, on every surface.
+MORE_FROM_VENDOR_DEFAULT = 4
+MORE_FROM_VENDOR_MAX = 20
 
 
 def public_q(prefix: str = "", *, at=None) -> Q:

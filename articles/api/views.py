@@ -31,12 +31,10 @@ from articles.api.serializers import (
 from articles.api.sync import InvalidCursor, Position, changes_after
 from articles.models import Article, Vendor
 from articles.previews import article_for_preview
+from articles.querysets import MORE_FROM_VENDOR_DEFAULT, MORE_FROM_VENDOR_MAX
 from cms.authentication import ApiKeyAuthentication
 from cms.languages import supported_languages
 from cms.throttling import PartnerOrClientThrottle
-
-MORE_FROM_VENDOR_DEFAULT = 4
-MORE_FROM_VENDOR_MAX = 20
 
 VALIDATION_ERROR = {
     "type": "object",

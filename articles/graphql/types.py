@@ -30,10 +30,13 @@ from articles import models
 from articles.graphql.enums import ArticleKind, Language, served_language
 from articles.graphql.filters import ArticleFilter
 from articles.graphql.orders import ArticleOrder
-from articles.querysets import NEWEST_FIRST, public_q
+from articles.querysets import (
+    MORE_FROM_VENDOR_DEFAULT,
+    MORE_FROM_VENDOR_MAX,
+    NEWEST_FIRST,
+    public_q,
+)
 from cms.languages import Resolved
-
-MORE_FROM_VENDOR_MAX = 12
 
 
 def keep_vendor() -> OptimizerStore:
@@ -410,7 +413,7 @@ class ArticleType:
         only=["vendor_id"],
         prefetch_related=[more_from_vendor_prefetch],
     )
-    def more_from_vendor(self, limit: int = 4) -> list["ArticleType"]:
+    def more_from_vendor(self, limit: int = MORE_FROM_VENDOR_DEFAULT) -> list["ArticleType"]:
         limit = more_from_vendor_limit(limit)
         vendor = getattr(self, prefetched_as("more_from_vendor", limit), None)
         if vendor is None:

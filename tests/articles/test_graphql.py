@@ -5,6 +5,7 @@ import time_machine
 from django.utils import timezone
 
 from articles.models import Article
+from articles.querysets import MORE_FROM_VENDOR_MAX
 from tests.factories import (
     ArticleFactory,
     ArticleTranslationFactory,
@@ -560,12 +561,12 @@ def test_vendor_articles_filter_order_and_paginate_per_vendor(client, catalogue)
 def test_more_from_vendor_is_capped_and_skips_entries_that_are_not_public(client):
     vendor = VendorFactory()
     entry = ArticleFactory(vendor=vendor, published_at=days_ago(30))
-    others = ArticleFactory.create_batch(14, vendor=vendor)
+    others = ArticleFactory.create_batch(MORE_FROM_VENDOR_MAX + 2, vendor=vendor)
     not_public_entries(vendor=vendor)
 
     more = data(client, SEED_PAGE, {"slug": entry.slug, "more": 50})["article"]["moreFromVendor"]
 
-    assert [e["slug"] for e in more] == [a.slug for a in others[:12]]
+    assert [e["slug"] for e in more] == [a.slug for a in others[:MORE_FROM_VENDOR_MAX]]
 
 
 def test_more_from_vendor_with_a_zero_or_negative_limit_is_empty(client, seed):
