@@ -14,6 +14,9 @@ class Action(models.TextChoices):
     UNPUBLISH = "unpublish", "Unpublished"
     ARCHIVE = "archive", "Archived"
     REOPEN = "reopen", "Reopened from archive"
+    SUBMIT_CHANGES = "submit_changes", "Changes submitted for review"
+    PUBLISH_CHANGES = "publish_changes", "Changes published"
+    DISCARD_CHANGES = "discard_changes", "Changes discarded"
 
 
 @dataclass(frozen=True)

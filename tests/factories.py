@@ -16,6 +16,7 @@ from articles.models import (
     Vendor,
     VendorTranslation,
 )
+from articles.publishing import live_write
 from articles.services import risk_framework_create, scorecard_create
 from feedback.models import Feedback
 
@@ -78,6 +79,13 @@ class ArticleFactory(factory.django.DjangoModelFactory):
             return
         for language in ["en"] if extracted is None else extracted:
             ArticleTranslationFactory(article=self, language=language)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        """A published (or scheduled) entry goes live as publishing would make it; parts
+        added later reach the public through ``tests.utils.go_live``."""
+        if create and instance.status == Article.Status.PUBLISHED:
+            live_write(article=instance, user=None, published_at=instance.published_at)
 
 
 class ArticleTranslationFactory(factory.django.DjangoModelFactory):

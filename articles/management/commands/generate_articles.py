@@ -22,6 +22,7 @@ from articles.models import (
     Vendor,
     VendorTranslation,
 )
+from articles.publishing import live_publish_bulk
 from articles.rendering import render_markdown
 from articles.services import risk_framework_create
 from cms.languages import supported_languages
@@ -124,6 +125,8 @@ class Command(BaseCommand):
             (Scorecard.risk_areas.through, area_links),
         ]:
             model.objects.bulk_create(rows, batch_size=BATCH)
+        for start in range(0, len(articles), BATCH):
+            live_publish_bulk(articles[start : start + BATCH])
         return len(articles)
 
     def vendors(self):

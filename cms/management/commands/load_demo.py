@@ -20,10 +20,23 @@ from articles.models import (
     Vendor,
     VendorTranslation,
 )
-from articles.services import risk_framework_create, scorecard_create
+from articles.services import (
+    article_archive,
+    article_publish,
+    article_submit_for_review,
+    risk_framework_create,
+    scorecard_create,
+)
 from feedback.models import Feedback
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
+# The workflow steps that bring a new (draft) entry to each demo state.
+DEMO_STEPS = {
+    "draft": [],
+    "in_review": [article_submit_for_review],
+    "published": [article_submit_for_review, article_publish],
+    "archived": [article_submit_for_review, article_publish, article_archive],
+}
 DEMO_EDITOR = ("editor", "editor-demo-password")
 # One account per desk role (groups from the articles migrations): username, password, group.
 DEMO_ROLES = [
@@ -89,8 +102,6 @@ class Command(BaseCommand):
             slug=item["slug"],
             vendor=Vendor.objects.get(slug=item["vendor"]),
             kind=item["kind"],
-            status=item["status"],
-            published_at=parse_datetime(item["published_at"]) if "published_at" in item else None,
             revisit_after=parse_date(item["revisit_after"]) if "revisit_after" in item else None,
             source_url=item["source_url"],
             source_authors=item["source_authors"],
@@ -105,7 +116,18 @@ class Command(BaseCommand):
                 )
         if "scorecard" in item:
             self.load_scorecard(article, item["scorecard"])
+        self.take_steps(article, item)
         return True
+
+    def take_steps(self, article, item):
+        """Bring the entry to its demo state through the workflow, as the desk would."""
+        published_at = parse_datetime(item["published_at"]) if "published_at" in item else None
+        steps = DEMO_STEPS[item["status"]]
+        for step in steps:
+            if step is article_publish:
+                article = step(article=article, user=None, at=published_at)
+            else:
+                article = step(article=article, user=None)
 
     def load_scorecard(self, article, item):
         scorecard_create(

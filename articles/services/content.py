@@ -1,15 +1,13 @@
-"""Writes to articles. Admin, REST and GraphQL all change content through these functions."""
+"""Writes to the working copy of entries, and to the frameworks they are rated under."""
 
-from datetime import date, datetime
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from articles.models import (
     Article,
     ArticleTranslation,
-    PublishEvent,
     RiskCategory,
     RiskFramework,
     RiskLevel,
@@ -18,93 +16,14 @@ from articles.models import (
     SignalBullet,
 )
 from articles.permissions import may_edit_content
-from articles.workflow import TRANSITIONS, Action
-from cms.languages import default_language
 
 
 class StaleEdit(ValidationError):
     """Someone saved the entry after the editor opened it."""
 
 
-def article_publish_problems(*, article: Article) -> list[str]:
-    """What stops ``article`` from being published, in words an editor can act on."""
-    problems = []
-    if not article.vendor_id:
-        problems.append("a vendor")
-    if not article.source_url:
-        problems.append("a source URL")
-    if not article.translations.filter(language=default_language()).exists():
-        problems.append(f"the {default_language()!r} translation")
-    return [f"Publishing needs {problem}." for problem in problems]
-
-
 def _locked(article: Article) -> Article:
     return Article.objects.select_for_update().get(pk=article.pk)
-
-
-@transaction.atomic
-def _take(*, article: Article, action: Action, user, published_at=None) -> Article:
-    """Move ``article`` along one transition of the workflow, and log who did it."""
-    transition = TRANSITIONS[action]
-    if not user.has_perm(transition.permission):
-        raise PermissionDenied(f"You may not do this: {transition.button.lower()}.")
-    article = _locked(article)
-    if article.status != transition.source:
-        raise ValidationError(
-            f"{transition.button} is only possible for an entry that is "
-            f"{transition.source.label.lower()}; this one is "
-            f"{article.get_status_display().lower()}."
-        )
-    if transition.target == Article.Status.PUBLISHED:
-        problems = article_publish_problems(article=article)
-        if problems:
-            raise ValidationError(problems)
-        article.published_at = published_at or article.published_at or timezone.now()
-    from_status = article.status
-    article.status = transition.target
-    article._history_user = user
-    article.save()
-    PublishEvent.objects.create(
-        article=article,
-        article_slug=article.slug,
-        action=action,
-        from_status=from_status,
-        to_status=article.status,
-        published_at=article.published_at,
-        user=user,
-    )
-    return article
-
-
-def article_submit_for_review(*, article: Article, user) -> Article:
-    return _take(article=article, action=Action.SUBMIT_FOR_REVIEW, user=user)
-
-
-def article_return_to_draft(*, article: Article, user) -> Article:
-    return _take(article=article, action=Action.RETURN_TO_DRAFT, user=user)
-
-
-def article_publish(*, article: Article, user, at: datetime | None = None) -> Article:
-    """Publish now, or at ``at`` (a future time schedules the entry; no job is needed).
-
-    Without ``at`` the entry keeps a publication time it already has (a scheduled time, or
-    the original time of an entry published before).
-    """
-    return _take(article=article, action=Action.PUBLISH, user=user, published_at=at)
-
-
-def article_unpublish(*, article: Article, user) -> Article:
-    """Take the entry off every public surface (or cancel its schedule); it goes back to draft."""
-    return _take(article=article, action=Action.UNPUBLISH, user=user)
-
-
-def article_archive(*, article: Article, user) -> Article:
-    return _take(article=article, action=Action.ARCHIVE, user=user)
-
-
-def article_reopen(*, article: Article, user) -> Article:
-    """Bring an archived entry back as a draft."""
-    return _take(article=article, action=Action.REOPEN, user=user)
 
 
 def article_lock_for_edit(*, article_id: int, expected_version: int | None) -> Article:
@@ -144,38 +63,19 @@ def _save_as(instance, user, reason: str):
     instance.save()
 
 
-def _delete_as(instance, user, reason: str, *, tracked: set):
-    if (type(instance), instance.pk) not in tracked:
+def _delete_as(instance, user, reason: str, *, tracked: set | None):
+    if tracked is not None and (type(instance), instance.pk) not in tracked:
         return  # written without history (a bulk import): keep it, its past is unknown
     instance._history_user = user
     instance._change_reason = reason
     instance.delete()
 
 
-@transaction.atomic
-def article_restore(*, article: Article, history_id: int, user) -> Article:
-    """Bring back the content of an earlier version: the article's fields, translations,
-    signals, scorecard and ratings as they were. The restore is itself a new version.
-
-    The workflow state (status, publication time) is left alone: restoring never publishes or
-    unpublishes anything; use the workflow steps for that.
-    """
-    from articles.history import article_version, parts_with_history
-
-    if not may_edit_content(user, article):
-        raise PermissionDenied("You may not change this entry.")
-    version = article_version(article, history_id)
-    if version is None:
-        raise ValidationError("That version does not belong to this entry.")
-    record, snapshot = version.record, version.snapshot
-    tracked = parts_with_history(article.pk)
-    reason = f"Restored the version of {record.history_date:%Y-%m-%d %H:%M:%S} UTC"
-    if Article.objects.filter(slug=record.slug).exclude(pk=article.pk).exists():
-        raise ValidationError(f"Another entry now uses the slug {record.slug!r}.")
-
-    article = _locked(article)
-    for name in RESTORED_FIELDS:
-        setattr(article, name, getattr(record, name))
+def _apply_content(article: Article, snapshot, *, fields: dict, user, reason: str, tracked):
+    """Make the working copy's fields and parts equal to ``fields`` and ``snapshot``; parts
+    not in the snapshot are deleted unless ``tracked`` is given and does not hold them."""
+    for name, value in fields.items():
+        setattr(article, name, value)
     _save_as(article, user, reason)
 
     current = {t.language: t for t in article.translations.all()}
@@ -224,6 +124,72 @@ def article_restore(*, article: Article, history_id: int, user) -> Article:
         if (rating.pre_mitigation_id, rating.post_mitigation_id) != (pre, post):
             rating.pre_mitigation_id, rating.post_mitigation_id = pre, post
             _save_as(rating, user, reason)
+    return scorecard
+
+
+@transaction.atomic
+def article_restore(*, article: Article, history_id: int, user) -> Article:
+    """Bring back the content of an earlier version into the working copy: the article's
+    fields, translations, signals, scorecard and ratings as they were. The restore is itself a
+    new version; like any edit of a live entry it is public only once its changes are
+    published.
+
+    The workflow state (status, publication time) is left alone: restoring never publishes or
+    unpublishes anything; use the workflow steps for that.
+    """
+    from articles.history import article_version, parts_with_history
+
+    if not may_edit_content(user, article):
+        raise PermissionDenied("You may not change this entry.")
+    version = article_version(article, history_id)
+    if version is None:
+        raise ValidationError("That version does not belong to this entry.")
+    record, snapshot = version.record, version.snapshot
+    reason = f"Restored the version of {record.history_date:%Y-%m-%d %H:%M:%S} UTC"
+    if Article.objects.filter(slug=record.slug).exclude(pk=article.pk).exists():
+        raise ValidationError(f"Another entry now uses the slug {record.slug!r}.")
+    article = _locked(article)
+    _apply_content(
+        article,
+        snapshot,
+        fields={name: getattr(record, name) for name in RESTORED_FIELDS},
+        user=user,
+        reason=reason,
+        tracked=parts_with_history(article.pk),
+    )
+    return article
+
+
+@transaction.atomic
+def article_apply_source(*, article: Article, source: dict, user, reason: str) -> Article:
+    """Make the working copy equal to a published source (see ``articles.documents``)."""
+    from articles.history import Snapshot
+
+    article = _locked(article)
+    card = source["scorecard"]
+    snapshot = Snapshot(
+        translations=source["translations"],
+        signals={
+            (language, position): text
+            for language, texts in source["signals"].items()
+            for position, text in enumerate(texts)
+        },
+        scorecard_framework_id=card["framework"] if card else None,
+        ratings={c: (pre, post) for c, pre, post in (card["ratings"] if card else [])},
+    )
+    fields = {
+        "slug": source["slug"],
+        "vendor_id": source["vendor"],
+        "kind": source["kind"],
+        "source_url": source["source_url"],
+        "source_authors": source["source_authors"],
+    }
+    scorecard = _apply_content(
+        article, snapshot, fields=fields, user=user, reason=reason, tracked=None
+    )
+    article.topics.set(source["topics"])
+    if scorecard is not None and card:
+        scorecard.risk_areas.set(card["risk_areas"])
     return article
 
 

@@ -1,0 +1,149 @@
+"""The live version: what the public sees of an entry, written only by publishing.
+
+Editors change the working copy (``Article`` and its parts); publishing renders it into one
+``LiveDocument`` per entry and language (fallback applied, body rendered, scorecard verdict
+derived, vendor and topics embedded) and appends to the ``PublicationLog`` in the same
+transaction. Every public surface reads these tables only.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from articles.choices import ArticleKind
+from articles.models.content import Article, Topic, Vendor
+from cms.languages import language_choices
+
+
+class LiveQuerySet(models.QuerySet):
+    def visible(self, *, at=None):
+        """The one definition of "the public may see it": live, and its time has come."""
+        return self.filter(published_at__lte=at or timezone.now())
+
+
+class LiveEntry(models.Model):
+    """An entry's live version, with the working-copy content it was built from."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="live"
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=32, choices=ArticleKind.choices)
+    published_at = models.DateTimeField()
+    updated_at = models.DateTimeField(help_text="The last time the public content changed.")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="+")
+    has_scorecard = models.BooleanField(default=False)
+    source = models.JSONField(help_text="The working copy's content as published.")
+    revision = models.PositiveIntegerField(help_text="The working copy's version published.")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "live entries"
+
+    def __str__(self):
+        return self.slug
+
+
+class LiveDocument(models.Model):
+    """One live entry in one language, stored as the JSON every surface serves.
+
+    The columns beside the JSON are copies of the entry's, for the lists to filter and order
+    on with an index.
+    """
+
+    entry = models.ForeignKey(LiveEntry, on_delete=models.CASCADE, related_name="documents")
+    language = models.CharField(max_length=10, choices=language_choices)
+    slug = models.SlugField(max_length=200)
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=32, choices=ArticleKind.choices)
+    published_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    has_scorecard = models.BooleanField(default=False)
+    fallback = models.BooleanField(default=False)
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    document = models.TextField(help_text="The full entry, as JSON.")
+    card = models.TextField(help_text="The short form (lists of related entries), as JSON.")
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "language"], name="unique_live_language"),
+            models.UniqueConstraint(fields=["language", "slug"], name="unique_live_slug"),
+        ]
+        indexes = [
+            models.Index(fields=["language", "-published_at", "-entry"], name="live_newest_idx"),
+            models.Index(
+                fields=["language", "vendor", "-published_at", "-entry"],
+                name="live_vendor_newest_idx",
+            ),
+            models.Index(fields=["language", "-updated_at", "-entry"], name="live_updated_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.slug} ({self.language})"
+
+
+class PublicationEvent(models.TextChoices):
+    PUBLISHED = "entry.published", "Published"
+    UPDATED = "entry.updated", "Updated"
+    UNPUBLISHED = "entry.unpublished", "Unpublished"
+    DELETED = "entry.deleted", "Deleted"
+    VENDOR_UPDATED = "vendor.updated", "Vendor updated"
+
+
+UPSERT_EVENTS = (PublicationEvent.PUBLISHED, PublicationEvent.UPDATED)
+REMOVAL_EVENTS = (PublicationEvent.UNPUBLISHED, PublicationEvent.DELETED)
+
+
+class PublicationLog(models.Model):
+    """One row per change to what the public sees, in the order it became visible.
+
+    ``position`` is allocated under a lock held until commit, so positions become visible in
+    order. ``effective_at`` is when the change reaches the public: the commit time for an
+    immediate change, the publication time for a scheduled one.
+    """
+
+    position = models.PositiveBigIntegerField(unique=True)
+    event = models.CharField(max_length=32, choices=PublicationEvent.choices)
+    article_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    vendor_id = models.BigIntegerField(null=True, blank=True)
+    slug = models.SlugField(max_length=200)
+    effective_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["effective_at", "position"]
+        indexes = [models.Index(fields=["effective_at", "position"], name="log_feed_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(article_id__isnull=False) | Q(event="vendor.updated"),
+                name="log_entry_event_has_article",
+            )
+        ]
+
+    def __str__(self):
+        return f"#{self.position} {self.event} {self.slug}"
+
+    @property
+    def is_upsert(self) -> bool:
+        return self.event in UPSERT_EVENTS
+
+
+class PublicationCounter(models.Model):
+    """The last position handed out; its single row is the lock that orders publications."""
+
+    position = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"position {self.position}"

@@ -1,0 +1,246 @@
+"""Writes to the live version and the publication log. Only the services in
+``articles.services`` call these, inside their transactions.
+
+Every change to what the public sees appends a ``PublicationLog`` row in the same transaction:
+the change feed, validators, caches and webhooks all key on the log.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import orjson
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from articles.documents import SharedData, build_documents, working_copy
+from articles.models import (
+    Article,
+    LiveDocument,
+    LiveEntry,
+    PublicationCounter,
+    PublicationEvent,
+    PublicationLog,
+)
+
+
+def dumps(data) -> str:
+    return orjson.dumps(data).decode()
+
+
+def log_append(rows: list[PublicationLog]) -> None:
+    """Give ``rows`` the next positions and store them.
+
+    The counter row stays locked until the transaction commits, so positions become visible
+    in order. A row's ``effective_at`` is the time under the lock, or its later publication
+    time if it has one (a scheduled publication). Rows of the same entries that were still
+    waiting for their time are dropped: nobody saw them, and the new rows supersede them.
+    """
+    if not rows:
+        return
+    PublicationCounter.objects.get_or_create(pk=1)
+    PublicationCounter.objects.filter(pk=1).update(position=F("position") + len(rows))
+    last = PublicationCounter.objects.get(pk=1).position
+    now = timezone.now()
+    PublicationLog.objects.filter(
+        article_id__in={row.article_id for row in rows if row.article_id}, effective_at__gt=now
+    ).delete()
+    for offset, row in enumerate(rows):
+        row.position = last - len(rows) + 1 + offset
+        row.effective_at = max(now, row.effective_at) if row.effective_at else now
+        row.created_at = now
+    PublicationLog.objects.bulk_create(rows)
+
+
+def _documents(entry: LiveEntry, shared: SharedData) -> list[LiveDocument]:
+    return [
+        LiveDocument(
+            entry=entry,
+            language=document.language,
+            slug=entry.slug,
+            vendor_id=entry.vendor_id,
+            kind=entry.kind,
+            published_at=entry.published_at,
+            updated_at=entry.updated_at,
+            has_scorecard=entry.has_scorecard,
+            fallback=document.fallback,
+            title=document.card["title"],
+            summary=document.card["summary"],
+            document=dumps(document.full),
+            card=dumps(document.card),
+        )
+        for document in build_documents(
+            article_id=entry.pk,
+            source=entry.source,
+            published_at=entry.published_at,
+            updated_at=entry.updated_at,
+            shared=shared,
+        )
+    ]
+
+
+def _store(entries: list[LiveEntry]) -> None:
+    """Write the documents of ``entries`` (already saved) from their sources."""
+    shared = SharedData([entry.source for entry in entries])
+    LiveDocument.objects.filter(entry__in=entries).delete()
+    LiveDocument.objects.bulk_create(
+        [document for entry in entries for document in _documents(entry, shared)]
+    )
+
+
+def _visible_at(published_at: datetime, now: datetime) -> datetime:
+    return max(published_at, now)
+
+
+@transaction.atomic
+def live_write(*, article: Article, user, published_at: datetime) -> LiveEntry:
+    """Make the working copy of ``article`` its live version, visible from ``published_at``."""
+    article = Article.objects.with_page_data().get(pk=article.pk)
+    source = working_copy(article)
+    now = timezone.now()
+    previous = LiveEntry.objects.filter(pk=article.pk).first()
+    entry = LiveEntry(
+        article=article,
+        slug=source["slug"],
+        vendor_id=source["vendor"],
+        kind=source["kind"],
+        published_at=published_at,
+        updated_at=_visible_at(published_at, now),
+        has_scorecard=source["scorecard"] is not None,
+        source=source,
+        revision=article.version,
+        published_by=user,
+    )
+    entry.save()
+    entry.topics.set(source["topics"])
+    _store([entry])
+    was_visible = previous is not None and previous.published_at <= now
+    event = PublicationEvent.UPDATED if was_visible else PublicationEvent.PUBLISHED
+    log_append([_log_row(entry, event, user, effective_at=published_at)])
+    return entry
+
+
+@transaction.atomic
+def live_remove(*, article: Article, user, event=PublicationEvent.UNPUBLISHED) -> bool:
+    """Take ``article`` off every public surface. A removal is logged only if the public saw
+    the entry; one that was still scheduled leaves no trace (its slug must not leak)."""
+    entry = LiveEntry.objects.filter(pk=article.pk).first()
+    if entry is None:
+        return False
+    was_visible = entry.published_at <= timezone.now()
+    row = _log_row(entry, event, user)
+    entry.delete()
+    if was_visible:
+        log_append([row])
+    else:
+        PublicationLog.objects.filter(
+            article_id=article.pk, effective_at__gt=timezone.now()
+        ).delete()
+    return was_visible
+
+
+def _log_row(entry: LiveEntry, event, user, *, effective_at=None) -> PublicationLog:
+    return PublicationLog(
+        event=event,
+        article_id=entry.pk,
+        vendor_id=entry.vendor_id,
+        slug=entry.slug,
+        effective_at=effective_at,
+        user=user,
+    )
+
+
+def _without_update_time(document: str) -> dict:
+    data = orjson.loads(document)
+    data.pop("updated_at", None)
+    return data
+
+
+@transaction.atomic
+def live_refresh(*, entries: Iterable[LiveEntry], user=None, vendor=None) -> int:
+    """Re-render live entries from the sources they were published from (after a vendor,
+    topic or framework they show changed, or after the document's shape changed). Entries
+    whose documents come out different get a new update time and are logged as updated;
+    with ``vendor``, a ``vendor.updated`` row follows. Returns how many entries changed."""
+    entries = list(entries)
+    before = {
+        (d.entry_id, d.language): _without_update_time(d.document)
+        for d in LiveDocument.objects.filter(entry__in=entries).only(
+            "entry_id", "language", "document"
+        )
+    }
+    shared = SharedData([entry.source for entry in entries])
+    now = timezone.now()
+    changed, documents = [], []
+    for entry in entries:
+        previous_time, entry.updated_at = entry.updated_at, _visible_at(entry.published_at, now)
+        rendered = _documents(entry, shared)
+        if any(
+            before.get((d.entry_id, d.language)) != _without_update_time(d.document)
+            for d in rendered
+        ):
+            changed.append(entry)
+            documents += rendered
+        else:
+            entry.updated_at = previous_time
+    LiveEntry.objects.bulk_update(changed, ["updated_at"])
+    LiveDocument.objects.filter(entry__in=changed).delete()
+    LiveDocument.objects.bulk_create(documents)
+    rows = [
+        _log_row(entry, PublicationEvent.UPDATED, user, effective_at=entry.published_at)
+        for entry in changed
+    ]
+    if vendor is not None:
+        rows.append(
+            PublicationLog(
+                event=PublicationEvent.VENDOR_UPDATED,
+                vendor_id=vendor.pk,
+                slug=vendor.slug,
+                user=user,
+            )
+        )
+    log_append(rows)
+    return len(changed)
+
+
+@transaction.atomic
+def live_publish_bulk(articles: Iterable[Article]) -> int:
+    """Give published entries that have no live version one, from their working copies, in a
+    few queries per batch (bulk loads: the generator, backfills). Exactly what publishing each
+    would write; returns how many were written."""
+    articles = list(
+        Article.objects.with_page_data().filter(
+            pk__in=[a.pk for a in articles], status=Article.Status.PUBLISHED, live__isnull=True
+        )
+    )
+    now = timezone.now()
+    entries = []
+    for article in articles:
+        source = working_copy(article)
+        entries.append(
+            LiveEntry(
+                article=article,
+                slug=source["slug"],
+                vendor_id=source["vendor"],
+                kind=source["kind"],
+                published_at=article.published_at,
+                updated_at=_visible_at(article.published_at, now),
+                has_scorecard=source["scorecard"] is not None,
+                source=source,
+                revision=article.version,
+            )
+        )
+    LiveEntry.objects.bulk_create(entries)
+    LiveEntry.topics.through.objects.bulk_create(
+        LiveEntry.topics.through(liveentry_id=entry.pk, topic_id=topic)
+        for entry in entries
+        for topic in entry.source["topics"]
+    )
+    _store(entries)
+    log_append(
+        [
+            _log_row(entry, PublicationEvent.PUBLISHED, None, effective_at=entry.published_at)
+            for entry in sorted(entries, key=lambda e: (e.published_at, e.pk))
+        ]
+    )
+    return len(entries)

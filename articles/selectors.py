@@ -1,0 +1,369 @@
+"""The one public read path. Every public surface (REST, GraphQL, feeds, the change feed,
+feedback's "is this entry public" check) reads the live version through these functions;
+visibility and every input rule are decided here once. Transports convert wire values into
+the types below and render what comes back, usually stored JSON as it is.
+"""
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.db import connection
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from articles.choices import ArticleKind
+from articles.models import LiveDocument, LiveEntry, PublicationLog, Topic, Vendor
+from articles.models.live import REMOVAL_EVENTS, UPSERT_EVENTS
+from cms.languages import default_language, resolve_translation
+
+MAX_FILTER_VALUES = 50
+MAX_SEARCH_LENGTH = 200
+MORE_FROM_VENDOR_DEFAULT = 4
+MORE_FROM_VENDOR_MAX = 20
+FEED_SIZE = 50
+# The change feed serves a change once it is this old, so a commit that carries an earlier
+# time can never land behind a cursor.
+SETTLE_SECONDS = 5
+
+ORDERINGS = {
+    "-published": ("-published_at", "-entry_id"),
+    "published": ("published_at", "entry_id"),
+    "-updated": ("-updated_at", "-entry_id"),
+    "updated": ("updated_at", "entry_id"),
+}
+DEFAULT_ORDERING = "-published"
+
+
+class InvalidRequest(ValueError):
+    """What the caller asked for cannot be answered; ``errors`` names each field's problems
+    by the names used here (``vendors``, ``search``, ``limit``, ...)."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+
+
+def _refuse(name: str, message: str):
+    raise InvalidRequest({name: [message]})
+
+
+def valid_time(name: str, moment: datetime | None) -> datetime | None:
+    """An aware time in UTC (a time without an offset is UTC), or a refusal for one outside
+    what the databases store."""
+    if moment is None:
+        return None
+    try:
+        if timezone.is_naive(moment):
+            return moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        _refuse(name, "This time is out of range.")
+
+
+def valid_limit(name: str, value: int | None, *, default: int, maximum: int) -> int:
+    """One policy for page sizes and limits on every surface: 1 to ``maximum``, else refused."""
+    if value is None:
+        return default
+    if not 1 <= value <= maximum:
+        _refuse(name, f"Enter a whole number from 1 to {maximum}.")
+    return value
+
+
+def valid_ordering(value: str | None) -> str:
+    if value is None:
+        return DEFAULT_ORDERING
+    if value not in ORDERINGS:
+        _refuse("ordering", f"Use one of: {', '.join(ORDERINGS)}.")
+    return value
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    """What a list of entries is narrowed to; all conditions must hold, the values of one
+    condition are alternatives. Validated on creation."""
+
+    vendors: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    published_after: datetime | None = None
+    published_before: datetime | None = None
+    updated_since: datetime | None = None
+    search: str = ""
+    has_scorecard: bool | None = None
+
+    def __post_init__(self):
+        for name in ("vendors", "kinds", "topics"):
+            values = tuple(dict.fromkeys(getattr(self, name)))
+            if len(values) > MAX_FILTER_VALUES:
+                _refuse(name, f"Give at most {MAX_FILTER_VALUES} values.")
+            object.__setattr__(self, name, values)
+        unknown = sorted(set(self.kinds) - set(ArticleKind.values))
+        if unknown:
+            _refuse("kinds", f"Unknown kind: {', '.join(unknown)}.")
+        for name in ("published_after", "published_before", "updated_since"):
+            object.__setattr__(self, name, valid_time(name, getattr(self, name)))
+        search = (self.search or "").strip()
+        if len(search) > MAX_SEARCH_LENGTH:
+            _refuse("search", f"Use at most {MAX_SEARCH_LENGTH} characters.")
+        object.__setattr__(self, "search", search)
+
+    def apply(self, documents):
+        if self.vendors:
+            known = set(Vendor.objects.filter(slug__in=self.vendors).values_list("pk", "slug"))
+            _refuse_unknown("vendors", self.vendors, {slug for _pk, slug in known})
+            documents = documents.filter(vendor_id__in=[pk for pk, _slug in known])
+        if self.topics:
+            known = set(Topic.objects.filter(slug__in=self.topics).values_list("pk", "slug"))
+            _refuse_unknown("topics", self.topics, {slug for _pk, slug in known})
+            tagged = LiveEntry.topics.through.objects.filter(topic_id__in=[pk for pk, _ in known])
+            documents = documents.filter(entry_id__in=tagged.values("liveentry_id"))
+        if self.kinds:
+            documents = documents.filter(kind__in=self.kinds)
+        if self.published_after:
+            documents = documents.filter(published_at__gte=self.published_after)
+        if self.published_before:
+            documents = documents.filter(published_at__lt=self.published_before)
+        if self.updated_since:
+            documents = documents.filter(updated_at__gte=self.updated_since)
+        if self.has_scorecard is not None:
+            documents = documents.filter(has_scorecard=self.has_scorecard)
+        if self.search:
+            documents = _search(documents, self.search)
+        return documents
+
+
+def _refuse_unknown(name: str, asked, known: set):
+    unknown = [value for value in asked if value not in known]
+    if unknown:
+        _refuse(name, f"Unknown: {', '.join(unknown)}.")
+
+
+def _search(documents, text: str):
+    """Entries whose title or summary, as served in the language asked for, contain ``text``
+    (case-insensitive)."""
+    return documents.filter(Q(title__icontains=text) | Q(summary__icontains=text))
+
+
+def visible_documents(language: str):
+    """The live documents the public may see now, in ``language`` (fallback applied)."""
+    return LiveDocument.objects.visible().filter(language=language)
+
+
+def entry_list(entry_filter: EntryFilter, *, language: str, ordering: str = DEFAULT_ORDERING):
+    """Public entries matching ``entry_filter``, in ``ordering`` (a key of ``ORDERINGS``)."""
+    documents = entry_filter.apply(visible_documents(language))
+    return documents.order_by(*ORDERINGS[ordering])
+
+
+def entry_detail(*, slug: str, language: str) -> LiveDocument | None:
+    return visible_documents(language).filter(slug=slug).only("document", "entry_id").first()
+
+
+def more_from_vendor(*, slug: str, language: str, limit: int) -> list[str] | None:
+    """The vendor's other public entries, newest first, as stored cards; None when ``slug`` is
+    not a public entry."""
+    entry = visible_documents(language).filter(slug=slug).values("entry_id", "vendor_id").first()
+    if entry is None:
+        return None
+    return more_from_vendors([(entry["entry_id"], entry["vendor_id"])], language, limit)[
+        entry["entry_id"]
+    ]
+
+
+def more_from_vendors(entries, language: str, limit: int) -> dict[int, list[str]]:
+    """ "More from this vendor" for many entries in one query: ``entries`` are (entry id,
+    vendor id) pairs; each gets up to ``limit`` cards of its vendor's other entries."""
+    vendor_ids = {vendor_id for _entry, vendor_id in entries}
+    rows = (
+        visible_documents(language)
+        .filter(vendor_id__in=vendor_ids)
+        .annotate(
+            position=Window(
+                RowNumber(), partition_by=F("vendor_id"), order_by=list(ORDERINGS["-published"])
+            )
+        )
+        .filter(position__lte=limit + 1)
+        .order_by("vendor_id", "position")
+        .values_list("vendor_id", "entry_id", column)
+    )
+    by_vendor: dict[int, list[tuple[int, str]]] = {}
+    for vendor_id, entry_id, card in rows:
+        by_vendor.setdefault(vendor_id, []).append((entry_id, card))
+    return {
+        entry_id: [card for other, card in by_vendor.get(vendor_id, []) if other != entry_id][
+            :limit
+        ]
+        for entry_id, vendor_id in entries
+    }
+
+
+def public_counts(vendor_ids=None) -> dict[int, int]:
+    """How many public entries each vendor has."""
+    documents = visible_documents(default_language())
+    if vendor_ids is not None:
+        documents = documents.filter(vendor_id__in=vendor_ids)
+    return dict(documents.values_list("vendor_id").annotate(n=Count("entry_id")).order_by())
+
+
+@dataclass(frozen=True)
+class VendorView:
+    vendor: Vendor
+    language: str
+    public_article_count: int
+
+    @property
+    def resolved(self):
+        return resolve_translation(self.vendor.translations.all(), self.language)
+
+
+def vendor_list(*, language: str, slugs=None) -> list[VendorView]:
+    """Every vendor (or those with ``slugs``) by slug, with its count of public entries."""
+    vendors = Vendor.objects.prefetch_related("translations").order_by("slug")
+    if slugs is not None:
+        vendors = vendors.filter(slug__in=slugs)
+    vendors = list(vendors)
+    counts = public_counts([vendor.pk for vendor in vendors])
+    return [VendorView(vendor, language, counts.get(vendor.pk, 0)) for vendor in vendors]
+
+
+def is_public(*, article_id) -> bool:
+    """Feedback may be sent about public entries only."""
+    return LiveDocument.objects.visible().filter(entry_id=article_id).exists()
+
+
+def feed_entries(*, language: str, vendor: Vendor | None = None) -> list[dict]:
+    """The newest public entries for a feed, as documents."""
+    documents = visible_documents(language)
+    if vendor is not None:
+        documents = documents.filter(vendor_id=vendor.pk)
+    rows = documents.order_by(*ORDERINGS["-published"]).values_list("document", flat=True)
+    return [json.loads(document) for document in rows[:FEED_SIZE]]
+
+
+# --- The publication log: validators and the change feed ------------------------------------
+
+
+@dataclass(frozen=True)
+class Head:
+    """Where the publication log stands for the public now: changes on any public surface
+    (a publication, a removal, a scheduled entry's time passing) change it."""
+
+    position: int
+    due: datetime | None
+
+    @property
+    def token(self) -> str:
+        return f"{self.position}-{self.due.timestamp() if self.due else 0}"
+
+
+def log_head() -> Head:
+    """One query: the last position handed out, and the latest time any change took effect
+    (a scheduled publication raises it when its time comes, without any write)."""
+    table = connection.ops.quote_name(PublicationLog._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(position) FROM {table}), "
+            f"(SELECT MAX(effective_at) FROM {table} WHERE effective_at <= %s)",
+            [timezone.now()],
+        )
+        position, due = cursor.fetchone()
+    if isinstance(due, str):  # SQLite returns the text it stores
+        due = parse_datetime(due)
+    if due is not None and timezone.is_naive(due):
+        due = due.replace(tzinfo=UTC)
+    return Head(position or 0, due)
+
+
+class InvalidCursor(ValueError):
+    """A ``since`` value that is not a cursor this feed hands out."""
+
+
+@dataclass(frozen=True, order=True)
+class FeedPosition:
+    """A place in the change feed: the changes after it come next."""
+
+    effective_at: datetime
+    position: int
+
+    def encode(self) -> str:
+        raw = json.dumps([self.effective_at.isoformat(), self.position]).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, cursor: str) -> "FeedPosition":
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            time, position = json.loads(raw)
+            parsed = parse_datetime(time)
+        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+            raise InvalidCursor(cursor) from None
+        if parsed is None or timezone.is_naive(parsed) or type(position) is not int:
+            raise InvalidCursor(cursor)
+        return cls(parsed.astimezone(UTC), position)
+
+
+START = FeedPosition(datetime(2000, 1, 1, tzinfo=UTC), 0)
+
+
+@dataclass(frozen=True)
+class Change:
+    action: str  # "upsert" or "delete"
+    id: int
+    slug: str
+    time: datetime
+    position: int
+    document: str | None = None  # the entry's JSON, for an upsert
+
+
+@dataclass(frozen=True)
+class ChangesPage:
+    changes: list[Change] = field(default_factory=list)
+    next: FeedPosition = START
+    has_more: bool = False
+
+
+def changes_after(after: FeedPosition | None, *, language: str, limit: int) -> ChangesPage:
+    """The changes to public entries after ``after``, oldest first (see docs/rest.md).
+
+    An upsert carries the entry as the public sees it now; an upsert of an entry that is no
+    longer public is left out (the removal that follows it in the log says so).
+    """
+    after = after or START
+    until = timezone.now() - timedelta(seconds=SETTLE_SECONDS)
+    rows = list(
+        PublicationLog.objects.filter(
+            Q(effective_at__gt=after.effective_at)
+            | Q(effective_at=after.effective_at, position__gt=after.position),
+            effective_at__lte=until,
+            event__in=[*UPSERT_EVENTS, *REMOVAL_EVENTS],
+        ).order_by("effective_at", "position")[: limit + 1]
+    )
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    upserted = {row.article_id for row in rows if row.is_upsert}
+    documents = dict(
+        visible_documents(language)
+        .filter(entry_id__in=upserted)
+        .values_list("entry_id", "document")
+    )
+    changes = []
+    for row in rows:
+        if row.is_upsert and row.article_id not in documents:
+            continue
+        changes.append(
+            Change(
+                action="upsert" if row.is_upsert else "delete",
+                id=row.article_id,
+                slug=row.slug,
+                time=row.effective_at,
+                position=row.position,
+                document=documents.get(row.article_id) if row.is_upsert else None,
+            )
+        )
+    last = FeedPosition(rows[-1].effective_at, rows[-1].position) if rows else after
+    return ChangesPage(changes, last, has_more)

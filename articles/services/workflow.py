@@ -1,0 +1,189 @@
+"""The editorial workflow's writes: status transitions, and the steps between an entry's
+working copy and its live version (publish, publish changes, discard, unpublish, archive,
+delete). Each runs in one transaction with the live version and the publication log."""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from articles.documents import working_copy
+from articles.models import Article, LiveEntry, PublicationEvent, PublishEvent
+from articles.permissions import allowed, may_edit_content
+from articles.publishing import live_remove, live_write
+from articles.services.content import article_apply_source
+from articles.workflow import TRANSITIONS, Action
+from cms.languages import default_language
+
+
+def article_publish_problems(*, article: Article) -> list[str]:
+    """What stops ``article`` from being published, in words an editor can act on."""
+    problems = []
+    if not article.vendor_id:
+        problems.append("a vendor")
+    if not article.source_url:
+        problems.append("a source URL")
+    if not article.translations.filter(language=default_language()).exists():
+        problems.append(f"the {default_language()!r} translation")
+    messages = [f"Publishing needs {problem}." for problem in problems]
+    if LiveEntry.objects.filter(slug=article.slug).exclude(pk=article.pk).exists():
+        messages.append(f"Another live entry still uses the slug {article.slug!r}.")
+    return messages
+
+
+def _locked(article: Article) -> Article:
+    return Article.objects.select_for_update().get(pk=article.pk)
+
+
+def _log_step(article: Article, action: Action, user, from_status: str) -> None:
+    PublishEvent.objects.create(
+        article=article,
+        article_slug=article.slug,
+        action=action,
+        from_status=from_status,
+        to_status=article.status,
+        published_at=article.published_at,
+        user=user,
+    )
+
+
+def _refuse_problems(article: Article) -> None:
+    problems = article_publish_problems(article=article)
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def _take(*, article: Article, action: Action, user, published_at=None) -> Article:
+    """Move ``article`` along one transition of the workflow, and log who did it."""
+    transition = TRANSITIONS[action]
+    if not allowed(user, transition.permission):
+        raise PermissionDenied(f"You may not do this: {transition.button.lower()}.")
+    article = _locked(article)
+    if article.status != transition.source:
+        raise ValidationError(
+            f"{transition.button} is only possible for an entry that is "
+            f"{transition.source.label.lower()}; this one is "
+            f"{article.get_status_display().lower()}."
+        )
+    if transition.target == Article.Status.PUBLISHED:
+        _refuse_problems(article)
+        article.published_at = published_at or article.published_at or timezone.now()
+    from_status = article.status
+    article.status = transition.target
+    article.changes_submitted_at = None
+    article._history_user = user
+    article.save()
+    if transition.target == Article.Status.PUBLISHED:
+        live_write(article=article, user=user, published_at=article.published_at)
+    elif from_status == Article.Status.PUBLISHED:
+        live_remove(article=article, user=user)
+    _log_step(article, action, user, from_status)
+    return article
+
+
+def article_submit_for_review(*, article: Article, user) -> Article:
+    return _take(article=article, action=Action.SUBMIT_FOR_REVIEW, user=user)
+
+
+def article_return_to_draft(*, article: Article, user) -> Article:
+    return _take(article=article, action=Action.RETURN_TO_DRAFT, user=user)
+
+
+def article_publish(*, article: Article, user, at: datetime | None = None) -> Article:
+    """Publish now, or at ``at`` (a future time schedules the entry; no job is needed): the
+    working copy becomes the live version.
+
+    Without ``at`` the entry keeps a publication time it already has (a scheduled time, or
+    the original time of an entry published before).
+    """
+    return _take(article=article, action=Action.PUBLISH, user=user, published_at=at)
+
+
+def article_unpublish(*, article: Article, user) -> Article:
+    """Take the entry off every public surface (or cancel its schedule); it goes back to draft
+    with its working copy."""
+    return _take(article=article, action=Action.UNPUBLISH, user=user)
+
+
+def article_archive(*, article: Article, user) -> Article:
+    return _take(article=article, action=Action.ARCHIVE, user=user)
+
+
+def article_reopen(*, article: Article, user) -> Article:
+    """Bring an archived entry back as a draft."""
+    return _take(article=article, action=Action.REOPEN, user=user)
+
+
+def article_has_unpublished_changes(*, article: Article) -> bool:
+    """The working copy of a live entry differs from what the public sees."""
+    live = LiveEntry.objects.filter(pk=article.pk).only("source").first()
+    if live is None:
+        return False
+    return working_copy(Article.objects.with_page_data().get(pk=article.pk)) != live.source
+
+
+def _require_changes(article: Article) -> None:
+    if article.status != Article.Status.PUBLISHED:
+        raise ValidationError("Only a published entry has changes waiting to go live.")
+    if not article_has_unpublished_changes(article=article):
+        raise ValidationError("The working copy is the same as the live version.")
+
+
+@transaction.atomic
+def article_submit_changes(*, article: Article, user) -> Article:
+    """Ask a publisher to publish the working copy's changes to a live entry."""
+    if not may_edit_content(user, article):
+        raise PermissionDenied("You may not change this entry.")
+    article = _locked(article)
+    _require_changes(article)
+    article.changes_submitted_at = timezone.now()
+    Article.objects.filter(pk=article.pk).update(changes_submitted_at=article.changes_submitted_at)
+    _log_step(article, Action.SUBMIT_CHANGES, user, article.status)
+    return article
+
+
+@transaction.atomic
+def article_publish_changes(*, article: Article, user) -> Article:
+    """Make the working copy of a live entry its new live version, with the same checks as
+    publishing; the publication time stays."""
+    if not allowed(user, "articles.publish_article"):
+        raise PermissionDenied("You may not do this: publish changes.")
+    article = _locked(article)
+    _require_changes(article)
+    _refuse_problems(article)
+    live_write(article=article, user=user, published_at=article.published_at)
+    Article.objects.filter(pk=article.pk).update(changes_submitted_at=None)
+    article.changes_submitted_at = None
+    _log_step(article, Action.PUBLISH_CHANGES, user, article.status)
+    return article
+
+
+@transaction.atomic
+def article_discard_changes(*, article: Article, user) -> Article:
+    """Bring the working copy of a live entry back to its live content."""
+    if not may_edit_content(user, article):
+        raise PermissionDenied("You may not change this entry.")
+    article = _locked(article)
+    _require_changes(article)
+    article = article_apply_source(
+        article=article,
+        source=article.live.source,
+        user=user,
+        reason="Discarded the changes not yet published",
+    )
+    Article.objects.filter(pk=article.pk).update(changes_submitted_at=None)
+    _log_step(article, Action.DISCARD_CHANGES, user, article.status)
+    return article
+
+
+@transaction.atomic
+def article_delete(*, article: Article, user) -> None:
+    """Delete the entry; mirrors are told if the public had seen it."""
+    if not allowed(user, "articles.delete_article"):
+        raise PermissionDenied("You may not delete this entry.")
+    article = _locked(article)
+    live_remove(article=article, user=user, event=PublicationEvent.DELETED)
+    article._history_user = user
+    article.delete()
