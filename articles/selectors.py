@@ -175,9 +175,12 @@ def more_from_vendor(*, slug: str, language: str, limit: int) -> list[str] | Non
     ]
 
 
-def more_from_vendors(entries, language: str, limit: int) -> dict[int, list[str]]:
-    """ "More from this vendor" for many entries in one query: ``entries`` are (entry id,
-    vendor id) pairs; each gets up to ``limit`` cards of its vendor's other entries."""
+def more_from_vendors(
+    entries, language: str, limit: int, *, column: str = "card"
+) -> dict[int, list[str]]:
+    """Many entries' "more from this vendor" in one query: ``entries`` are (entry id, vendor
+    id) pairs; each gets up to ``limit`` of its vendor's other entries, newest first, as stored
+    JSON (``column``: "card", or "document" for the full entry)."""
     vendor_ids = {vendor_id for _entry, vendor_id in entries}
     rows = (
         visible_documents(language)
