@@ -244,3 +244,19 @@ def live_publish_bulk(articles: Iterable[Article]) -> int:
         ]
     )
     return len(entries)
+
+
+def live_rebuild(*, batch_size: int = 1000) -> tuple[int, int]:
+    """Give every published entry without a live version one (a database from before live
+    versions existed), then re-render every live entry from the source it was published from
+    (after a change to the document's shape). Idempotent; returns (backfilled, changed)."""
+    missing = Article.objects.filter(status=Article.Status.PUBLISHED, live__isnull=True)
+    backfilled = 0
+    while batch := list(missing.order_by("pk")[:batch_size]):
+        backfilled += live_publish_bulk(batch)
+    changed = 0
+    pks = list(LiveEntry.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(pks), batch_size):
+        batch = LiveEntry.objects.filter(pk__in=pks[start : start + batch_size])
+        changed += live_refresh(entries=batch)
+    return backfilled, changed
