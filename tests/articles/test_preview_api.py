@@ -46,6 +46,21 @@ def test_rest_serves_a_draft_with_a_valid_token_privately(client, draft):
     assert "ETag" not in response and "Last-Modified" not in response
 
 
+def test_a_rest_preview_shows_the_working_copy_and_is_never_cached(client):
+    entry = ArticleFactory(slug="live-entry", languages=["en", "nl"])
+    entry.translations.filter(language="nl").update(title="Nieuwe titel, nog niet gepubliceerd")
+    token = preview_token_create(article=entry)
+    public = client.get("/api/v1/articles/live-entry/", {"lang": "nl"})
+    preview = rest(client, "live-entry", token)
+    assert public.json()["title"] == "live-entry title (nl)"
+    assert preview.json()["title"] == "Nieuwe titel, nog niet gepubliceerd"
+    assert set(preview.json()) == set(public.json())
+    assert preview["Cache-Control"] == "private, no-store"
+    assert "Surrogate-Key" not in preview
+    again = client.get("/api/v1/articles/live-entry/", {"lang": "nl"})
+    assert again.content == public.content
+
+
 def test_graphql_serves_a_draft_with_a_valid_token_privately(client, draft):
     for method in ("post", "get"):
         response = graphql(client, "draft-entry", preview_token_create(article=draft), method)
