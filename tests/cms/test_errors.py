@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.test import Client
 
+from cms.errors import server_error
 from tests.factories import UserFactory
 
 
@@ -58,8 +59,7 @@ def test_a_bad_host_under_the_api_is_a_json_400(client):
 
 
 def test_a_server_fault_under_the_api_is_a_json_500(rf):
-    from cms.errors import server_error  # the handler Django calls after an unexpected error
-
+    """``server_error`` is the handler Django calls after an unexpected exception."""
     rest = server_error(rf.get("/api/v1/articles/"))
     graphql = server_error(rf.post("/graphql/"))
     admin = server_error(rf.get("/admin/"))
