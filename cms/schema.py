@@ -17,6 +17,7 @@ from strawberry.tools import merge_types
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from articles.graphql.schema import Query as ArticlesQuery
+from cms.errors import OUTAGE_ATTRIBUTE, is_database_outage
 from feedback.graphql.schema import Mutation as FeedbackMutation
 
 QUERY_TYPES: list[type] = [ArticlesQuery]
@@ -47,8 +48,15 @@ def build_extensions() -> list:
 class PublicSchema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None):
         """Log only server faults: refused or invalid queries are the client's, and logging
-        each one in full would let anyone flood the logs."""
-        super().process_errors([e for e in errors if is_unexpected(e)], execution_context)
+        each one in full would let anyone flood the logs. A database outage is answered (and
+        logged) as a 503 by ``cms.errors.DatabaseOutageMiddleware``."""
+        unexpected = [e for e in errors if is_unexpected(e)]
+        request = getattr(getattr(execution_context, "context", None), "request", None)
+        outage = next((e for e in unexpected if is_database_outage(e.original_error)), None)
+        if outage and request is not None:
+            setattr(request, OUTAGE_ATTRIBUTE, outage.original_error)
+            unexpected = [e for e in unexpected if not is_database_outage(e.original_error)]
+        super().process_errors(unexpected, execution_context)
 
 
 def build_schema(query_types=QUERY_TYPES, mutation_types=MUTATION_TYPES) -> strawberry.Schema:

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that the 503 it answers for a database outage passes through the others.
+    "cms.errors.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"

@@ -14,3 +14,8 @@ urlpatterns = [
     path("feeds/", include("articles.feed_urls")),
     path("graphql/", graphql_view, name="graphql"),
 ]
+
+handler400 = "cms.errors.bad_request"
+handler403 = "cms.errors.permission_denied"
+handler404 = "cms.errors.page_not_found"
+handler500 = "cms.errors.server_error"

@@ -19,6 +19,11 @@ def whole_number_param(request, name: str, *, default: int, maximum: int) -> int
     return int(raw)
 
 
+def whole_number_schema(*, maximum: int) -> dict:
+    """The OpenAPI schema of a :func:`whole_number_param`."""
+    return {"type": "integer", "minimum": 1, "maximum": maximum}
+
+
 def page_size_param(request, *, name: str = "page_size") -> int:
     """The requested page size, 1 to ``settings.API_MAX_PAGE_SIZE``; the default without one."""
     return whole_number_param(
@@ -40,6 +45,18 @@ class StrictCursorPagination(CursorPagination):
 
     def get_page_size(self, request):
         return page_size_param(request, name=self.page_size_query_param)
+
+    def validate_query(self, request) -> None:
+        """Raise the 400 a bad paging value gets, before any page is built."""
+        self.get_page_size(request)
+        self.decode_cursor(request)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = whole_number_schema(maximum=settings.API_MAX_PAGE_SIZE)
+        return parameters
 
     def decode_cursor(self, request):
         invalid = ValidationError({self.cursor_query_param: ["Invalid cursor."]})
@@ -83,6 +100,10 @@ class ArticleCursorPagination(StrictCursorPagination):
     """Newest publication first by default; ``?ordering=`` picks another order."""
 
     ordering_query_param = "ordering"
+
+    def validate_query(self, request) -> None:
+        super().validate_query(request)
+        self.get_ordering(request, None, None)
 
     def get_ordering(self, request, queryset, view):
         choice = request.query_params.get(self.ordering_query_param, "-published")

@@ -20,6 +20,7 @@ from articles.api.pagination import (
     VendorCursorPagination,
     page_size_param,
     whole_number_param,
+    whole_number_schema,
 )
 from articles.api.serializers import (
     ArticleSerializer,
@@ -117,6 +118,7 @@ class PublicReadView(GenericAPIView):
     permission_classes = [AllowAny]
     throttle_classes = [PartnerOrClientThrottle]
     filter_backends = []
+    pagination_class = None  # list views name theirs
     cacheable = True
 
     def get_serializer_context(self):
@@ -131,6 +133,8 @@ class PublicReadView(GenericAPIView):
         raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
+        if self.paginator is not None:  # bad paging values are a 400, even for a conditional GET
+            self.paginator.validate_query(request)
         validators = self.validators(request_language(request))
         response = validators.not_modified_response(request) or self.body()
         return validators.apply(response)
@@ -316,7 +320,7 @@ class MoreFromVendorView(PublicReadView):
             *LANGUAGE_PARAMETERS,
             OpenApiParameter(
                 "limit",
-                OpenApiTypes.INT,
+                whole_number_schema(maximum=MORE_FROM_VENDOR_MAX),
                 description=f"How many: 1 to {MORE_FROM_VENDOR_MAX} "
                 f"(default {MORE_FROM_VENDOR_DEFAULT}).",
             ),
@@ -352,7 +356,7 @@ class ChangesView(PublicReadView):
             OpenApiParameter("since", OpenApiTypes.STR, description="A `next` cursor."),
             OpenApiParameter(
                 "page_size",
-                OpenApiTypes.INT,
+                whole_number_schema(maximum=settings.API_MAX_PAGE_SIZE),
                 description="Changes per response: 1 to API_MAX_PAGE_SIZE (default PAGE_SIZE).",
             ),
             RETRY_AFTER,
