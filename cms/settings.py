@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cms",
     "articles",
     "feedback",
+    "reader",
 ]
 
 MIDDLEWARE = [

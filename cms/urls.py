@@ -15,4 +15,5 @@ urlpatterns = [
     path("api/redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("feeds/", include("articles.feed_urls")),
     path("graphql/", graphql_view, name="graphql"),
+    path("read/", include("reader.urls")),
 ]
