@@ -38,7 +38,8 @@ def _page(request, *, page: str, lang: str | None, slug: str | None = None):
         "readerUrl": reverse("reader:list"),
         "languages": [{"code": code, "name": name} for code, name in settings.LANGUAGES],
     }
-    response = render(request, "reader/page.html", {"config": config, "lang": lang or default_language()})
+    context = {"config": config, "lang": lang or default_language()}
+    response = render(request, "reader/page.html", context)
     response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(READER_CSP)
     return response
 
