@@ -25,9 +25,10 @@ const TEXTS = `fragment Texts on Article {
   vendor { slug name }
   moreFromVendor(limit: 4) { slug publishedAt translation { language title summary } }
 }`;
-const ENTRY = `fragment Entry on Article {
+// A draft seen through a preview link has no publication time yet: it is not asked for then.
+const entryFragment = (preview) => `fragment Entry on Article {
   ...Texts
-  slug kind sourceUrl authors publishedAt
+  slug kind sourceUrl authors ${preview ? "" : "publishedAt"}
   scorecard {
     framework { name url deployThreshold { name } developThreshold { name } }
     overall { name rank }
@@ -40,13 +41,13 @@ const ENTRY = `fragment Entry on Article {
 }`;
 
 /** One document for the page: the entry in each language shown, under aliases l0, l1, ... */
-function entryQuery(codes) {
+function entryQuery(codes, preview) {
   const fields = codes.map(
     (code, i) =>
       `  l${i}: article(slug: $slug, language: ${enumOf(code)}, previewToken: $preview) ` +
       `{ ...${i === 0 ? "Entry" : "Texts"} }`,
   );
-  return `query ReaderEntry($slug: String!, $preview: String) {\n${fields.join("\n")}\n}\n${ENTRY}\n${TEXTS}`;
+  return `query ReaderEntry($slug: String!, $preview: String) {\n${fields.join("\n")}\n}\n${entryFragment(preview)}\n${TEXTS}`;
 }
 
 const LIST = `query ReaderList($language: Language, $filters: ArticleFilter,
@@ -142,7 +143,7 @@ async function showEntry() {
   const fetched = both ? [lang, ...CODES.filter((code) => code !== lang)] : [lang];
   let data;
   try {
-    data = await graphql(config.graphqlUrl, entryQuery(fetched),
+    data = await graphql(config.graphqlUrl, entryQuery(fetched, preview),
       { slug: config.slug, preview }, { post: Boolean(preview) });
   } catch (error) {
     return fail(L.loadFailed, error);
@@ -165,9 +166,10 @@ async function showEntry() {
       h("h1", { class: `pair cols-${columns.length}` }, columns.map((code) =>
         h("span", { lang: content(code) }, texts[code].translation.title))),
       pair(columns, (code) => h("p", { class: "meta" },
-        `${entry.vendor.name} · ${labels(code).kinds[entry.kind] || entry.kind} · ${labels(code).published} `,
-        h("time", { datetime: entry.publishedAt }, formatDate(entry.publishedAt, code)),
-        " · ", h("a", { href: entry.sourceUrl }, labels(code).source)))),
+        `${entry.vendor.name} · ${labels(code).kinds[entry.kind] || entry.kind} · `,
+        entry.publishedAt ? [`${labels(code).published} `,
+          h("time", { datetime: entry.publishedAt }, formatDate(entry.publishedAt, code)), " · "] : null,
+        h("a", { href: entry.sourceUrl }, labels(code).source)))),
     h("section", { class: "signal", "aria-label": L.signal }, pair(columns, (code) => [
       h("h2", {}, labels(code).signal),
       h("ul", { lang: content(code) }, texts[code].signals.map((text) => h("li", {}, text))),
