@@ -15,6 +15,8 @@ const languageName = (code, inLanguage) =>
   labels(inLanguage).languageNames[code] ||
   config.languages.find((language) => language.code === code)?.name ||
   code;
+// Only web addresses become links: a source URL is data, and data never runs script.
+const webUrl = (url) => (/^https?:\/\//i.test(url || "") ? url : null);
 const entryUrl = (code, slug) => `${config.readerUrl}${code}/${slug}/`;
 const formatDate = (iso, code) =>
   new Intl.DateTimeFormat(code, { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso));
@@ -97,7 +99,7 @@ function scorecardSection(scorecard, L) {
       threshold ? h("span", {}, ` ${sentence(threshold.name)}`) : null);
   return h("section", { class: "card scorecard", "aria-labelledby": "scorecard-title" },
     h("h2", { id: "scorecard-title" }, L.scorecard),
-    h("p", {}, `${L.framework} `, h("a", { href: framework.url }, framework.name)),
+    h("p", {}, `${L.framework} `, h("a", { href: webUrl(framework.url) }, framework.name)),
     h("dl", { class: "overall" },
       h("div", {}, h("dt", {}, L.overall), h("dd", {}, levelBadge(scorecard.overall, L))),
       h("div", {}, h("dt", {}, L.overallPre), h("dd", {}, levelBadge(scorecard.overallPreMitigation, L)))),
@@ -169,7 +171,7 @@ async function showEntry() {
         `${entry.vendor.name} · ${labels(code).kinds[entry.kind] || entry.kind} · `,
         entry.publishedAt ? [`${labels(code).published} `,
           h("time", { datetime: entry.publishedAt }, formatDate(entry.publishedAt, code)), " · "] : null,
-        h("a", { href: entry.sourceUrl }, labels(code).source)))),
+        h("a", { href: webUrl(entry.sourceUrl) }, labels(code).source)))),
     h("section", { class: "signal", "aria-label": L.signal }, pair(columns, (code) => [
       h("h2", {}, labels(code).signal),
       h("ul", { lang: content(code) }, texts[code].signals.map((text) => h("li", {}, text))),
