@@ -1,12 +1,13 @@
 """The GraphQL endpoint frontends use (/graphql/)."""
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from strawberry.django.views import GraphQLView
 
+from cms.playgrounds import graphiql_html, with_playground_csp
 from cms.schema import schema
 
 
@@ -30,6 +31,10 @@ class PublicGraphQLView(GraphQLView):
         ):
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
         return response
+
+    def render_graphql_ide(self, request) -> HttpResponse:
+        """GraphiQL from the project's own static files (strawberry's page loads a CDN)."""
+        return with_playground_csp(HttpResponse(graphiql_html(request)))
 
     def refuse_oversized(self, request) -> JsonResponse | None:
         """Refuse a body over GRAPHQL["MAX_REQUEST_BYTES"] from its declared length, unread."""

@@ -39,11 +39,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "strawberry_django",
     "simple_history",
     "cms",
     "articles",
     "feedback",
+    "reader",
 ]
 
 MIDDLEWARE = [
@@ -213,3 +215,18 @@ FEEDBACK = {
     # Larger request bodies are refused before they are parsed.
     "MAX_REQUEST_BYTES": env.int("FEEDBACK_MAX_REQUEST_BYTES", default=16 * 1024),
 }
+
+# --- Reader site, previews and playgrounds ---------------------------------------------------
+# Where an editor's preview link points: a frontend URL with {slug}, {token} and {lang}, e.g.
+# "https://front.example/preview/{slug}?token={token}&lang={lang}". Empty: the reader site at
+# /read/<lang>/<slug>/?preview=<token>.
+PREVIEW_URL_TEMPLATE = env.str("PREVIEW_URL_TEMPLATE", default="")
+# Swagger UI and ReDoc from drf-spectacular-sidecar's files: the docs work offline.
+SPECTACULAR_SETTINGS |= {
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+if DEBUG:
+    # `make serve`: frontends under development on any local port may call the APIs.
+    CORS_ALLOWED_ORIGIN_REGEXES = [r"^http://localhost(:\d+)?$", r"^http://127\.0\.0\.1(:\d+)?$"]
