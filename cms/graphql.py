@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from strawberry.django.views import GraphQLView
 
 from cms.schema import schema
+from cms.throttling import throttled
 
 
 def graphql_error(message: str, status: int = 400, **extensions) -> JsonResponse:
@@ -86,4 +87,4 @@ class PublicGraphQLView(GraphQLView):
             raise HTTPException(400, "Unable to parse request body as JSON") from error
 
 
-graphql_view = PublicGraphQLView.as_view(schema=schema)
+graphql_view = throttled(PublicGraphQLView.as_view(schema=schema), respond=graphql_error)
