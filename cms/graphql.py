@@ -31,7 +31,9 @@ class PublicGraphQLView(GraphQLView):
     def dispatch(self, request, *args, **kwargs):
         self.graphql_ide = "graphiql" if settings.GRAPHQL["GRAPHIQL"] else None
         response = (
-            self.refuse_oversized(request) or self.refuse_malformed(request) or self.answer(request)
+            self.refuse_oversized(request)
+            or self.refuse_malformed(request)
+            or self.cap_answer(self.answer(request))
         )
         patch_vary_headers(response, ["Accept-Language"])
         if (
@@ -50,6 +52,18 @@ class PublicGraphQLView(GraphQLView):
             return self.run(request=request)
         except HTTPException as refused:
             return graphql_error(refused.reason, refused.status_code)
+
+    def cap_answer(self, response):
+        """An answer over GRAPHQL["MAX_RESPONSE_BYTES"] is replaced by an error. The query cost
+        bounds how many fields a query resolves, not how long their texts are (bodies)."""
+        limit = settings.GRAPHQL["MAX_RESPONSE_BYTES"]
+        if response.streaming or len(response.content) <= limit:
+            return response
+        message = (
+            f"The answer would be {len(response.content)} bytes; the limit is {limit}. "
+            "Ask for fewer items or fewer long fields (such as bodyHtml)."
+        )
+        return graphql_error(message, 200, code="RESPONSE_TOO_LARGE")
 
     def refuse_oversized(self, request) -> JsonResponse | None:
         """Refuse a body over GRAPHQL["MAX_REQUEST_BYTES"] from its declared length, unread."""

@@ -205,6 +205,8 @@ GRAPHQL |= {
     "MAX_COST": env.int("GRAPHQL_MAX_COST", default=50_000),
     # The size counted for a list that takes no limit (vendors, an entry's topics, ratings).
     "LIST_SIZE": env.int("GRAPHQL_LIST_SIZE", default=20),
+    # Larger answers are replaced by an error.
+    "MAX_RESPONSE_BYTES": env.int("GRAPHQL_MAX_RESPONSE_BYTES", default=10 * 1024 * 1024),
 }
 STRAWBERRY_DJANGO = {
     "FIELD_DESCRIPTION_FROM_HELP_TEXT": True,

@@ -202,6 +202,17 @@ def test_a_mutation_is_priced_too():
     assert cost(response) == 2
 
 
+def test_an_answer_over_the_size_limit_is_replaced_by_an_error(settings):
+    ArticleFactory.create_batch(3)
+    query = "{ articles { results { slug sourceUrl translation { title bodyHtml } } } }"
+    size = len(post(query).content)
+    settings.GRAPHQL = {**settings.GRAPHQL, "MAX_RESPONSE_BYTES": size - 1}
+
+    message = refused(post(query), code="RESPONSE_TOO_LARGE")
+
+    assert message.startswith(f"The answer would be {size} bytes; the limit is {size - 1}.")
+
+
 # --- Fragment fan-out ------------------------------------------------------------------------
 
 
