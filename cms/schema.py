@@ -17,11 +17,34 @@ from strawberry.tools import merge_types
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from articles.graphql.schema import Query as ArticlesQuery
+from articles.selectors import MORE_FROM_VENDOR_DEFAULT, MORE_FROM_VENDOR_MAX
 from cms.errors import OUTAGE_ATTRIBUTE, is_database_outage
 from feedback.graphql.schema import Mutation as FeedbackMutation
+from kernel.graphql import DocumentGuard, ListSize, QueryCost
 
 QUERY_TYPES: list[type] = [ArticlesQuery]
 MUTATION_TYPES: list[type] = [FeedbackMutation]
+
+
+def graphql_setting(name: str):
+    """A GRAPHQL setting read per request, so tests and operators may change it."""
+    return lambda: settings.GRAPHQL[name]
+
+
+PAGE = ListSize(
+    "pagination.limit",
+    default=graphql_setting("DEFAULT_PAGE_SIZE"),
+    maximum=graphql_setting("MAX_PAGE_SIZE"),
+)
+LIST_SIZES: dict[str, ListSize] = {
+    "Query.articles": PAGE,
+    "Vendor.articles": PAGE,
+    "Article.moreFromVendor": ListSize(
+        "limit", default=MORE_FROM_VENDOR_DEFAULT, maximum=MORE_FROM_VENDOR_MAX
+    ),
+}
+"""The list fields that take a size argument. Any other list counts as GRAPHQL["LIST_SIZE"]
+items in a query's cost (see ``kernel.graphql.query_cost``)."""
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -33,9 +56,16 @@ def build_extensions() -> list:
     """Extension factories: each request gets fresh instances."""
     config = settings.GRAPHQL
     extensions = [
+        # First: it refuses fragment fan-out before the validation rules below walk it.
+        lambda: DocumentGuard(max_fields=graphql_setting("MAX_FIELDS")),
         lambda: QueryDepthLimiter(max_depth=config["MAX_DEPTH"]),
         lambda: MaxAliasesLimiter(max_alias_count=config["MAX_ALIASES"]),
         lambda: MaxTokensLimiter(max_token_count=config["MAX_TOKENS"]),
+        lambda: QueryCost(
+            max_cost=graphql_setting("MAX_COST"),
+            sizes=LIST_SIZES,
+            list_size=graphql_setting("LIST_SIZE"),
+        ),
         DjangoOptimizerExtension,
     ]
     if not config["INTROSPECTION"]:

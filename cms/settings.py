@@ -201,6 +201,17 @@ GRAPHQL = {
     "MAX_REQUEST_BYTES": env.int("GRAPHQL_MAX_REQUEST_BYTES", default=64 * 1024),
     "GRAPHIQL": DEBUG,
 }
+# --- GraphQL query cost and size (docs/graphql.md, "Limits and errors") ---------------------
+GRAPHQL |= {
+    # Fields a document may select once its fragments are expanded.
+    "MAX_FIELDS": env.int("GRAPHQL_MAX_FIELDS", default=2000),
+    # Fields an operation may resolve: each field counts once per item of the lists around it.
+    "MAX_COST": env.int("GRAPHQL_MAX_COST", default=50_000),
+    # The size counted for a list that takes no limit (vendors, an entry's topics, ratings).
+    "LIST_SIZE": env.int("GRAPHQL_LIST_SIZE", default=20),
+    # Larger answers are replaced by an error.
+    "MAX_RESPONSE_BYTES": env.int("GRAPHQL_MAX_RESPONSE_BYTES", default=10 * 1024 * 1024),
+}
 STRAWBERRY_DJANGO = {
     "FIELD_DESCRIPTION_FROM_HELP_TEXT": True,
     "TYPE_DESCRIPTION_FROM_MODEL_DOCSTRING": True,
