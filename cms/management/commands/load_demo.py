@@ -7,10 +7,12 @@ people have used (their own entries, readers' feedback, an account that happens 
 """
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -38,6 +40,7 @@ DEMO_ACCOUNTS = [
     ("translator", "translator-demo-password", "Translator"),
     ("publisher", "publisher-demo-password", "Publisher"),
 ]
+DEMO_USERNAMES = [username for username, _, _ in DEMO_ACCOUNTS]
 # Marks an account as the demo's own; .invalid is a reserved domain, so no mail can go there.
 DEMO_EMAIL_DOMAIN = "demo.invalid"
 
@@ -48,11 +51,12 @@ def demo_email(username):
 
 def demo_logins():
     """The lines that tell a developer how to log in with the demo accounts that exist."""
-    own = set(
-        get_user_model()
-        .objects.filter(email__in=[demo_email(username) for username, _, _ in DEMO_ACCOUNTS])
-        .values_list("username", flat=True)
-    )
+    accounts = get_user_model().objects.filter(username__in=DEMO_USERNAMES)
+    own = {
+        name
+        for name, email in accounts.values_list("username", "email")
+        if email == demo_email(name)
+    }
     return [
         f"Demo {username} (debug only): username {username!r}, password {password!r}"
         for username, password, _ in DEMO_ACCOUNTS
@@ -158,24 +162,26 @@ class Command(BaseCommand):
     def ensure_accounts(self):
         """Create the demo accounts that are missing; an existing account is never changed."""
         User = get_user_model()
-        for username, password, role in DEMO_ACCOUNTS:
-            existing = User.objects.filter(username=username).first()
-            if existing is not None:
-                if existing.email != demo_email(username):
-                    self.stdout.write(
-                        f"An account {username!r} exists already; it is not a demo account "
-                        "and is left as it is."
-                    )
-                continue
-            if role is None:
-                User.objects.create_superuser(
-                    username=username, email=demo_email(username), password=password
+        existing = {
+            user.username: user for user in User.objects.filter(username__in=DEMO_USERNAMES)
+        }
+        missing = [account for account in DEMO_ACCOUNTS if account[0] not in existing]
+        for username, user in existing.items():
+            if user.email != demo_email(username):
+                self.stdout.write(
+                    f"An account {username!r} exists already; it is not a demo account "
+                    "and is left as it is."
                 )
-            else:
-                user = User.objects.create_user(
-                    username=username,
-                    email=demo_email(username),
-                    password=password,
-                    is_staff=True,
-                )
+        # Hashing a password takes most of a second by design; the hashes are computed together.
+        with ThreadPoolExecutor() as pool:
+            hashes = list(pool.map(make_password, [password for _, password, _ in missing]))
+        for (username, _, role), hashed in zip(missing, hashes, strict=True):
+            user = User.objects.create(
+                username=username,
+                email=demo_email(username),
+                password=hashed,
+                is_staff=True,
+                is_superuser=role is None,
+            )
+            if role is not None:
                 user.groups.add(Group.objects.get(name=role))
