@@ -43,19 +43,18 @@ class ArticleFilter:
         default=None, description="Only entries with (true) or without (false) a scorecard."
     )
 
-    def entry_filter(self) -> EntryFilter:
-        """The selectors' filter; raises ``InvalidRequest`` naming the condition refused."""
-        return EntryFilter(
-            vendors=tuple(self.vendors or ()),
-            kinds=tuple(kind.value for kind in self.kinds or ()),
-            topics=tuple(self.topics or ()),
-            published_after=self.published_after,
-            published_before=self.published_before,
-            updated_since=self.updated_since,
-            search=self.search or "",
-            has_scorecard=self.has_scorecard,
-        )
-
 
 def entry_filter(filters: ArticleFilter | None) -> EntryFilter:
-    return filters.entry_filter() if filters is not None else EntryFilter()
+    """The selectors' filter; raises ``InvalidRequest`` naming the condition refused."""
+    if filters is None:
+        return EntryFilter()
+    return EntryFilter(
+        vendors=tuple(filters.vendors or ()),
+        kinds=tuple(kind.value for kind in filters.kinds or ()),
+        topics=tuple(filters.topics or ()),
+        published_after=filters.published_after,
+        published_before=filters.published_before,
+        updated_since=filters.updated_since,
+        search=filters.search or "",
+        has_scorecard=filters.has_scorecard,
+    )
