@@ -74,6 +74,15 @@ def valid_limit(name: str, value: int | None, *, default: int, maximum: int) -> 
     return value
 
 
+def valid_offset(name: str, value: int | None) -> int:
+    """How many entries a page skips: 0 or more."""
+    if value is None:
+        return 0
+    if value < 0:
+        _refuse(name, "Enter a whole number, 0 or more.")
+    return value
+
+
 def valid_ordering(value: str | None) -> str:
     if value is None:
         return DEFAULT_ORDERING
@@ -161,7 +170,12 @@ def entry_list(entry_filter: EntryFilter, *, language: str, ordering: str = DEFA
 
 
 def entry_detail(*, slug: str, language: str) -> LiveDocument | None:
-    return visible_documents(language).filter(slug=slug).only("document", "entry_id").first()
+    return (
+        visible_documents(language)
+        .filter(slug=slug)
+        .only("document", "entry_id", "vendor_id")
+        .first()
+    )
 
 
 def more_from_vendor(*, slug: str, language: str, limit: int) -> list[str] | None:
@@ -205,6 +219,50 @@ def more_from_vendors(
     }
 
 
+@dataclass(frozen=True)
+class VendorPage:
+    total: int
+    documents: list[str] = field(default_factory=list)
+
+
+def vendor_pages(
+    vendor_ids,
+    entry_filter: EntryFilter,
+    *,
+    language: str,
+    ordering: str = DEFAULT_ORDERING,
+    offset: int,
+    limit: int,
+) -> dict[int, VendorPage]:
+    """One page of each vendor's public entries matching ``entry_filter`` (the same page of
+    ``entry_list`` narrowed to the vendor), with each vendor's total, in one query: window
+    functions number each vendor's rows and count them. A vendor's first row always comes
+    along, as it carries the total."""
+    vendor_ids = set(vendor_ids)
+    rows = (
+        entry_filter.apply(visible_documents(language))
+        .filter(vendor_id__in=vendor_ids)
+        .annotate(
+            position=Window(
+                RowNumber(), partition_by=F("vendor_id"), order_by=list(ORDERINGS[ordering])
+            ),
+            total=Window(Count("pk"), partition_by=F("vendor_id")),
+        )
+        .filter(Q(position__gt=offset, position__lte=offset + limit) | Q(position=1))
+        .order_by("vendor_id", "position")
+        .values_list("vendor_id", "position", "total", "document")
+    )
+    totals = dict.fromkeys(vendor_ids, 0)
+    documents: dict[int, list[str]] = {vendor_id: [] for vendor_id in vendor_ids}
+    for vendor_id, position, total, document in rows:
+        totals[vendor_id] = total
+        if position > offset:
+            documents[vendor_id].append(document)
+    return {
+        vendor_id: VendorPage(totals[vendor_id], documents[vendor_id]) for vendor_id in vendor_ids
+    }
+
+
 def public_counts(vendor_ids=None) -> dict[int, int]:
     """How many public entries each vendor has."""
     documents = visible_documents(default_language())
@@ -232,6 +290,29 @@ def vendor_list(*, language: str, slugs=None) -> list[VendorView]:
     vendors = list(vendors)
     counts = public_counts([vendor.pk for vendor in vendors])
     return [VendorView(vendor, language, counts.get(vendor.pk, 0)) for vendor in vendors]
+
+
+@dataclass(frozen=True)
+class TopicView:
+    slug: str
+    name: str
+    public_article_count: int
+
+
+def topic_list(*, slugs=None) -> list[TopicView]:
+    """Topics with public entries (of those with ``slugs``), by name, with how many each
+    has. A topic no public entry carries is not listed: its name may announce one."""
+    tagged = LiveEntry.topics.through.objects.filter(
+        liveentry_id__in=visible_documents(default_language()).values("entry_id")
+    )
+    if slugs is not None:
+        tagged = tagged.filter(topic__slug__in=slugs)
+    rows = (
+        tagged.values_list("topic__slug", "topic__name")
+        .annotate(count=Count("liveentry_id"))
+        .order_by("topic__name", "topic__slug")
+    )
+    return [TopicView(slug, name, count) for slug, name, count in rows]
 
 
 def is_public(*, article_id) -> bool:

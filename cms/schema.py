@@ -4,6 +4,7 @@ An app adds its fields by listing its type below; with no mutation types there i
 """
 
 import strawberry
+from asgiref.sync import async_to_sync
 from django.conf import settings
 from graphql import GraphQLError
 from strawberry.extensions import (
@@ -14,7 +15,6 @@ from strawberry.extensions import (
     QueryDepthLimiter,
 )
 from strawberry.tools import merge_types
-from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from articles.graphql.schema import Query as ArticlesQuery
 from articles.selectors import MORE_FROM_VENDOR_DEFAULT, MORE_FROM_VENDOR_MAX
@@ -66,7 +66,6 @@ def build_extensions() -> list:
             sizes=LIST_SIZES,
             list_size=graphql_setting("LIST_SIZE"),
         ),
-        DjangoOptimizerExtension,
     ]
     if not config["INTROSPECTION"]:
         extensions.append(DisableIntrospection)
@@ -87,6 +86,12 @@ class PublicSchema(strawberry.Schema):
             setattr(request, OUTAGE_ATTRIBUTE, outage.original_error)
             unexpected = [e for e in unexpected if not is_database_outage(e.original_error)]
         super().process_errors(unexpected, execution_context)
+
+    def execute_sync(self, *args, **kwargs):
+        """Run every operation on an event loop, also behind the synchronous view, so fields
+        can batch their reads with DataLoaders; resolvers reach the database through
+        ``sync_to_async``."""
+        return async_to_sync(self.execute)(*args, **kwargs)
 
 
 def build_schema(query_types=QUERY_TYPES, mutation_types=MUTATION_TYPES) -> strawberry.Schema:
