@@ -21,7 +21,7 @@ MANAGE := $(VENV)/bin/python manage.py
 .PHONY: help python install serve test lint format demo check-deploy
 
 help:
-	@echo "make serve   install from uv.lock, migrate, load the demo data and serve on 127.0.0.1:$(PORT)"
+	@echo "make serve   install from uv.lock, migrate and load the demo data when needed, serve on 127.0.0.1:$(PORT)"
 	@echo "make test    lint, then run the whole test suite"
 
 python:
@@ -37,10 +37,10 @@ $(VENV)/.installed: uv.lock pyproject.toml | python $(if $(filter $(UV_TOOL),$(U
 
 install: $(VENV)/.installed
 
+# One process migrates (when needed), loads the demo (into a database without entries) and serves.
+# RELOAD=1 restarts the server when a Python file changes, at the cost of a slower start.
 serve: install
-	@DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(MANAGE) migrate --no-input -v 0
-	@DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(MANAGE) load_demo
-	@DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(MANAGE) runserver 127.0.0.1:$(PORT)
+	@DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(MANAGE) serve 127.0.0.1:$(PORT) $(if $(filter 1,$(RELOAD)),--reload)
 
 lint: install
 	@$(VENV)/bin/ruff check .

@@ -1,15 +1,19 @@
 from django.urls import re_path
 
 from articles.feeds import AtomEntryFeed, EntryFeed, json_feed
+from cms.throttling import throttled
 
 LANGUAGE = r"(?P<language>[\w-]+)"
 VENDOR = r"(?P<vendor>[\w-]+)"
 
+# Every feed spends from the client's request budget, like the REST and GraphQL APIs.
+rss, atom, json = throttled(EntryFeed()), throttled(AtomEntryFeed()), throttled(json_feed)
+
 urlpatterns = [
-    re_path(rf"^{LANGUAGE}\.rss$", EntryFeed(), name="feed-rss"),
-    re_path(rf"^{LANGUAGE}\.atom$", AtomEntryFeed(), name="feed-atom"),
-    re_path(rf"^{LANGUAGE}\.json$", json_feed, name="feed-json"),
-    re_path(rf"^{LANGUAGE}/{VENDOR}\.rss$", EntryFeed(), name="vendor-feed-rss"),
-    re_path(rf"^{LANGUAGE}/{VENDOR}\.atom$", AtomEntryFeed(), name="vendor-feed-atom"),
-    re_path(rf"^{LANGUAGE}/{VENDOR}\.json$", json_feed, name="vendor-feed-json"),
+    re_path(rf"^{LANGUAGE}\.rss$", rss, name="feed-rss"),
+    re_path(rf"^{LANGUAGE}\.atom$", atom, name="feed-atom"),
+    re_path(rf"^{LANGUAGE}\.json$", json, name="feed-json"),
+    re_path(rf"^{LANGUAGE}/{VENDOR}\.rss$", rss, name="vendor-feed-rss"),
+    re_path(rf"^{LANGUAGE}/{VENDOR}\.atom$", atom, name="vendor-feed-atom"),
+    re_path(rf"^{LANGUAGE}/{VENDOR}\.json$", json, name="vendor-feed-json"),
 ]

@@ -6,12 +6,14 @@ to a version: the holder sees the entry as it is now, so a writer can keep editi
 colleague reviews through the same link. Changing the slug invalidates it.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
+from articles.documents import SharedData, build_documents, working_copy
 from articles.models import Article
 
 SALT = "articles.preview"
@@ -43,3 +45,31 @@ def article_for_preview(*, slug: str, token: str) -> Article | None:
     if not isinstance(pk, int):
         return None
     return Article.objects.with_page_data().filter(pk=pk, slug=slug).first()
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the previewed entry would look like if it went live now: its documents by
+    language (the JSON shape the live version stores), and its vendor."""
+
+    vendor_id: int
+    documents: dict[str, dict]
+
+
+def preview_documents(*, slug: str, token: str) -> Preview | None:
+    """The documents of the entry ``token`` previews, built from its working copy by the code
+    publishing uses; None when ``article_for_preview`` refuses the token."""
+    article = article_for_preview(slug=slug, token=token)
+    if article is None:
+        return None
+    source = working_copy(article)
+    now = timezone.now()
+    published_at = article.published_at or now
+    documents = build_documents(
+        article_id=article.pk,
+        source=source,
+        published_at=published_at,
+        updated_at=max(published_at, now),
+        shared=SharedData([source]),
+    )
+    return Preview(article.vendor_id, {document.language: document.full for document in documents})

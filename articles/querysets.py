@@ -1,8 +1,7 @@
 """Reads: what the public may see, and how each surface loads it in a fixed number of queries."""
 
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from articles.choices import ArticleStatus
@@ -101,17 +100,6 @@ class ArticleQuerySet(models.QuerySet):
             .exclude(pk=article.pk)
             .newest_first()[:limit]
         )
-
-    def numbered_per_vendor(self, ordering=NEWEST_FIRST):
-        """Each entry's position among its vendor's entries in ``ordering`` (from 1) and the
-        vendor's count, so pages for many vendors load in one query: filter on
-        ``position_in_vendor`` (a window function rather than one query per vendor)."""
-        return self.annotate(
-            position_in_vendor=Window(
-                RowNumber(), partition_by=F("vendor_id"), order_by=list(ordering)
-            ),
-            vendor_total=Window(Count("pk"), partition_by=F("vendor_id")),
-        ).order_by(*ordering)
 
     def with_page_data(self):
         """Everything an entry page shows, loaded in a constant number of queries."""

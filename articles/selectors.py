@@ -77,6 +77,15 @@ def valid_limit(name: str, value: int | None, *, default: int, maximum: int) -> 
     return value
 
 
+def valid_offset(name: str, value: int | None) -> int:
+    """How many entries a page skips: 0 or more."""
+    if value is None:
+        return 0
+    if value < 0:
+        _refuse(name, "Enter a whole number, 0 or more.")
+    return value
+
+
 def valid_ordering(value: str | None) -> str:
     if value is None:
         return DEFAULT_ORDERING
@@ -119,10 +128,10 @@ class EntryFilter:
         if self.vendors or self.topics:
             known = self._known_slugs()
             errors = {}
-            for name, what in (("vendors", "vendor"), ("topics", "topic")):
+            for name in ("vendors", "topics"):
                 unknown = [slug for slug in getattr(self, name) if slug not in known[name]]
                 if unknown:
-                    errors[name] = [f"Unknown {what}: {', '.join(unknown)}."]
+                    errors[name] = [f"Unknown: {', '.join(unknown)}."]
             if errors:
                 raise InvalidRequest(errors)
         if self.vendors:
@@ -242,7 +251,12 @@ def entry_page(
 
 
 def entry_detail(*, slug: str, language: str) -> LiveDocument | None:
-    return visible_documents(language).filter(slug=slug).only("document", "entry_id").first()
+    return (
+        visible_documents(language)
+        .filter(slug=slug)
+        .only("document", "entry_id", "vendor_id")
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -306,6 +320,50 @@ def _others(entries, language: str, limit: int, column: str) -> dict[int, list[t
     }
 
 
+@dataclass(frozen=True)
+class VendorPage:
+    total: int
+    documents: list[str] = field(default_factory=list)
+
+
+def vendor_pages(
+    vendor_ids,
+    entry_filter: EntryFilter,
+    *,
+    language: str,
+    ordering: str = DEFAULT_ORDERING,
+    offset: int,
+    limit: int,
+) -> dict[int, VendorPage]:
+    """One page of each vendor's public entries matching ``entry_filter`` (the same page of
+    ``entry_list`` narrowed to the vendor), with each vendor's total, in one query: window
+    functions number each vendor's rows and count them. A vendor's first row always comes
+    along, as it carries the total."""
+    vendor_ids = set(vendor_ids)
+    rows = (
+        entry_filter.apply(visible_documents(language))
+        .filter(vendor_id__in=vendor_ids)
+        .annotate(
+            position=Window(
+                RowNumber(), partition_by=F("vendor_id"), order_by=list(ORDERINGS[ordering])
+            ),
+            total=Window(Count("pk"), partition_by=F("vendor_id")),
+        )
+        .filter(Q(position__gt=offset, position__lte=offset + limit) | Q(position=1))
+        .order_by("vendor_id", "position")
+        .values_list("vendor_id", "position", "total", "document")
+    )
+    totals = dict.fromkeys(vendor_ids, 0)
+    documents: dict[int, list[str]] = {vendor_id: [] for vendor_id in vendor_ids}
+    for vendor_id, position, total, document in rows:
+        totals[vendor_id] = total
+        if position > offset:
+            documents[vendor_id].append(document)
+    return {
+        vendor_id: VendorPage(totals[vendor_id], documents[vendor_id]) for vendor_id in vendor_ids
+    }
+
+
 def public_counts(vendor_ids=None) -> dict[int, int]:
     """How many public entries each vendor has."""
     documents = visible_documents(default_language())
@@ -342,10 +400,12 @@ def _vendors():
 
 def vendor_list(*, language: str, slugs=None) -> list[VendorView]:
     """Every vendor (or those with ``slugs``) by slug, with its count of public entries."""
-    vendors = _vendors().order_by("slug")
+    vendors = Vendor.objects.prefetch_related("translations").order_by("slug")
     if slugs is not None:
         vendors = vendors.filter(slug__in=slugs)
-    return [VendorView(vendor, language, vendor.public_count) for vendor in vendors]
+    vendors = list(vendors)
+    counts = public_counts([vendor.pk for vendor in vendors])
+    return [VendorView(vendor, language, counts.get(vendor.pk, 0)) for vendor in vendors]
 
 
 def vendor_page(
@@ -368,27 +428,27 @@ def vendor_by_slug(slug: str) -> Vendor | None:
     return Vendor.objects.filter(slug=slug).first()
 
 
-def topic_page(*, limit: int, after: tuple | None = None, backwards: bool = False) -> Page:
-    """A page of the topics public entries carry, by slug, each with ``public_count`` (how
-    many public entries carry it); keys are (slug,). One query."""
-    counts = (
-        LiveEntry.topics.through.objects.filter(
-            topic_id=OuterRef("pk"), liveentry__in=LiveEntry.objects.visible()
-        )
-        .order_by()
-        .values("topic_id")
-        .annotate(n=Count("liveentry_id"))
-        .values("n")
+@dataclass(frozen=True)
+class TopicView:
+    slug: str
+    name: str
+    public_article_count: int
+
+
+def topic_list(*, slugs=None) -> list[TopicView]:
+    """Topics with public entries (of those with ``slugs``), by name, with how many each
+    has. A topic no public entry carries is not listed: its name may announce one."""
+    tagged = LiveEntry.topics.through.objects.filter(
+        liveentry_id__in=visible_documents(default_language()).values("entry_id")
     )
-    topics = Topic.objects.annotate(public_count=Subquery(counts)).filter(public_count__gt=0)
-    return _keyset_page(
-        topics,
-        ("slug",),
-        limit=limit,
-        after=after,
-        backwards=backwards,
-        key=lambda topic: (topic.slug,),
+    if slugs is not None:
+        tagged = tagged.filter(topic__slug__in=slugs)
+    rows = (
+        tagged.values_list("topic__slug", "topic__name")
+        .annotate(count=Count("liveentry_id"))
+        .order_by("topic__name", "topic__slug")
     )
+    return [TopicView(slug, name, count) for slug, name, count in rows]
 
 
 def is_public(*, article_id) -> bool:

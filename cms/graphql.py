@@ -1,13 +1,24 @@
 """The GraphQL endpoint frontends use (/graphql/)."""
 
+import json
+
+from cross_web import HTTPException
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from strawberry.django.views import GraphQLView
 
+from cms.playgrounds import graphiql_html, with_playground_csp
 from cms.schema import schema
+from cms.throttling import throttled
+
+
+def graphql_error(message: str, status: int = 400, **extensions) -> JsonResponse:
+    """A request refused before execution, in the shape of any GraphQL answer."""
+    error = {"message": message, **({"extensions": extensions} if extensions else {})}
+    return JsonResponse({"data": None, "errors": [error]}, status=status)
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -20,7 +31,11 @@ class PublicGraphQLView(GraphQLView):
 
     def dispatch(self, request, *args, **kwargs):
         self.graphql_ide = "graphiql" if settings.GRAPHQL["GRAPHIQL"] else None
-        response = self.refuse_oversized(request) or super().dispatch(request, *args, **kwargs)
+        response = (
+            self.refuse_oversized(request)
+            or self.refuse_malformed(request)
+            or self.cap_answer(self.answer(request))
+        )
         patch_vary_headers(response, ["Accept-Language"])
         if (
             request.method == "GET"
@@ -31,6 +46,30 @@ class PublicGraphQLView(GraphQLView):
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
         return response
 
+    def render_graphql_ide(self, request) -> HttpResponse:
+        """GraphiQL from the project's own static files (strawberry's page loads a CDN)."""
+        return with_playground_csp(HttpResponse(graphiql_html(request)))
+
+    def answer(self, request):
+        """strawberry's answer, with a request it refuses (bad body, no query, a mutation
+        sent with GET...) in GraphQL's JSON shape rather than plain text."""
+        try:
+            return self.run(request=request)
+        except HTTPException as refused:
+            return graphql_error(refused.reason, refused.status_code)
+
+    def cap_answer(self, response):
+        """An answer over GRAPHQL["MAX_RESPONSE_BYTES"] is replaced by an error. The query cost
+        bounds how many fields a query resolves, not how long their texts are (bodies)."""
+        limit = settings.GRAPHQL["MAX_RESPONSE_BYTES"]
+        if response.streaming or len(response.content) <= limit:
+            return response
+        message = (
+            f"The answer would be {len(response.content)} bytes; the limit is {limit}. "
+            "Ask for fewer items or fewer long fields (such as bodyHtml)."
+        )
+        return graphql_error(message, 200, code="RESPONSE_TOO_LARGE")
+
     def refuse_oversized(self, request) -> JsonResponse | None:
         """Refuse a body over GRAPHQL["MAX_REQUEST_BYTES"] from its declared length, unread."""
         limit = settings.GRAPHQL["MAX_REQUEST_BYTES"]
@@ -40,8 +79,31 @@ class PublicGraphQLView(GraphQLView):
             declared = 0
         if declared <= limit:
             return None
-        message = f"The request body is {declared} bytes; the limit is {limit}."
-        return JsonResponse({"data": None, "errors": [{"message": message}]}, status=413)
+        return graphql_error(f"The request body is {declared} bytes; the limit is {limit}.", 413)
+
+    def refuse_malformed(self, request) -> JsonResponse | None:
+        """A JSON body must be UTF-8 and a JSON object; Python's parser must be able to hold
+        it. (strawberry decodes the body leniently and parses it again: under 64 KB, cheap.)"""
+        if request.method != "POST" or "application/json" not in request.content_type:
+            return None
+        try:
+            value = self.decode_json(request.body.decode("utf-8"))
+        except UnicodeDecodeError:
+            return graphql_error("The request body is not valid UTF-8.")
+        except HTTPException as refused:
+            return graphql_error(refused.reason, refused.status_code)
+        if not isinstance(value, dict):
+            return graphql_error('The request body must be a JSON object: {"query": "..."}.')
+        return None
+
+    def decode_json(self, data: str | bytes) -> object:
+        """The body, or GET's ``variables`` and ``extensions``: JSON Python can hold."""
+        try:
+            return json.loads(data)
+        except RecursionError as error:
+            raise HTTPException(400, "The JSON is nested too deeply.") from error
+        except ValueError as error:  # JSONDecodeError, and numbers too long to convert
+            raise HTTPException(400, "Unable to parse request body as JSON") from error
 
 
-graphql_view = PublicGraphQLView.as_view(schema=schema)
+graphql_view = throttled(PublicGraphQLView.as_view(schema=schema), respond=graphql_error)

@@ -44,10 +44,11 @@ def validate_language(code: str) -> str:
 def negotiate_language(requested: str | None, accept_language: str | None = None) -> str:
     """The language a request asks for: an explicit code wins, then ``Accept-Language``.
 
-    An explicit unsupported code is an error; an ``Accept-Language`` header is a preference
-    list, so its first supported entry is used and the default language when none is.
+    An explicit unsupported code, an empty one included (``?lang=``), is an error; an
+    ``Accept-Language`` header is a preference list, so its first supported entry is used and
+    the default language when none is.
     """
-    if requested:
+    if requested is not None:
         return validate_language(requested)
     for code, _quality in parse_accept_lang_header(accept_language or ""):
         base = code.lower().split("-")[0]

@@ -4,6 +4,7 @@ An app adds its fields by listing its type below; with no mutation types there i
 """
 
 import strawberry
+from asgiref.sync import async_to_sync
 from django.conf import settings
 from graphql import GraphQLError
 from strawberry.extensions import (
@@ -14,13 +15,36 @@ from strawberry.extensions import (
     QueryDepthLimiter,
 )
 from strawberry.tools import merge_types
-from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from articles.graphql.schema import Query as ArticlesQuery
+from articles.selectors import MORE_FROM_VENDOR_DEFAULT, MORE_FROM_VENDOR_MAX
+from cms.errors import OUTAGE_ATTRIBUTE, is_database_outage
 from feedback.graphql.schema import Mutation as FeedbackMutation
+from kernel.graphql import DocumentGuard, ListSize, QueryCost
 
 QUERY_TYPES: list[type] = [ArticlesQuery]
 MUTATION_TYPES: list[type] = [FeedbackMutation]
+
+
+def graphql_setting(name: str):
+    """A GRAPHQL setting read per request, so tests and operators may change it."""
+    return lambda: settings.GRAPHQL[name]
+
+
+PAGE = ListSize(
+    "pagination.limit",
+    default=graphql_setting("DEFAULT_PAGE_SIZE"),
+    maximum=graphql_setting("MAX_PAGE_SIZE"),
+)
+LIST_SIZES: dict[str, ListSize] = {
+    "Query.articles": PAGE,
+    "Vendor.articles": PAGE,
+    "Article.moreFromVendor": ListSize(
+        "limit", default=MORE_FROM_VENDOR_DEFAULT, maximum=MORE_FROM_VENDOR_MAX
+    ),
+}
+"""The list fields that take a size argument. Any other list counts as GRAPHQL["LIST_SIZE"]
+items in a query's cost (see ``kernel.graphql.query_cost``)."""
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -32,10 +56,16 @@ def build_extensions() -> list:
     """Extension factories: each request gets fresh instances."""
     config = settings.GRAPHQL
     extensions = [
+        # First: it refuses fragment fan-out before the validation rules below walk it.
+        lambda: DocumentGuard(max_fields=graphql_setting("MAX_FIELDS")),
         lambda: QueryDepthLimiter(max_depth=config["MAX_DEPTH"]),
         lambda: MaxAliasesLimiter(max_alias_count=config["MAX_ALIASES"]),
         lambda: MaxTokensLimiter(max_token_count=config["MAX_TOKENS"]),
-        DjangoOptimizerExtension,
+        lambda: QueryCost(
+            max_cost=graphql_setting("MAX_COST"),
+            sizes=LIST_SIZES,
+            list_size=graphql_setting("LIST_SIZE"),
+        ),
     ]
     if not config["INTROSPECTION"]:
         extensions.append(DisableIntrospection)
@@ -47,8 +77,21 @@ def build_extensions() -> list:
 class PublicSchema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None):
         """Log only server faults: refused or invalid queries are the client's, and logging
-        each one in full would let anyone flood the logs."""
-        super().process_errors([e for e in errors if is_unexpected(e)], execution_context)
+        each one in full would let anyone flood the logs. A database outage is answered (and
+        logged) as a 503 by ``cms.errors.DatabaseOutageMiddleware``."""
+        unexpected = [e for e in errors if is_unexpected(e)]
+        request = getattr(getattr(execution_context, "context", None), "request", None)
+        outage = next((e for e in unexpected if is_database_outage(e.original_error)), None)
+        if outage and request is not None:
+            setattr(request, OUTAGE_ATTRIBUTE, outage.original_error)
+            unexpected = [e for e in unexpected if not is_database_outage(e.original_error)]
+        super().process_errors(unexpected, execution_context)
+
+    def execute_sync(self, *args, **kwargs):
+        """Run every operation on an event loop, also behind the synchronous view, so fields
+        can batch their reads with DataLoaders; resolvers reach the database through
+        ``sync_to_async``."""
+        return async_to_sync(self.execute)(*args, **kwargs)
 
 
 def build_schema(query_types=QUERY_TYPES, mutation_types=MUTATION_TYPES) -> strawberry.Schema:

@@ -39,11 +39,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "strawberry_django",
     "simple_history",
     "cms",
     "articles",
     "feedback",
+    "reader",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that the 503 it answers for a database outage passes through the others.
+    "cms.errors.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -130,11 +134,34 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=False)
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
 
+# One console handler, on the root logger: Django's own loggers pass their records up to it instead
+# of printing them a second time. The development server's request lines keep their own format.
+LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    "filters": {"refusal_without_traceback": {"()": "cms.log_filters.RefusalWithoutTraceback"}},
+    "formatters": {
+        "console": {"format": "{levelname} {name}: {message}", "style": "{"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "console",
+            "filters": ["refusal_without_traceback"],
+        },
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Reverse proxies in front of the app; their X-Forwarded-For hops are trusted for client addresses.
@@ -197,6 +224,17 @@ GRAPHQL = {
     "MAX_REQUEST_BYTES": env.int("GRAPHQL_MAX_REQUEST_BYTES", default=64 * 1024),
     "GRAPHIQL": DEBUG,
 }
+# --- GraphQL query cost and size (docs/graphql.md, "Limits and errors") ---------------------
+GRAPHQL |= {
+    # Fields a document may select once its fragments are expanded.
+    "MAX_FIELDS": env.int("GRAPHQL_MAX_FIELDS", default=2000),
+    # Fields an operation may resolve: each field counts once per item of the lists around it.
+    "MAX_COST": env.int("GRAPHQL_MAX_COST", default=50_000),
+    # The size counted for a list that takes no limit (vendors, an entry's topics, ratings).
+    "LIST_SIZE": env.int("GRAPHQL_LIST_SIZE", default=20),
+    # Larger answers are replaced by an error.
+    "MAX_RESPONSE_BYTES": env.int("GRAPHQL_MAX_RESPONSE_BYTES", default=10 * 1024 * 1024),
+}
 STRAWBERRY_DJANGO = {
     "FIELD_DESCRIPTION_FROM_HELP_TEXT": True,
     "TYPE_DESCRIPTION_FROM_MODEL_DOCSTRING": True,
@@ -211,3 +249,18 @@ FEEDBACK = {
     # Larger request bodies are refused before they are parsed.
     "MAX_REQUEST_BYTES": env.int("FEEDBACK_MAX_REQUEST_BYTES", default=16 * 1024),
 }
+
+# --- Reader site, previews and playgrounds ---------------------------------------------------
+# Where an editor's preview link points: a frontend URL with {slug}, {token} and {lang}, e.g.
+# "https://front.example/preview/{slug}?token={token}&lang={lang}". Empty: the reader site at
+# /read/<lang>/<slug>/?preview=<token>.
+PREVIEW_URL_TEMPLATE = env.str("PREVIEW_URL_TEMPLATE", default="")
+# Swagger UI and ReDoc from drf-spectacular-sidecar's files: the docs work offline.
+SPECTACULAR_SETTINGS |= {
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+if DEBUG:
+    # `make serve`: frontends under development on any local port may call the APIs.
+    CORS_ALLOWED_ORIGIN_REGEXES = [r"^http://localhost(:\d+)?$", r"^http://127\.0\.0\.1(:\d+)?$"]

@@ -1,29 +1,85 @@
+"""The request budget of every public surface (REST, GraphQL, feeds): one policy, one counter.
+
+A valid ``Authorization: Api-Key`` gets the "partner" rate, counted per key; anyone else the
+"anonymous" rate, counted per client fingerprint (never the raw address). Rates are read per
+request from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (``API_PARTNER_RATE``,
+``API_ANONYMOUS_RATE``). A client has one budget across the surfaces: a request to any of
+them spends from it.
+"""
+
 from django.conf import settings
-from rest_framework.throttling import SimpleRateThrottle
+from django.http import HttpResponse
+from rest_framework.authentication import get_authorization_header
+from rest_framework.throttling import BaseThrottle
 
 from cms.clients import client_fingerprint
 from cms.models import PartnerKey
+from cms.services import KEY_SCHEME, InvalidPartnerKey, partner_key_authenticate
+from kernel.throttling import Budget, Rate, Refused, spend, throttle_view
 
 
-class PartnerOrClientThrottle(SimpleRateThrottle):
-    """The "partner" rate per API key, else the "anonymous" rate per client fingerprint (never
-    the raw address). Rates are read per request from ``REST_FRAMEWORK``."""
+def client_budget(request, key: PartnerKey | None) -> Budget:
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    if key is not None:
+        return Budget(key=f"partner:key-{key.pk}", rate=Rate.parse(rates["partner"]))
+    ident = client_fingerprint(request, purpose="api")
+    return Budget(key=f"anonymous:{ident}", rate=Rate.parse(rates["anonymous"]))
 
-    def __init__(self):
-        """The scope, and so the rate, depends on the request: see :meth:`allow_request`."""
+
+class PartnerOrClientThrottle(BaseThrottle):
+    """The budget for DRF views, whose authentication has already read the API key."""
 
     def allow_request(self, request, view):
-        self.scope = "partner" if isinstance(request.auth, PartnerKey) else "anonymous"
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        key = request.auth if isinstance(request.auth, PartnerKey) else None
+        self.retry_after = spend(client_budget(request, key))
+        return self.retry_after is None
 
-    def get_rate(self):
-        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
+    def wait(self):
+        return self.retry_after
 
-    def get_cache_key(self, request, view):
-        if isinstance(request.auth, PartnerKey):
-            ident = f"key-{request.auth.pk}"
-        else:
-            ident = client_fingerprint(request, purpose="api")
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+def partner_key(request, *, unauthorized) -> PartnerKey | None:
+    """The live key of an ``Authorization: Api-Key`` header, else None. A bad key raises
+    :class:`Refused` with ``unauthorized(message)`` (answered 401), as REST does: a revoked
+    key is never silently served at the anonymous rate."""
+    scheme, _space, raw_key = get_authorization_header(request).decode("latin-1").partition(" ")
+    if scheme.lower() != KEY_SCHEME.lower():
+        return None
+    try:
+        return partner_key_authenticate(raw_key=raw_key.strip())
+    except InvalidPartnerKey as invalid:
+        response = unauthorized(str(invalid), code="UNAUTHENTICATED")
+        response.status_code = 401
+        response["WWW-Authenticate"] = KEY_SCHEME
+        raise Refused(response) from invalid
+
+
+def throttled(view=None, *, respond=None):
+    """Spend the client's budget before a plain Django view (feeds, GraphQL).
+
+    ``respond(message, **extensions)`` builds an error response in the view's shape (text by
+    default; ``extensions`` carry a ``code`` and ``retryAfter`` for shapes that have room for
+    them); it is sent as 429 with ``Retry-After`` over the budget, as 401 for a bad API key."""
+    respond = respond or plain_text
+
+    def decorate(view):
+        return throttle_view(
+            view,
+            budget=lambda request: client_budget(
+                request, partner_key(request, unauthorized=respond)
+            ),
+            refuse=lambda _request, retry_after: respond(
+                too_many(retry_after), code="THROTTLED", retryAfter=retry_after
+            ),
+        )
+
+    return decorate(view) if view is not None else decorate
+
+
+def too_many(retry_after: int) -> str:
+    """The words DRF uses for REST, so every surface says the same."""
+    return f"Request was throttled. Expected available in {retry_after} seconds."
+
+
+def plain_text(message: str, **_extensions) -> HttpResponse:
+    return HttpResponse(message, content_type="text/plain; charset=utf-8")

@@ -40,7 +40,8 @@ class FeedbackAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     fields = ["kind", "message", "article", "language", "created_at", "public_id", "status"]
     readonly_fields = ["kind", "message", "article", "language", "created_at", "public_id"]
-    actions = ["mark_reviewed", "mark_actioned", "mark_spam"]
+    # The destructive one last; "Delete selected" asks for confirmation on its own page.
+    actions = ["mark_reviewed", "mark_actioned", "mark_spam", "delete_selected"]
     change_list_template = "admin/feedback/feedback/change_list.html"
 
     def has_add_permission(self, request):

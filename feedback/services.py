@@ -8,6 +8,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -23,6 +24,8 @@ MESSAGE_KINDS = {Feedback.Kind.TOPIC_REQUEST, Feedback.Kind.CORRECTION, Feedback
 VOTE_KINDS = {Feedback.Kind.HELPFUL_YES, Feedback.Kind.HELPFUL_NO}
 # Invisible characters that reorder or hide text (bidirectional overrides, zero-width space).
 HIDDEN_CHARACTERS = set("\u200b\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+# What an entry's slug may contain (Django's SlugField); anything else cannot name an entry.
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 
 
 class FeedbackInvalid(Exception):
@@ -98,7 +101,9 @@ def feedback_submit(
     article = None
     article_slug = (article_slug or "").strip()
     if article_slug:
-        article = Article.objects.filter(live__slug=article_slug).first()
+        # Checked before the look-up: a NUL or an unpaired surrogate cannot even be queried.
+        if re.match(SLUG_PATTERN, article_slug):
+            article = Article.objects.filter(live__slug=article_slug).first()
         if article is None or not is_public(article_id=article.pk):
             errors["article"] = [f"No public entry has the slug {article_slug!r}."]
     elif kind in VOTE_KINDS:
@@ -116,8 +121,48 @@ def feedback_submit(
     fields = {"kind": kind, "message": message, "article": article, "language": language}
     if honeypot.strip():
         logger.info("Feedback discarded: honeypot filled.")
-        return Feedback(**fields, public_id=uuid.uuid4(), created_at=timezone.now())
+        return _decoy_once(fields, fingerprint=client_fingerprint)
     return _store_once(fields, fingerprint=client_fingerprint)
+
+
+def _duplicate_window(fields: dict, *, fingerprint: str):
+    """(now, window seconds, key of this bucket, key of the previous bucket)."""
+    window = max(1, settings.FEEDBACK["DUPLICATE_WINDOW_SECONDS"])
+    now = timezone.now()
+    bucket = int(now.timestamp() // window)
+    article_id = fields["article"].pk if fields["article"] else None
+    current, previous = (
+        dedupe_key(
+            fingerprint=fingerprint,
+            kind=fields["kind"],
+            article_id=article_id,
+            message=fields["message"],
+            bucket=b,
+        )
+        for b in (bucket, bucket - 1)
+    )
+    return now, window, current, previous
+
+
+def _decoy_once(fields: dict, *, fingerprint: str) -> Feedback:
+    """An unsaved receipt for a filled honeypot that behaves like a stored one: a repeat
+    within the duplicate window gets the first answer again, as a real repeat does."""
+    now, window, current, previous = _duplicate_window(fields, fingerprint=fingerprint)
+    cutoff = now - timedelta(seconds=window)
+    for key in (current, previous):
+        receipt = cache.get(f"feedback:decoy:{key}")
+        if receipt is not None and receipt["created_at"] >= cutoff:
+            break
+    else:
+        receipt = {
+            "public_id": uuid.uuid4(),
+            "created_at": now,
+            "message": fields["message"],
+            "language": fields["language"],
+        }
+        if not cache.add(f"feedback:decoy:{current}", receipt, timeout=2 * window):
+            receipt = cache.get(f"feedback:decoy:{current}", receipt)  # a concurrent repeat
+    return Feedback(**{**fields, **receipt})
 
 
 def _store_once(fields: dict, *, fingerprint: str) -> Feedback:
@@ -127,22 +172,9 @@ def _store_once(fields: dict, *, fingerprint: str) -> Feedback:
     repeats in one bucket store one row, and the look-up covers a repeat just after a bucket
     edge (documented in docs/feedback.md).
     """
-    window = max(1, settings.FEEDBACK["DUPLICATE_WINDOW_SECONDS"])
-    now = timezone.now()
-    bucket = int(now.timestamp() // window)
-    article_id = fields["article"].pk if fields["article"] else None
-
-    def key(b):
-        return dedupe_key(
-            fingerprint=fingerprint,
-            kind=fields["kind"],
-            article_id=article_id,
-            message=fields["message"],
-            bucket=b,
-        )
-
+    now, window, current, previous = _duplicate_window(fields, fingerprint=fingerprint)
     earlier = Feedback.objects.filter(
-        dedupe_key__in=[key(bucket), key(bucket - 1)],
+        dedupe_key__in=[current, previous],
         created_at__gte=now - timedelta(seconds=window),
     ).first()
     if earlier is not None:
@@ -151,10 +183,10 @@ def _store_once(fields: dict, *, fingerprint: str) -> Feedback:
     try:
         with transaction.atomic():
             feedback = Feedback.objects.create(
-                **fields, client_hash=fingerprint, dedupe_key=key(bucket)
+                **fields, client_hash=fingerprint, dedupe_key=current
             )
     except IntegrityError:
-        feedback = Feedback.objects.filter(dedupe_key=key(bucket)).first()
+        feedback = Feedback.objects.filter(dedupe_key=current).first()
         if feedback is None:
             raise
         logger.info("Feedback %s repeated concurrently; stored once.", feedback.public_id)

@@ -26,6 +26,11 @@ def whole_number(name: str, raw: str | None, *, default: int, maximum: int) -> i
     return selectors.valid_limit(name, value, default=default, maximum=maximum)
 
 
+def whole_number_schema(*, maximum: int) -> dict:
+    """The OpenAPI schema of a :func:`whole_number`."""
+    return {"type": "integer", "minimum": 1, "maximum": maximum}
+
+
 def page_size(raw: str | None) -> int:
     """``page_size``: 1 to ``API_MAX_PAGE_SIZE``, ``PAGE_SIZE`` by default."""
     return whole_number(
@@ -110,7 +115,7 @@ class KeysetPagination(BasePagination):
                 "required": False,
                 "in": "query",
                 "description": "Items per page: 1 to API_MAX_PAGE_SIZE (default PAGE_SIZE).",
-                "schema": {"type": "integer"},
+                "schema": whole_number_schema(maximum=settings.API_MAX_PAGE_SIZE),
             },
         ]
 

@@ -45,6 +45,10 @@ class TopicCountSerializer(TopicSerializer):
     public_article_count = serializers.IntegerField(help_text="Public entries with this topic.")
 
 
+class TopicListSerializer(serializers.Serializer):
+    results = TopicCountSerializer(many=True)
+
+
 class LevelSerializer(serializers.Serializer):
     name = serializers.CharField()
     rank = serializers.IntegerField(help_text="Position on the framework's scale; 0 is lowest.")

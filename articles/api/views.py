@@ -6,9 +6,11 @@ GET is validated and cached by ``kernel.http_cache`` under the publication log's
 carries a ``Surrogate-Key`` header naming what it shows (see docs/rest.md).
 """
 
+from dataclasses import asdict
 from datetime import datetime
 
 import orjson
+from django.conf import settings
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -30,13 +32,19 @@ from articles.api.base import (
 )
 from articles.api.filters import ArticleFilter
 from articles.api.language import request_language
-from articles.api.pagination import ArticlePagination, KeysetPagination, page_size, whole_number
+from articles.api.pagination import (
+    ArticlePagination,
+    KeysetPagination,
+    page_size,
+    whole_number,
+    whole_number_schema,
+)
 from articles.api.schema import documented
 from articles.api.serializers import (
     ArticleSerializer,
     ChangesPageSerializer,
     MoreFromVendorSerializer,
-    TopicCountSerializer,
+    TopicListSerializer,
     VendorSerializer,
 )
 from articles.documents import iso
@@ -103,29 +111,17 @@ class VendorDetailView(PublicReadView):
 
 
 class TopicListView(PublicReadView):
-    serializer_class = TopicCountSerializer
-    pagination_class = KeysetPagination
-    parameters = ("cursor", "page_size")
-
-    def parse(self, query):
-        return parsed(**paging(query, (str,)))
+    serializer_class = TopicListSerializer
 
     def build(self, request, language, query, values):
-        page = selectors.topic_page(**keyset(values))
-        results = orjson.dumps(
-            [
-                {"slug": topic.slug, "name": topic.name, "public_article_count": topic.public_count}
-                for topic in page.items
-            ]
-        )
-        body = self.page_body(language, query, page, values["cursor"], results)
-        return json_response(body, keys=[LIST_KEY])
+        topics = [asdict(topic) for topic in selectors.topic_list()]
+        return json_response(orjson.dumps({"results": topics}), keys=[LIST_KEY])
 
     @documented(
         summary="List topics",
-        description="The topics public entries carry, by slug, each with how many public "
-        "entries carry it. Filter entries by topic with `?topic=` on the entry list.",
-        ok=TopicCountSerializer(many=True),
+        description="The topics public entries carry, by name, each with how many public "
+        "entries carry it. Filter entries by topic with `?topic=<slug>` on the entry list.",
+        ok=TopicListSerializer,
     )
     def get(self, request, **kwargs):
         return super().get(request, **kwargs)
@@ -239,7 +235,7 @@ class MoreFromVendorView(PublicReadView):
         parameters=[
             OpenApiParameter(
                 "limit",
-                OpenApiTypes.INT,
+                whole_number_schema(maximum=selectors.MORE_FROM_VENDOR_MAX),
                 description=f"How many: 1 to {selectors.MORE_FROM_VENDOR_MAX} "
                 f"(default {selectors.MORE_FROM_VENDOR_DEFAULT}).",
             )
@@ -271,7 +267,7 @@ class ChangesView(PublicReadView):
             OpenApiParameter("since", OpenApiTypes.STR, description="A `next` cursor."),
             OpenApiParameter(
                 "page_size",
-                OpenApiTypes.INT,
+                whole_number_schema(maximum=settings.API_MAX_PAGE_SIZE),
                 description="Changes per response: 1 to API_MAX_PAGE_SIZE (default PAGE_SIZE).",
             ),
         ],

@@ -1,14 +1,16 @@
-"""Entry ordering."""
+"""Entry ordering: the GraphQL face of ``selectors.ORDERINGS``."""
 
 from enum import Enum
 
 import strawberry
 
+from articles.selectors import DEFAULT_ORDERING
+
 
 @strawberry.enum(description="What entries are ordered by.")
 class ArticleOrderField(Enum):
-    PUBLISHED_AT = "published_at"
-    UPDATED_AT = "updated_at"
+    PUBLISHED_AT = "published"
+    UPDATED_AT = "updated"
 
 
 @strawberry.enum
@@ -17,12 +19,17 @@ class SortDirection(Enum):
     DESC = "desc"
 
 
-@strawberry.input(description="Newest publication first unless told otherwise.")
+@strawberry.input(
+    description="Newest publication first unless told otherwise; ties are broken by id."
+)
 class ArticleOrder:
     field: ArticleOrderField = ArticleOrderField.PUBLISHED_AT
     direction: SortDirection = SortDirection.DESC
 
-    def as_order_by(self) -> tuple[str, str]:
-        """The ``order_by`` fields; the id breaks ties so pages never overlap."""
-        sign = "-" if self.direction is SortDirection.DESC else ""
-        return (f"{sign}{self.field.value}", f"{sign}id")
+
+def ordering_key(ordering: ArticleOrder | None) -> str:
+    """The selectors' name of the order (a key of ``selectors.ORDERINGS``)."""
+    if ordering is None:
+        return DEFAULT_ORDERING
+    sign = "-" if ordering.direction is SortDirection.DESC else ""
+    return sign + ordering.field.value

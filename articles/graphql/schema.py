@@ -1,28 +1,23 @@
-"""Entries and vendors for frontends. Everything here is public: drafts never appear.
-
-Root fields return querysets built from the shared reads; ``DjangoOptimizerExtension`` shapes
-them for the fields the query selects.
-"""
+"""Entries, vendors and topics for frontends. Everything here is public: the root fields read
+the live version through ``articles.selectors`` only (a valid preview token aside)."""
 
 import strawberry
-import strawberry_django
-from strawberry.types import Info
 from strawberry_django.pagination import OffsetPaginationInput
 
 from articles.graphql.enums import Language, serve_language
-from articles.graphql.filters import ArticleFilter
-from articles.graphql.orders import ArticleOrder
+from articles.graphql.filters import ArticleFilter, entry_filter
+from articles.graphql.loaders import reading, refusal
+from articles.graphql.orders import ArticleOrder, ordering_key
 from articles.graphql.types import (
     PAGINATION_DESCRIPTION,
+    Article,
     ArticlePage,
-    ArticleType,
     PageRequest,
-    VendorType,
-    filtered,
-    ordered,
+    Topic,
+    Vendor,
 )
-from articles.models import Article, Vendor
-from articles.previews import article_for_preview
+from articles.previews import preview_documents
+from articles.selectors import InvalidRequest, entry_detail, entry_list, topic_list, vendor_list
 
 PRIVATE = "private, no-store"
 LANGUAGE_DESCRIPTION = (
@@ -33,25 +28,31 @@ LANGUAGE_DESCRIPTION = (
 
 @strawberry.type
 class Query:
-    @strawberry_django.field(
+    @strawberry.field(
         description="A public entry by slug, else null. With a valid `previewToken` (created "
-        "in the admin) for this entry, the entry in any state; the response is then "
-        "`Cache-Control: private, no-store`. An invalid or expired token is ignored."
-        + LANGUAGE_DESCRIPTION
+        "in the admin) for this entry, the entry in any state, as it would go live now; the "
+        "response is then `Cache-Control: private, no-store`. An invalid or expired token is "
+        "ignored." + LANGUAGE_DESCRIPTION
     )
-    def article(
+    async def article(
         self,
-        info: Info,
+        info: strawberry.Info,
         slug: str,
         language: Language | None = None,
         preview_token: str | None = None,
-    ) -> ArticleType | None:
-        serve_language(info, language)
-        preview = preview_token and article_for_preview(slug=slug, token=preview_token)
-        if preview:
-            info.context.response.headers["Cache-Control"] = PRIVATE
-            return Article.objects.filter(pk=preview.pk)
-        return Article.objects.public().filter(slug=slug)
+    ) -> Article | None:
+        served = serve_language(info, language)
+        if preview_token:
+            preview = await reading(preview_documents)(slug=slug, token=preview_token)
+            if preview is not None:
+                info.context.response.headers["Cache-Control"] = PRIVATE
+                [article] = Article.from_documents([(preview.vendor_id, preview.documents[served])])
+                return article
+        found = await reading(entry_detail)(slug=slug, language=served)
+        if found is None:
+            return None
+        [article] = Article.from_documents([(found.vendor_id, found.document)])
+        return article
 
     @strawberry.field(
         description=(
@@ -60,9 +61,9 @@ class Query:
             + LANGUAGE_DESCRIPTION
         )
     )
-    def articles(
+    async def articles(
         self,
-        info: Info,
+        info: strawberry.Info,
         filters: ArticleFilter | None = None,
         ordering: ArticleOrder | None = None,
         pagination: OffsetPaginationInput | None = None,
@@ -70,18 +71,41 @@ class Query:
     ) -> ArticlePage:
         served = serve_language(info, language)
         page = PageRequest.from_input(pagination)
-        return ArticlePage(
-            page=page, queryset=ordered(filtered(filters, language=served), ordering)
+        try:
+            wanted = entry_filter(filters)
+            documents = await reading(entry_list)(
+                wanted, language=served, ordering=ordering_key(ordering)
+            )
+        except InvalidRequest as error:
+            raise refusal(error, "filters.") from error
+        rows = documents[page.offset : page.offset + page.limit].values_list(
+            "vendor_id", "document"
         )
 
-    @strawberry_django.field(description="A vendor by slug, else null." + LANGUAGE_DESCRIPTION)
-    def vendor(self, info: Info, slug: str, language: Language | None = None) -> VendorType | None:
-        serve_language(info, language)
-        return Vendor.objects.filter(slug=slug).order_by("pk")
+        async def entries():
+            return Article.from_documents(await reading(list)(rows))
 
-    @strawberry_django.field(
+        return ArticlePage(page=page, count=reading(documents.count), entries=entries)
+
+    @strawberry.field(description="A vendor by slug, else null." + LANGUAGE_DESCRIPTION)
+    async def vendor(
+        self, info: strawberry.Info, slug: str, language: Language | None = None
+    ) -> Vendor | None:
+        served = serve_language(info, language)
+        views = await reading(vendor_list)(language=served, slugs=[slug])
+        return Vendor.from_view(views[0]) if views else None
+
+    @strawberry.field(
         description="Every vendor by name, with its count of public entries." + LANGUAGE_DESCRIPTION
     )
-    def vendors(self, info: Info, language: Language | None = None) -> list[VendorType]:
-        serve_language(info, language)
-        return Vendor.objects.all()
+    async def vendors(
+        self, info: strawberry.Info, language: Language | None = None
+    ) -> list[Vendor]:
+        served = serve_language(info, language)
+        views = await reading(vendor_list)(language=served)
+        return [Vendor.from_view(view) for view in sorted(views, key=lambda v: v.vendor.name)]
+
+    @strawberry.field(description="The topics of public entries, by name, with their counts.")
+    async def topics(self) -> list[Topic]:
+        found = await reading(topic_list)()
+        return [Topic(name=t.name, slug=t.slug, count=t.public_article_count) for t in found]

@@ -1,55 +1,43 @@
-"""GraphQL types for entries, vendors and scorecards.
+"""GraphQL types over the live version.
 
-The types are strawberry-django model types: ``DjangoOptimizerExtension`` reads the query's
-selections and shapes each root queryset (``only``, ``select_related``, ``prefetch_related``,
-annotations), so a list costs the same number of SQL queries whatever its length. Computed
-fields declare what they read; nested lists with arguments (``moreFromVendor``,
-``Vendor.articles``) declare a ``Prefetch`` built from the shared querysets with a window
-function, stored per set of arguments.
+An ``Article`` is made in one place only, ``Article.from_documents``, from the stored
+documents (the JSON of ``LiveDocument.document``, the REST shape) that the selectors return,
+or that a valid preview token builds from the working copy with the publishing code. Every
+field reads that document, so no field, present or future, can reach an entry the selectors
+did not return. Nested lists and the vendor's own data load through per-request DataLoaders
+(``articles.graphql.loaders``): one query per field and set of arguments for a whole list.
 
 Nested fields answer in the language of their root field (see ``served_language``).
 """
 
-import hashlib
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+import orjson
 import strawberry
-import strawberry_django
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
-from graphql import FieldNode, FragmentSpreadNode, GraphQLError, get_named_type
-from graphql.execution.values import VariableValues, get_argument_values
-from strawberry.schema.schema_converter import get_arguments
-from strawberry.types.info import Info
-from strawberry.types.nodes import get_variable_values
-from strawberry_django.optimizer import OptimizerStore, optimize
 from strawberry_django.pagination import OffsetPaginationInfo, OffsetPaginationInput
 
-from articles import models
+from articles.graphql import loaders
 from articles.graphql.enums import ArticleKind, Language, served_language
-from articles.graphql.filters import ArticleFilter
-from articles.graphql.orders import ArticleOrder
-from articles.querysets import (
+from articles.graphql.filters import ArticleFilter, entry_filter
+from articles.graphql.loaders import refusal
+from articles.graphql.orders import ArticleOrder, ordering_key
+from articles.selectors import (
     MORE_FROM_VENDOR_DEFAULT,
     MORE_FROM_VENDOR_MAX,
-    NEWEST_FIRST,
-    public_q,
+    InvalidRequest,
+    VendorView,
+    valid_limit,
+    valid_offset,
 )
-from cms.languages import Resolved
-
-
-def keep_vendor() -> OptimizerStore:
-    """Prefetched entries are matched to their vendor by ``vendor_id``: never defer it.
-    A new store each time, as the optimizer merges into it."""
-    return OptimizerStore.with_hints(only=["vendor_id"])
-
 
 PAGINATION_DESCRIPTION = (
-    "Offset pagination: `pagination: {offset, limit}`; `limit` defaults to "
-    "GRAPHQL.DEFAULT_PAGE_SIZE and may not exceed GRAPHQL.MAX_PAGE_SIZE (an error, not a silent "
-    "clamp). Offsets suit the frontends' numbered pages and `totalCount`; entries arrive a few "
-    "a day, ordered by time, so a page shifting between two requests is rare and harmless."
+    "Offset pagination: `pagination: {offset, limit}`; `limit` is 1 to GRAPHQL.MAX_PAGE_SIZE "
+    "(default GRAPHQL.DEFAULT_PAGE_SIZE), anything else an error, never a silent clamp. Offsets "
+    "suit the frontends' numbered pages and `totalCount`; entries arrive a few a day, ordered "
+    "by time, so a page shifting between two requests is rare and harmless."
 )
 
 
@@ -61,430 +49,339 @@ class PageRequest:
     @classmethod
     def from_input(cls, pagination: OffsetPaginationInput | None) -> "PageRequest":
         maximum = settings.GRAPHQL["MAX_PAGE_SIZE"]
-        offset = pagination.offset if pagination else 0
-        limit = pagination.limit if pagination and pagination.limit is not None else None
-        if limit is None:
-            limit = min(settings.GRAPHQL["DEFAULT_PAGE_SIZE"], maximum)
-        if offset < 0:
-            raise GraphQLError("pagination.offset must be 0 or more.")
-        if not 0 <= limit <= maximum:
-            raise GraphQLError(f"pagination.limit must be between 0 and {maximum}.")
-        return cls(offset=offset, limit=limit)
+        try:
+            return cls(
+                offset=valid_offset("pagination.offset", pagination and pagination.offset),
+                limit=valid_limit(
+                    "pagination.limit",
+                    pagination and pagination.limit,
+                    default=min(settings.GRAPHQL["DEFAULT_PAGE_SIZE"], maximum),
+                    maximum=maximum,
+                ),
+            )
+        except InvalidRequest as error:
+            raise refusal(error) from error
 
 
-def filtered(filters: ArticleFilter | None, *, language: str) -> QuerySet:
-    queryset = models.Article.objects.public()
-    return filters.apply(queryset, language=language) if filters is not None else queryset
+@strawberry.type(description="A subject entries are listed under.")
+class Topic:
+    name: str
+    slug: str
+    count: strawberry.Private[int | None] = None
+
+    @strawberry.field(description="How many public entries have this topic.")
+    async def article_count(self, info: strawberry.Info) -> int:
+        if self.count is not None:
+            return self.count
+        return await loaders.topic_counts(info).load(self.slug)
 
 
-def ordered(queryset: QuerySet, ordering: ArticleOrder | None) -> QuerySet:
-    return queryset.order_by(*(ordering.as_order_by() if ordering else NEWEST_FIRST))
-
-
-def selection_arguments(info, type_, field_name: str) -> dict:
-    """The arguments of the selection ``info`` points at, converted to their Python types
-    (prefetch callables get the selection's info, not the resolver's arguments)."""
-    raw = getattr(info, "_raw_info", info)
-    schema = raw.schema._strawberry_schema
-    node = raw.field_nodes[0]
-    field = type_.__strawberry_definition__.get_field(field_name)
-    _args, kwargs = get_arguments(
-        field=field,
-        source=None,
-        info=Info(_raw_info=raw, _field=field),
-        kwargs=get_argument_values(
-            raw.parent_type.fields[node.name.value],
-            node,
-            VariableValues(sources={}, coerced=get_variable_values(raw)),
-        ),
-        config=schema.config,
-        scalar_registry=schema.schema_converter.scalar_registry,
+@strawberry.type(
+    description=(
+        "One step of a framework's ordered scale; rank 0 is the lowest risk. An object rather "
+        "than an enum because each framework defines its own scale as data: another vendor's "
+        "framework works without a schema change. Compare levels of one framework by rank."
     )
-    kwargs.pop("info", None)
-    return kwargs
+)
+class RiskLevel:
+    name: str
+    rank: int
+
+    @classmethod
+    def from_dict(cls, level: dict | None) -> "RiskLevel | None":
+        return None if level is None else cls(name=level["name"], rank=level["rank"])
 
 
-def prefetched_as(field: str, *arguments) -> str:
-    """The attribute a nested list prefetched for ``arguments`` is stored in. The optimizer
-    merges aliases of a field with the same arguments into one prefetch and skips aliases
-    with different ones, whose resolvers then load their own rows."""
-    digest = hashlib.sha256(repr(arguments).encode()).hexdigest()[:16]
-    return f"{field}_{digest}"
-
-
-def selections_named(selection_set, name: str, fragments) -> list[FieldNode]:
-    """The fields called ``name`` in a selection set, fragments included."""
-    found = []
-    for selection in selection_set.selections if selection_set else ():
-        if isinstance(selection, FieldNode):
-            found += [selection] if selection.name.value == name else []
-        elif isinstance(selection, FragmentSpreadNode):
-            fragment = fragments[selection.name.value]
-            found += selections_named(fragment.selection_set, name, fragments)
-        else:
-            found += selections_named(selection.selection_set, name, fragments)
-    return found
-
-
-def page_results_info(info):
-    """The info of ``results`` under the ``ArticlePage`` selection ``info`` points at, so a
-    prefetched page is optimized for the entry fields the query selects there."""
-    raw = getattr(info, "_raw_info", info)
-    page_type = get_named_type(raw.return_type)
-    nodes = [
-        found
-        for node in raw.field_nodes
-        for found in selections_named(node.selection_set, "results", raw.fragments)
-    ]
-    if not nodes:
-        return None
-    return raw._replace(
-        field_name="results",
-        field_nodes=nodes,
-        return_type=page_type.fields["results"].type,
-        parent_type=page_type,
-        path=raw.path.add_key("results", page_type.name),
+@strawberry.type(description="A vendor's safety framework.")
+class RiskFramework:
+    name: str
+    url: str
+    scale: list[RiskLevel] = strawberry.field(
+        description="The framework's levels, lowest risk first."
     )
+    deploy_threshold: RiskLevel | None = strawberry.field(
+        description="The highest post-mitigation level that may be deployed."
+    )
+    develop_threshold: RiskLevel | None = strawberry.field(
+        description="The highest post-mitigation level that may be developed further."
+    )
+
+
+@strawberry.type(description="A category's rating.")
+class ScorecardRating:
+    pre_mitigation: RiskLevel
+    post_mitigation: RiskLevel | None = strawberry.field(
+        description="Null when nothing mitigated the category."
+    )
+    category: str = strawberry.field(description="The risk category, e.g. CBRN.")
+
+
+@strawberry.type(
+    description="A specific area of risk a system card covers (Disallowed content, "
+    "Jailbreaks, ...)."
+)
+class RiskArea:
+    name: str
+    slug: str
+
+
+@strawberry.type(description="A model release's rating under a framework.")
+class Scorecard:
+    framework: RiskFramework
+    risk_areas: list[RiskArea] = strawberry.field(
+        description="Specific areas of risk the system card covers."
+    )
+    overall: RiskLevel | None = strawberry.field(
+        description="The headline rating: the highest post-mitigation category rating."
+    )
+    overall_pre_mitigation: RiskLevel | None = strawberry.field(
+        description="The highest pre-mitigation category rating."
+    )
+    may_deploy: bool = strawberry.field(
+        description="Whether the framework allows deploying the model."
+    )
+    may_develop: bool = strawberry.field(
+        description="Whether the framework allows developing the model further."
+    )
+    ratings: list[ScorecardRating] = strawberry.field(
+        description="Per category, in the framework's order."
+    )
+
+    @classmethod
+    def from_dict(cls, card: dict | None) -> "Scorecard | None":
+        if card is None:
+            return None
+        level = RiskLevel.from_dict
+        framework = card["framework"]
+        return cls(
+            framework=RiskFramework(
+                name=framework["name"],
+                url=framework["url"],
+                scale=[level(step) for step in framework["scale"]],
+                deploy_threshold=level(framework["deploy_threshold"]),
+                develop_threshold=level(framework["develop_threshold"]),
+            ),
+            risk_areas=[RiskArea(name=a["name"], slug=a["slug"]) for a in card["risk_areas"]],
+            overall=level(card["overall"]),
+            overall_pre_mitigation=level(card["overall_pre_mitigation"]),
+            may_deploy=card["may_deploy"],
+            may_develop=card["may_develop"],
+            ratings=[
+                ScorecardRating(
+                    pre_mitigation=level(rating["pre_mitigation"]),
+                    post_mitigation=level(rating["post_mitigation"]),
+                    category=rating["category"],
+                )
+                for rating in card["ratings"]
+            ],
+        )
+
+
+@strawberry.type(description="An entry's texts in one language.")
+class ArticleTranslation:
+    language: Language = strawberry.field(description="The language served.")
+    requested_language: Language = strawberry.field(description="The language asked for.")
+    fallback: bool = strawberry.field(description="True when the requested language was missing.")
+    title: str
+    summary: str
+    audience: str = strawberry.field(
+        description='Who should care, e.g. "Relevant if you build with AI tools."'
+    )
+    body_markdown: str = strawberry.field(description="The body as Markdown.")
+    body_html: str = strawberry.field(description="The body as sanitised HTML.")
+
+    @classmethod
+    def from_document(cls, document: dict) -> "ArticleTranslation | None":
+        if document["language"] is None:
+            return None
+        return cls(
+            language=Language(document["language"]),
+            requested_language=Language(document["requested_language"]),
+            fallback=document["fallback"],
+            title=document["title"],
+            summary=document["summary"],
+            audience=document["audience"],
+            body_markdown=document["body"],
+            body_html=document["body_html"],
+        )
 
 
 @strawberry.type(description="One page of entries, and how many there are in all.")
 class ArticlePage:
     page: strawberry.Private[PageRequest]
-    queryset: strawberry.Private[QuerySet | None] = None
-    entries: strawberry.Private[list | None] = None
-    count: strawberry.Private[int | None] = None
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+    entries: strawberry.Private[Callable[[], Awaitable[list["Article"]]]]
 
     @strawberry.field(description="How many entries match, over all pages.")
-    def total_count(self) -> int:
-        return self.count if self.count is not None else self.queryset.count()
+    async def total_count(self) -> int:
+        return await self.count()
 
     @strawberry.field(description="The offset and the limit applied.")
     def page_info(self) -> OffsetPaginationInfo:
         return OffsetPaginationInfo(offset=self.page.offset, limit=self.page.limit)
 
-    @strawberry_django.field(description="The entries on this page.")
-    def results(self) -> list["ArticleType"]:
-        if self.entries is not None:
-            return self.entries
-        return self.queryset[self.page.offset : self.page.offset + self.page.limit]
+    @strawberry.field(description="The entries on this page.")
+    async def results(self) -> list["Article"]:
+        return await self.entries()
 
 
-@strawberry_django.type(
-    models.Topic, name="Topic", description="A subject entries are listed under."
+@strawberry.type(
+    description="An AI company whose releases the desk covers (OpenAI, Anthropic, Google, ...)."
 )
-class TopicType:
-    name: str
+class Vendor:
     slug: str
-
-
-@strawberry_django.type(
-    models.RiskLevel,
-    name="RiskLevel",
-    description=(
-        "One step of a framework's ordered scale; rank 0 is the lowest risk. An object rather "
-        "than an enum because each framework defines its own scale as data: another vendor's "
-        "framework works without a schema change. Compare levels of one framework by rank."
-    ),
-)
-class RiskLevelType:
     name: str
-    rank: int
+    vendor_id: strawberry.Private[int]
+    known: strawberry.Private[VendorView | None] = None
 
+    @classmethod
+    def from_view(cls, view: VendorView) -> "Vendor":
+        vendor = view.vendor
+        return cls(slug=vendor.slug, name=vendor.name, vendor_id=vendor.pk, known=view)
 
-@strawberry_django.type(
-    models.RiskFramework, name="RiskFramework", description="A vendor's safety framework."
-)
-class RiskFrameworkType:
-    name: str
-    url: str
-    scale: list[RiskLevelType] = strawberry_django.field(
-        field_name="levels", description="The framework's levels, lowest risk first."
-    )
-    deploy_threshold: RiskLevelType | None = strawberry_django.field(
-        description="The highest post-mitigation level that may be deployed."
-    )
-    develop_threshold: RiskLevelType | None = strawberry_django.field(
-        description="The highest post-mitigation level that may be developed further."
-    )
-
-
-@strawberry_django.type(
-    models.ScorecardRating, name="ScorecardRating", description="A category's rating."
-)
-class ScorecardRatingType:
-    pre_mitigation: RiskLevelType
-    post_mitigation: RiskLevelType | None = strawberry_django.field(
-        description="Null when nothing mitigated the category."
-    )
-
-    @strawberry_django.field(
-        description="The risk category, e.g. CBRN.",
-        select_related=["category"],
-        only=["category__name"],
-    )
-    def category(self) -> str:
-        return self.category.name
-
-
-@strawberry_django.type(models.RiskArea, name="RiskArea")
-class RiskAreaType:
-    name: str
-    slug: str
-
-
-def ratings_prefetch(_info=None) -> Prefetch:
-    """A scorecard's ratings live on its entry; the summary reads their levels."""
-    return Prefetch(
-        "article__scorecard_ratings",
-        queryset=models.ScorecardRating.objects.select_related(
-            "category", "pre_mitigation", "post_mitigation"
-        ),
-    )
-
-
-SUMMARY_HINTS = {
-    "select_related": ["framework__deploy_threshold", "framework__develop_threshold"],
-    "prefetch_related": [ratings_prefetch],
-    "only": [
-        f"framework__{threshold}__{column}"
-        for threshold in ("deploy_threshold", "develop_threshold")
-        for column in ("name", "rank")
-    ],
-}
-
-
-@strawberry_django.type(
-    models.Scorecard, name="Scorecard", description="A model release's rating under a framework."
-)
-class ScorecardType:
-    framework: RiskFrameworkType
-    risk_areas: list[RiskAreaType] = strawberry_django.field(
-        description="Specific areas of risk the system card covers."
-    )
-
-    @strawberry_django.field(
-        description="The headline rating: the highest post-mitigation category rating.",
-        **SUMMARY_HINTS,
-    )
-    def overall(self) -> RiskLevelType | None:
-        return self.summary.overall
-
-    @strawberry_django.field(
-        description="The highest pre-mitigation category rating.", **SUMMARY_HINTS
-    )
-    def overall_pre_mitigation(self) -> RiskLevelType | None:
-        return self.summary.overall_pre_mitigation
-
-    @strawberry_django.field(
-        description="Whether the framework allows deploying the model.", **SUMMARY_HINTS
-    )
-    def may_deploy(self) -> bool:
-        return self.summary.may_deploy
-
-    @strawberry_django.field(
-        description="Whether the framework allows developing the model further.",
-        **SUMMARY_HINTS,
-    )
-    def may_develop(self) -> bool:
-        return self.summary.may_develop
-
-    @strawberry_django.field(
-        description="Per category, in the framework's order.", prefetch_related=[ratings_prefetch]
-    )
-    def ratings(self) -> list[ScorecardRatingType]:
-        return list(self.article.scorecard_ratings.all())
-
-
-@strawberry.type(name="ArticleTranslation", description="An entry's texts in one language.")
-class ArticleTranslationType:
-    resolved: strawberry.Private[Resolved[models.ArticleTranslation]]
-
-    @property
-    def obj(self) -> models.ArticleTranslation:
-        return self.resolved.translation
-
-    @strawberry.field(description="The language served.")
-    def language(self) -> Language:
-        return Language(self.resolved.served)
-
-    @strawberry.field(description="The language asked for.")
-    def requested_language(self) -> Language:
-        return Language(self.resolved.requested)
-
-    @strawberry.field(description="True when the requested language was missing.")
-    def fallback(self) -> bool:
-        return self.resolved.fell_back
+    async def view(self, info) -> VendorView:
+        """The vendor's own data (an entry's document carries only its slug and name)."""
+        if self.known is not None:
+            return self.known
+        return await loaders.vendors(info, language=served_language(info)).load(self.slug)
 
     @strawberry.field
-    def title(self) -> str:
-        return self.obj.title
+    async def website(self, info: strawberry.Info) -> str:
+        return (await self.view(info)).vendor.website
 
-    @strawberry.field
-    def summary(self) -> str:
-        return self.obj.summary
+    @strawberry.field(description="How many public entries the vendor has.")
+    async def article_count(self, info: strawberry.Info) -> int:
+        return (await self.view(info)).public_article_count
 
-    @strawberry.field(description='Who should care, e.g. "Relevant if you build with AI tools."')
-    def audience(self) -> str:
-        return self.obj.audience
-
-    @strawberry.field(description="The body as Markdown.")
-    def body_markdown(self) -> str:
-        return self.obj.body
-
-    @strawberry.field(description="The body as sanitised HTML.")
-    def body_html(self) -> str:
-        return self.obj.body_html
-
-
-def more_from_vendor_limit(limit: int) -> int:
-    return max(0, min(limit, MORE_FROM_VENDOR_MAX))
-
-
-def more_from_vendor_prefetch(info) -> Prefetch:
-    """Each vendor's newest public entries, one more than asked (the entry itself may be
-    among them), for every entry of the list in one query."""
-    limit = more_from_vendor_limit(
-        selection_arguments(info, ArticleType, "more_from_vendor")["limit"]
+    @strawberry.field(
+        description="One line about the vendor, in the requested language (else the default)."
     )
-    entries = models.Article.objects.public().numbered_per_vendor()
-    entries = entries.filter(position_in_vendor__lte=limit + 1)
-    vendors = models.Vendor.objects.only("pk").prefetch_related(
-        Prefetch(
-            "articles",
-            queryset=optimize(entries, info, store=keep_vendor()),
-            to_attr="newest_public",
-        )
-    )
-    return Prefetch("vendor", queryset=vendors, to_attr=prefetched_as("more_from_vendor", limit))
-
-
-@strawberry_django.type(models.Article, name="Article", description=models.Article.__doc__)
-class ArticleType:
-    slug: str
-    vendor: "VendorType"
-    source_url: str
-    topics: list[TopicType]
-    published_at: datetime = strawberry_django.field(description="When the entry was published.")
-    updated_at: datetime
-    scorecard: ScorecardType | None = strawberry_django.field(
-        description="The safety scorecard of a model release, if it has one."
-    )
-
-    @strawberry_django.field(only=["kind"])
-    def kind(self) -> ArticleKind:
-        return ArticleKind(self.kind)
-
-    @strawberry_django.field(description="Authors of the source.", only=["source_authors"])
-    def authors(self) -> list[str]:
-        return self.authors
-
-    @strawberry_django.field(
-        description=(
-            "The texts in the requested language, else the default language (`fallback` is "
-            "then true). Null only for an entry without texts in either."
-        ),
-        prefetch_related=["translations"],
-    )
-    def translation(self, info: Info) -> ArticleTranslationType | None:
-        resolved = self.translation(served_language(info))
-        return ArticleTranslationType(resolved=resolved) if resolved.translation else None
-
-    @strawberry_django.field(
-        description="Languages the entry has texts in.", prefetch_related=["translations"]
-    )
-    def available_languages(self) -> list[Language]:
-        return [Language(code) for code in self.available_languages]
-
-    @strawberry_django.field(
-        description=(
-            'The quick editorial signal ("why this matters"), in order, in the language the '
-            "texts are served in."
-        ),
-        prefetch_related=["signal_bullets"],
-    )
-    def signals(self, info: Info) -> list[str]:
-        return [bullet.text for bullet in self.signals(served_language(info))]
-
-    @strawberry_django.field(
-        description=(
-            "The vendor's other public entries, newest first. `limit` is capped at "
-            f"{MORE_FROM_VENDOR_MAX}. Loaded for a whole list of entries in one query."
-        ),
-        only=["vendor_id"],
-        prefetch_related=[more_from_vendor_prefetch],
-    )
-    def more_from_vendor(self, limit: int = MORE_FROM_VENDOR_DEFAULT) -> list["ArticleType"]:
-        limit = more_from_vendor_limit(limit)
-        vendor = getattr(self, prefetched_as("more_from_vendor", limit), None)
-        if vendor is None:
-            return models.Article.objects.more_from_vendor(self, limit=limit)
-        return [entry for entry in vendor.newest_public if entry.pk != self.pk][:limit]
-
-
-def vendor_articles_prefetch(info) -> Prefetch:
-    """One page of each vendor's entries for every vendor of the list in one query. The
-    vendor's first entry always comes along, as it carries the vendor's total."""
-    arguments = selection_arguments(info, VendorType, "articles")
-    filters, ordering = arguments.get("filters"), arguments.get("ordering")
-    page = PageRequest.from_input(arguments.get("pagination"))
-    order_by = ordering.as_order_by() if ordering else NEWEST_FIRST
-    entries = filtered(filters, language=served_language(info))
-    entries = entries.numbered_per_vendor(order_by).filter(
-        Q(position_in_vendor__gt=page.offset, position_in_vendor__lte=page.offset + page.limit)
-        | Q(position_in_vendor=1)
-    )
-    if (results_info := page_results_info(info)) is not None:
-        entries = optimize(entries, results_info, store=keep_vendor())
-    return Prefetch(
-        "articles",
-        queryset=entries,
-        to_attr=prefetched_as("articles", filters, order_by, page),
-    )
-
-
-@strawberry_django.type(models.Vendor, name="Vendor", description=models.Vendor.__doc__)
-class VendorType:
-    slug: str
-    name: str
-    website: str
-    article_count: int = strawberry_django.field(
-        description="How many public entries the vendor has.",
-        annotate=lambda info: Count("articles", filter=public_q("articles__")),
-    )
-
-    @strawberry_django.field(
-        description="One line about the vendor, in the requested language (else the default).",
-        prefetch_related=["translations"],
-    )
-    def description(self, info: Info) -> str | None:
-        translation = self.translation(served_language(info)).translation
+    async def description(self, info: strawberry.Info) -> str | None:
+        translation = (await self.view(info)).resolved.translation
         return translation.description if translation else None
 
-    @strawberry_django.field(
+    @strawberry.field(
         description=(
             "The vendor's public entries, filtered and ordered like `articles`. "
             + PAGINATION_DESCRIPTION
-        ),
-        prefetch_related=[vendor_articles_prefetch],
+        )
     )
     def articles(
         self,
-        info: Info,
+        info: strawberry.Info,
         filters: ArticleFilter | None = None,
         ordering: ArticleOrder | None = None,
         pagination: OffsetPaginationInput | None = None,
     ) -> ArticlePage:
         page = PageRequest.from_input(pagination)
-        order_by = ordering.as_order_by() if ordering else NEWEST_FIRST
-        entries = getattr(self, prefetched_as("articles", filters, order_by, page), None)
-        if entries is None:
-            language = served_language(info)
-            mine = filtered(filters, language=language).filter(vendor_id=self.pk)
-            return ArticlePage(page=page, queryset=ordered(mine, ordering))
-        return ArticlePage(
-            page=page,
-            entries=[
-                e for e in entries if page.offset < e.position_in_vendor <= page.offset + page.limit
-            ],
-            count=entries[0].vendor_total if entries else 0,
+        try:
+            wanted = entry_filter(filters)
+        except InvalidRequest as error:
+            raise refusal(error, "filters.") from error
+        loader = loaders.vendor_pages(
+            info,
+            wanted,
+            language=served_language(info),
+            ordering=ordering_key(ordering),
+            offset=page.offset,
+            limit=page.limit,
         )
+
+        async def load():
+            try:
+                return await loader.load(self.vendor_id)
+            except InvalidRequest as error:  # an unknown vendor or topic slug
+                raise refusal(error, "filters.") from error
+
+        async def count():
+            return (await load()).total
+
+        async def entries():
+            documents = (await load()).documents
+            return Article.from_documents((self.vendor_id, document) for document in documents)
+
+        return ArticlePage(page=page, count=count, entries=entries)
+
+
+@strawberry.type(description="A curated entry about something an AI vendor shipped.")
+class Article:
+    id: int = strawberry.field(
+        description="The entry's number, as the REST API and its change feed give it."
+    )
+    slug: str
+    vendor: Vendor
+    source_url: str = strawberry.field(description="The original source.")
+    topics: list[Topic]
+    published_at: datetime = strawberry.field(description="When the entry was published.")
+    updated_at: datetime = strawberry.field(
+        description="When what the public sees of the entry last changed."
+    )
+    scorecard: Scorecard | None = strawberry.field(
+        description="The safety scorecard of a model release, if it has one."
+    )
+    kind: ArticleKind
+    authors: list[str] = strawberry.field(description="Authors of the source.")
+    translation: ArticleTranslation | None = strawberry.field(
+        description=(
+            "The texts in the requested language, else the default language (`fallback` is "
+            "then true). Null only for an entry without texts in either."
+        )
+    )
+    available_languages: list[Language] = strawberry.field(
+        description="Languages the entry has texts in."
+    )
+    signals: list[str] = strawberry.field(
+        description=(
+            'The quick editorial signal ("why this matters"), in order, in the language the '
+            "texts are served in."
+        )
+    )
+    vendor_id: strawberry.Private[int]
+
+    @classmethod
+    def from_documents(cls, rows: Iterable[tuple[int, str | dict]]) -> list["Article"]:
+        """The one way to make an ``Article``: ``rows`` are (vendor id, document) pairs as a
+        selector returned them (the document as stored JSON), or a preview's documents."""
+        return [cls._from_document(vendor_id, document) for vendor_id, document in rows]
+
+    @classmethod
+    def _from_document(cls, vendor_id: int, document: str | dict) -> "Article":
+        if not isinstance(document, dict):
+            document = orjson.loads(document)
+        vendor = document["vendor"]
+        return cls(
+            id=document["id"],
+            slug=document["slug"],
+            vendor=Vendor(slug=vendor["slug"], name=vendor["name"], vendor_id=vendor_id),
+            source_url=document["source_url"],
+            topics=[Topic(name=t["name"], slug=t["slug"]) for t in document["topics"]],
+            published_at=datetime.fromisoformat(document["published_at"]),
+            updated_at=datetime.fromisoformat(document["updated_at"]),
+            scorecard=Scorecard.from_dict(document["scorecard"]),
+            kind=ArticleKind(document["kind"]),
+            authors=document["authors"],
+            translation=ArticleTranslation.from_document(document),
+            available_languages=[Language(code) for code in document["available_languages"]],
+            signals=document["signals"],
+            vendor_id=vendor_id,
+        )
+
+    @strawberry.field(
+        description=(
+            f"The vendor's other public entries, newest first: `limit` is 1 to "
+            f"{MORE_FROM_VENDOR_MAX}, anything else an error. Loaded for a whole list of "
+            "entries in one query per limit."
+        )
+    )
+    async def more_from_vendor(
+        self, info: strawberry.Info, limit: int = MORE_FROM_VENDOR_DEFAULT
+    ) -> list["Article"]:
+        try:
+            limit = valid_limit(
+                "limit", limit, default=MORE_FROM_VENDOR_DEFAULT, maximum=MORE_FROM_VENDOR_MAX
+            )
+        except InvalidRequest as error:
+            raise refusal(error) from error
+        loader = loaders.more_from_vendor(info, language=served_language(info), limit=limit)
+        documents = await loader.load((self.id, self.vendor_id))
+        return Article.from_documents((self.vendor_id, document) for document in documents)

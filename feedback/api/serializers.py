@@ -1,16 +1,31 @@
+from collections.abc import Callable
+
+from django.conf import settings
 from django.core.validators import ProhibitNullCharactersValidator
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_choice_field
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
+from articles.models import Article
+from cms.languages import language_choices
 from feedback.models import Feedback
+from feedback.services import SLUG_PATTERN
+
+SLUG_MAX_LENGTH = Article._meta.get_field("slug").max_length
 
 
 class RawTextField(serializers.CharField):
     """A string handed to ``feedback_submit`` as sent: the service validates and normalises it
-    (control characters are stripped there, not refused here)."""
+    (control characters are stripped there, not refused here).
 
-    def __init__(self, **kwargs):
-        super().__init__(required=False, allow_blank=True, trim_whitespace=False, **kwargs)
+    ``constraints`` returns what the service accepts, as OpenAPI keywords for the published
+    schema; a callable, so that the schema follows the settings in force.
+    """
+
+    def __init__(self, *, constraints: Callable[[], dict] = dict, required=False, **kwargs):
+        self.constraints = constraints
+        super().__init__(required=required, allow_blank=True, trim_whitespace=False, **kwargs)
         self.validators = [
             validator
             for validator in self.validators
@@ -20,21 +35,50 @@ class RawTextField(serializers.CharField):
         ]
 
 
+class RawTextFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = RawTextField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {"type": "string", **self.target.constraints()}
+
+
+def language_enum() -> dict:
+    """The enum a nullable ChoiceField of the languages publishes."""
+    return build_choice_field(serializers.ChoiceField(choices=language_choices(), allow_null=True))
+
+
+def message_length() -> dict:
+    limits = settings.FEEDBACK
+    return {"minLength": limits["MESSAGE_MIN_LENGTH"], "maxLength": limits["MESSAGE_MAX_LENGTH"]}
+
+
 class FeedbackSubmissionSerializer(serializers.Serializer):
     """The shape of a submission; what each field may contain is checked by the service."""
 
-    kind = RawTextField(help_text=f"One of: {', '.join(Feedback.Kind.values)}.")
+    kind = RawTextField(
+        constraints=lambda: {"enum": Feedback.Kind.values},
+        required=True,
+        help_text="What the reader sends.",
+    )
     message = RawTextField(
-        help_text="Plain text; required except for helpful votes. Length limits in settings."
+        constraints=message_length,
+        help_text="Plain text, counted after normalisation; required except for helpful "
+        "votes, which may omit it.",
     )
     article = RawTextField(
-        allow_null=True, help_text="Slug of a public entry; required for helpful votes."
+        constraints=lambda: {"pattern": SLUG_PATTERN, "maxLength": SLUG_MAX_LENGTH},
+        allow_null=True,
+        help_text="Slug of a public entry; required for helpful votes.",
     )
     language = RawTextField(
-        allow_null=True, help_text="Language of the reader; the default language if omitted."
+        constraints=language_enum,
+        allow_null=True,
+        help_text="Language of the reader; the default language if omitted.",
     )
     website = RawTextField(
-        help_text="Leave empty. Hidden from people in forms; bots that fill it are ignored."
+        constraints=lambda: {"maxLength": 0},
+        help_text="Must be empty. Hidden from people in forms; bots that fill it are ignored.",
     )
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 from uuid import UUID
 
 import strawberry
+from asgiref.sync import sync_to_async
 from graphql import GraphQLError
 
 from cms.clients import client_fingerprint
@@ -52,9 +53,9 @@ class Mutation:
             "is THROTTLED with extensions.retryAfter in seconds."
         )
     )
-    def submit_feedback(self, info: strawberry.Info, input: FeedbackInput) -> FeedbackReceipt:
+    async def submit_feedback(self, info: strawberry.Info, input: FeedbackInput) -> FeedbackReceipt:
         try:
-            feedback = feedback_submit(
+            feedback = await sync_to_async(feedback_submit)(
                 kind=input.kind.value,
                 message=input.message,
                 article_slug=input.article_slug,

@@ -5,7 +5,8 @@ import time_machine
 from django.utils import timezone
 
 from articles.models import Article
-from articles.querysets import MORE_FROM_VENDOR_MAX
+from articles.previews import preview_token_create
+from articles.selectors import MORE_FROM_VENDOR_MAX
 from tests.factories import (
     ArticleFactory,
     ArticleTranslationFactory,
@@ -16,6 +17,7 @@ from tests.factories import (
     make_framework,
     make_scorecard,
 )
+from tests.utils import go_live
 
 pytestmark = pytest.mark.django_db
 
@@ -71,10 +73,11 @@ query FullList($limit: Int) {
     totalCount
     results {
       slug kind sourceUrl authors publishedAt updatedAt availableLanguages
-      topics { slug }
+      topics { slug articleCount }
       translation { language fallback title summary audience bodyHtml }
       signals
-      vendor { slug description articleCount }
+      vendor { slug description articleCount
+               articles(pagination: {limit: 2}) { totalCount results { slug } } }
       scorecard {
         framework { name scale { name } deployThreshold { name } }
         overall { name } overallPreMitigation { name } mayDeploy mayDevelop
@@ -82,6 +85,7 @@ query FullList($limit: Int) {
         riskAreas { name }
       }
       moreFromVendor { slug translation { title } vendor { name } }
+      two: moreFromVendor(limit: 2) { slug }
     }
   }
 }
@@ -181,13 +185,14 @@ def seed():
         },
         risk_areas=["Disallowed content", "Jailbreaks", "Hallucinations"],
     )
+    go_live(article)
     more = [
         ArticleFactory(vendor=openai, slug=f"more-{days}", published_at=days_ago(days))
         for days in (1, 2, 4, 5, 6)
     ]
-    not_public_entries(vendor=openai)
+    hidden = not_public_entries(vendor=openai)
     ArticleFactory(slug="other-vendor")
-    return {"article": article, "more": more}
+    return {"article": article, "more": more, "hidden": {entry.slug for entry in hidden}}
 
 
 def test_the_seed_page_in_english(client, seed):
@@ -327,6 +332,7 @@ def test_an_unsupported_language_argument_is_a_clear_error(client, seed):
 def test_a_missing_translation_falls_back_to_the_default_language(client):
     entry = ArticleFactory(slug="english-only", languages=["en"])
     SignalBulletFactory(article=entry, language="en", text="Worth a look.")
+    go_live(entry)
 
     article = data(client, SEED_PAGE, {"slug": "english-only", "language": "NL"})["article"]
 
@@ -359,7 +365,7 @@ def test_a_scheduled_entry_appears_at_its_time_without_any_write(client):
 
 
 def test_no_entry_that_is_not_public_appears_through_any_field(client, seed):
-    hidden = {a.slug for a in Article.objects.exclude(pk__in=Article.objects.public())}
+    hidden = seed["hidden"]
     assert len(hidden) == 4
     query = """
     {
@@ -423,6 +429,7 @@ def catalogue():
     card.topics.add(safety)
     framework = make_framework()
     make_scorecard(article=card, framework=framework, ratings={"CBRN": ("Low", None)})
+    go_live(card)
     ArticleFactory(
         slug="release",
         vendor=anthropic,
@@ -432,8 +439,9 @@ def catalogue():
     )
     ArticleFactory(slug="update", vendor=openai, published_at=days_ago(1))
     not_public_entries(vendor=openai, kind=Article.Kind.SYSTEM_CARD)
-    # Touch "card" last so it is the most recently updated.
-    Article.objects.filter(slug="card").update(updated_at=timezone.now() + timedelta(minutes=1))
+    # Publish a change to "card" last, so it is the most recently updated.
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        go_live(card)
 
 
 @pytest.mark.parametrize(
@@ -499,12 +507,6 @@ def test_pagination_pages_through_with_a_total_count(client, catalogue):
     assert beyond["totalCount"] == 3
 
 
-def test_a_limit_of_zero_counts_without_listing(client, catalogue):
-    page = data(client, LIST_QUERY, {"pagination": {"limit": 0}})["articles"]
-    assert page["totalCount"] == 3
-    assert page["results"] == []
-
-
 def test_the_default_and_the_maximum_page_size(client, settings):
     settings.GRAPHQL = {**settings.GRAPHQL, "MAX_PAGE_SIZE": 3, "DEFAULT_PAGE_SIZE": 2}
     ArticleFactory.create_batch(4)
@@ -517,9 +519,10 @@ def test_the_default_and_the_maximum_page_size(client, settings):
 @pytest.mark.parametrize(
     ("pagination", "message"),
     [
-        ({"limit": 101}, "pagination.limit must be between 0 and 100."),
-        ({"limit": -1}, "pagination.limit must be between 0 and 100."),
-        ({"offset": -1}, "pagination.offset must be 0 or more."),
+        ({"limit": 101}, "pagination.limit: Enter a whole number from 1 to 100."),
+        ({"limit": 0}, "pagination.limit: Enter a whole number from 1 to 100."),
+        ({"limit": -1}, "pagination.limit: Enter a whole number from 1 to 100."),
+        ({"offset": -1}, "pagination.offset: Enter a whole number, 0 or more."),
     ],
 )
 def test_a_page_outside_the_limits_is_refused(client, pagination, message):
@@ -558,21 +561,31 @@ def test_vendor_articles_filter_order_and_paginate_per_vendor(client, catalogue)
     }
 
 
-def test_more_from_vendor_is_capped_and_skips_entries_that_are_not_public(client):
+def test_more_from_vendor_lists_up_to_its_maximum_and_skips_entries_that_are_not_public(
+    client,
+):
     vendor = VendorFactory()
     entry = ArticleFactory(vendor=vendor, published_at=days_ago(30))
     others = ArticleFactory.create_batch(MORE_FROM_VENDOR_MAX + 2, vendor=vendor)
     not_public_entries(vendor=vendor)
 
-    more = data(client, SEED_PAGE, {"slug": entry.slug, "more": 50})["article"]["moreFromVendor"]
+    variables = {"slug": entry.slug, "more": MORE_FROM_VENDOR_MAX}
+    more = data(client, SEED_PAGE, variables)["article"]["moreFromVendor"]
 
     assert [e["slug"] for e in more] == [a.slug for a in others[:MORE_FROM_VENDOR_MAX]]
 
 
-def test_more_from_vendor_with_a_zero_or_negative_limit_is_empty(client, seed):
-    for limit in (0, -3):
-        article = data(client, SEED_PAGE, {"slug": SEED_SLUG, "more": limit})["article"]
-        assert article["moreFromVendor"] == []
+@pytest.mark.parametrize("limit", [0, -3, MORE_FROM_VENDOR_MAX + 1])
+def test_more_from_vendor_outside_its_limits_is_refused_like_rest(client, seed, limit):
+    response = post(client, SEED_PAGE, {"slug": SEED_SLUG, "more": limit})
+    assert response.status_code == 200
+    assert error_message(response) == (
+        f"limit: Enter a whole number from 1 to {MORE_FROM_VENDOR_MAX}."
+    )
+    assert response.json()["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "fields": {"limit": [f"Enter a whole number from 1 to {MORE_FROM_VENDOR_MAX}."]},
+    }
 
 
 def test_more_from_vendor_in_a_list_gives_each_entry_its_own_vendors_entries(client):
@@ -621,7 +634,7 @@ def test_a_nested_page_outside_the_limits_is_refused(client):
     query = "{ vendors { articles(pagination: {limit: 101}) { totalCount } } }"
     response = post(client, query)
     assert response.status_code == 200
-    assert error_message(response) == "pagination.limit must be between 0 and 100."
+    assert error_message(response) == "pagination.limit: Enter a whole number from 1 to 100."
 
 
 # --- Query budgets ---------------------------------------------------------------------------
@@ -642,12 +655,14 @@ def full_entries(count):
             ratings={"CBRN": ("Medium", "Low"), "Persuasion": ("Low", None)},
             risk_areas=["Jailbreaks"],
         )
+        go_live(article)
 
 
-# Count and page; what the selected fields read: translations, signals, topics, the vendors with
-# their public counts, vendor translations, framework levels, ratings, risk areas (8).
-# moreFromVendor: the vendors, their newest entries (one window query) and their texts (3).
-LIST_BUDGET = 2 + 8 + 3
+# The list: its count and its page (2). Everything an entry shows comes from its document;
+# then one query per nested field kind and set of arguments, whatever the list's length: the
+# vendors' own data (vendors, their translations, their public counts: 3), each vendor's page
+# of entries (1), the topics' counts (1), and moreFromVendor once per limit (2).
+LIST_BUDGET = 2 + 3 + 1 + 1 + 2
 
 
 @pytest.mark.parametrize("count", [1, 50])
@@ -659,11 +674,13 @@ def test_a_list_with_every_nested_field_runs_a_fixed_number_of_queries(
         results = data(client, FULL_LIST_QUERY, {"limit": 50})["articles"]["results"]
     assert len(results) == count
     assert all(r["scorecard"]["overall"] == {"name": "Low"} for r in results)
+    assert all(r["topics"][0]["articleCount"] == 1 for r in results)
+    assert sum(len(r["two"]) for r in results) == min(count - 1, 2) * count
 
 
-# The entry, then what the page shows: translations, signals, topics, vendor translations,
-# ratings, risk areas (1 + 6); moreFromVendor loads only the fields it selects (3).
-SEED_BUDGET = 1 + 6 + 3
+# The entry's document (1); the vendor's description (vendor, translations, count: 3);
+# moreFromVendor (1).
+SEED_BUDGET = 1 + 3 + 1
 
 
 def test_the_seed_page_runs_a_fixed_number_of_queries(client, seed, django_assert_num_queries):
@@ -706,12 +723,14 @@ def test_a_time_without_an_offset_is_utc(client, catalogue):
 @pytest.mark.parametrize(
     ("filters", "message"),
     [
-        ({"vendors": ["v"] * 51}, "filters.vendors takes at most 50 values."),
-        ({"topics": ["t"] * 51}, "filters.topics takes at most 50 values."),
-        ({"search": "x" * 201}, "filters.search takes at most 200 characters."),
+        ({"vendors": [f"v{n}" for n in range(51)]}, "filters.vendors: Give at most 50 values."),
+        ({"topics": [f"t{n}" for n in range(51)]}, "filters.topics: Give at most 50 values."),
+        ({"search": "x" * 201}, "filters.search: Use at most 200 characters."),
+        ({"vendors": ["openai", "nope"]}, "filters.vendors: Unknown: nope."),
+        ({"topics": ["nope", "safety", "gone"]}, "filters.topics: Unknown: nope, gone."),
     ],
 )
-def test_an_oversized_filter_is_refused(client, filters, message):
+def test_a_filter_outside_the_limits_is_refused(client, catalogue, filters, message):
     response = post(client, LIST_QUERY, {"filters": filters})
     assert response.status_code == 200
     assert error_message(response) == message
@@ -721,3 +740,113 @@ def test_an_invalid_time_is_refused(client):
     response = post(client, LIST_QUERY, {"filters": {"publishedAfter": "yesterday"}})
     assert response.status_code == 200
     assert "publishedAfter" in error_message(response)
+
+
+def test_an_unknown_slug_in_a_vendors_entries_filter_is_refused(client, catalogue):
+    query = '{ vendors { articles(filters: {topics: ["nope"]}) { totalCount } } }'
+    response = post(client, query)
+    assert response.status_code == 200
+    assert error_message(response) == "filters.topics: Unknown: nope."
+    assert response.json()["data"] is None
+
+
+def test_aliases_with_different_arguments_cost_one_query_each(client, django_assert_num_queries):
+    full_entries(50)
+    query = """
+    { articles(pagination: {limit: 50}) { results {
+        one: moreFromVendor(limit: 1) { slug } two: moreFromVendor(limit: 2) { slug }
+        three: moreFromVendor(limit: 3) { slug } again: moreFromVendor(limit: 3) { slug }
+        vendor { newest: articles(pagination: {limit: 1}) { results { slug } }
+                 oldest: articles(ordering: {direction: ASC}, pagination: {limit: 1}) {
+                   results { slug } } }
+    } } }
+    """
+    # The page (1); moreFromVendor per limit (3); Vendor.articles per argument set (2).
+    with django_assert_num_queries(1 + 3 + 2):
+        results = data(client, query)["articles"]["results"]
+    assert [len(r["three"]) for r in results] == [3] * 50
+    assert all(r["again"] == r["three"] for r in results)
+
+
+# --- Ids, topics, previews -------------------------------------------------------------------
+
+
+def test_an_entry_has_the_integer_id_the_rest_api_uses(client):
+    entry = ArticleFactory()
+    query = "query ($slug: String!) { article(slug: $slug) { id } }"
+    assert data(client, query, {"slug": entry.slug})["article"] == {"id": entry.pk}
+    assert client.get(f"/api/v1/articles/{entry.slug}/").json()["id"] == entry.pk
+
+
+def test_topics_list_the_public_ones_with_their_counts(client):
+    safety, agents, embargoed = (
+        TopicFactory(slug=slug, name=slug.title()) for slug in ("safety", "agents", "embargoed")
+    )
+    for topics in ([safety], [safety, agents]):
+        entry = ArticleFactory()
+        entry.topics.set(topics)
+        go_live(entry)
+    draft, scheduled = ArticleFactory(draft=True), ArticleFactory(scheduled=True)
+    for hidden in (draft, scheduled):
+        hidden.topics.set([safety, embargoed])
+    go_live(scheduled)
+
+    answer = data(client, "{ topics { slug name articleCount } }")
+
+    assert answer["topics"] == [
+        {"slug": "agents", "name": "Agents", "articleCount": 1},
+        {"slug": "safety", "name": "Safety", "articleCount": 2},
+    ]
+
+
+@pytest.fixture
+def changed_entry():
+    """A live entry whose working copy has changes nobody published yet."""
+    entry = ArticleFactory(slug="changed", languages=["en"])
+    translation = entry.translations.get()
+    translation.title = "Unpublished title"
+    translation.save()
+    SignalBulletFactory(article=entry, text="Unpublished signal")
+    make_scorecard(article=entry, framework=make_framework(), ratings={"CBRN": ("High", "Low")})
+    return entry
+
+
+PREVIEW = """
+query ($slug: String!, $token: String) {
+  article(slug: $slug, previewToken: $token) {
+    id slug translation { title } signals scorecard { overall { name } }
+    moreFromVendor { slug } vendor { slug articleCount }
+  }
+}
+"""
+
+
+def test_the_public_sees_the_live_version_and_a_preview_the_working_copy(client, changed_entry):
+    public = post(client, PREVIEW, {"slug": "changed"})
+    article = public.json()["data"]["article"]
+    assert article["translation"]["title"] == "changed title (en)"
+    assert article["signals"] == [] and article["scorecard"] is None
+    assert "private" not in public.get("Cache-Control", "")
+
+    token = preview_token_create(article=changed_entry)
+    preview = post(client, PREVIEW, {"slug": "changed", "token": token})
+    article = preview.json()["data"]["article"]
+    assert article["id"] == changed_entry.pk
+    assert article["translation"]["title"] == "Unpublished title"
+    assert article["signals"] == ["Unpublished signal"]
+    assert article["scorecard"] == {"overall": {"name": "Low"}}
+    assert preview["Cache-Control"] == "private, no-store"
+
+
+def test_a_previewed_draft_lists_only_public_entries_of_its_vendor(client):
+    vendor = VendorFactory()
+    draft = ArticleFactory(draft=True, vendor=vendor)
+    public = ArticleFactory(vendor=vendor)
+    not_public_entries(vendor=vendor)
+
+    token = preview_token_create(article=draft)
+    article = data(client, PREVIEW, {"slug": draft.slug, "token": token})["article"]
+
+    assert article["slug"] == draft.slug
+    assert article["moreFromVendor"] == [{"slug": public.slug}]
+    assert article["vendor"] == {"slug": vendor.slug, "articleCount": 1}

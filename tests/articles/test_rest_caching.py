@@ -103,8 +103,8 @@ def test_vendors_and_topics_take_a_fixed_number_of_queries(
     assert len(vendors.json()["results"]) == page_size
     # the log head, topics with their counts
     with django_assert_num_queries(2):
-        topics = api.get("/api/v1/topics/", {"page_size": page_size})
-    assert len(topics.json()["results"]) == page_size
+        topics = api.get("/api/v1/topics/")
+    assert len(topics.json()["results"]) == 50
 
 
 @pytest.mark.parametrize("limit", [1, 20])
@@ -162,7 +162,7 @@ def test_a_request_that_would_be_refused_is_never_answered_304(api):
     bad_page = api.get(ARTICLES, {"page_size": "0"}, HTTP_IF_NONE_MATCH="*")
     assert bad_page.status_code == 400 and list(bad_page.json()) == ["page_size"]
     unknown = api.get(ARTICLES, {"vendor": "nobody"}, HTTP_IF_NONE_MATCH="*")
-    assert unknown.json() == {"vendor": ["Unknown vendor: nobody."]}
+    assert unknown.json() == {"vendor": ["Unknown: nobody."]}
     unknown = api.get(ARTICLES, {"vendor": "nobody"}, HTTP_IF_MODIFIED_SINCE=modified)
     assert unknown.status_code == 400
     assert api.get(detail("no-such-entry"), HTTP_IF_NONE_MATCH="*").status_code == 404

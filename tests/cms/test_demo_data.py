@@ -7,6 +7,12 @@ from feedback.models import Feedback
 pytestmark = pytest.mark.django_db
 
 SEED_SLUG = "openai-o3-mini-system-card"
+HIDDEN = {
+    "anthropic-draft-upcoming-model": "draft",
+    "google-scheduled-announcement": "published",  # scheduled: published, with a future time
+    "google-archived-preview": "archived",
+}
+ENGLISH_ONLY = "gemini-research-on-long-context"
 
 
 def _counts():
@@ -64,11 +70,42 @@ def test_the_seed_entry_is_complete_in_english_and_dutch():
     ]
 
 
-def test_the_demo_has_hidden_entries_that_stay_hidden():
+def test_the_demo_has_hidden_entries_that_no_public_surface_shows(client):
     call_command("load_demo")
-    hidden = Article.objects.exclude(pk__in=Article.objects.public())
-    assert {a.status for a in hidden} >= {"draft", "archived", "published"}  # published = scheduled
-    assert not Article.objects.public().filter(slug__in=[a.slug for a in hidden]).exists()
+    assert {a.slug: a.status for a in Article.objects.filter(slug__in=HIDDEN)} == HIDDEN
+    listed = [entry["slug"] for entry in client.get("/api/v1/articles/").json()["results"]]
+    assert len(listed) == 12 - len(HIDDEN)
+    for slug in HIDDEN:
+        assert slug not in listed
+        assert client.get(f"/api/v1/articles/{slug}/").status_code == 404
+    feed = client.get("/feeds/en.atom").content.decode()
+    assert "Research on long-context reasoning" in feed
+    assert not any(slug in feed for slug in HIDDEN)
+
+
+def test_every_demo_entry_but_one_is_complete_in_dutch():
+    call_command("load_demo")
+    for article in Article.objects.with_page_data():
+        for language in ["en", "nl"] if article.slug != ENGLISH_ONLY else ["en"]:
+            resolved = article.translation(language)
+            assert not resolved.fell_back, (article.slug, language)
+            texts = resolved.translation
+            assert texts.title and texts.summary and texts.audience and texts.body, article.slug
+            assert article.signals(language)[0].language == language, article.slug
+    assert not ArticleTranslation.objects.filter(article__slug=ENGLISH_ONLY, language="nl").exists()
+
+
+def test_the_english_only_entry_shows_the_fallback_to_english(client):
+    call_command("load_demo")
+    body = client.get(f"/api/v1/articles/{ENGLISH_ONLY}/", {"lang": "nl"}).json()
+    assert (body["language"], body["requested_language"], body["fallback"]) == ("en", "nl", True)
+    assert body["title"] == "Research on long-context reasoning"
+    assert (
+        body["signals"][0] == "The advertised context window is a limit, not a promise of quality."
+    )
+    dutch = client.get("/api/v1/articles/gemini-api-batch-mode/", {"lang": "nl"}).json()
+    assert (dutch["language"], dutch["fallback"]) == ("nl", False)
+    assert dutch["title"] == "Batchmodus in de Gemini API"
 
 
 def test_the_demo_editor_is_created_only_with_debug_on(settings, django_user_model):

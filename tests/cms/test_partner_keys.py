@@ -26,10 +26,13 @@ def with_key(raw_key: str, address: str = "203.0.113.9") -> APIClient:
 
 
 def test_the_admin_shows_a_new_key_once_and_stores_only_its_hash(admin_client):
-    response = admin_client.post(
-        "/admin/cms/partnerkey/add/", {"name": "Newsletter BV"}, follow=True
-    )
-    raw_key = re.search(r"is (\S+) — copy it now", response.content.decode()).group(1)
+    response = admin_client.post("/admin/cms/partnerkey/add/", {"name": "Newsletter BV"})
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    raw_key = re.search(r'id="raw-key" value="([^"]+)"', response.content.decode()).group(1)
+    # Not in any cookie (the messages cookie is only signed) nor kept for a later page.
+    assert not any(raw_key in morsel.value for morsel in response.cookies.values())
+    assert not any(raw_key in str(value) for value in admin_client.session.values())
     key = PartnerKey.objects.get()
     assert key.name == "Newsletter BV" and raw_key.startswith(f"{key.prefix}.")
     assert key.key_hash == hashlib.sha256(raw_key.encode()).hexdigest()

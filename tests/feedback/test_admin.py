@@ -83,6 +83,20 @@ def test_bulk_actions_set_the_status(admin_client, action, status):
     assert other.status == Feedback.Status.NEW
 
 
+def test_delete_comes_last_among_the_bulk_actions_and_asks_first(admin_client):
+    feedback = FeedbackFactory.create_batch(2)
+    choices = admin_client.get(CHANGELIST).context["action_form"].fields["action"].choices
+    actions = [name for name, _label in choices if name]
+    assert actions[-1] == "delete_selected" and actions.index("mark_spam") < len(actions) - 1
+
+    chosen = {"action": "delete_selected", "_selected_action": [f.pk for f in feedback]}
+    confirm = admin_client.post(CHANGELIST, chosen)
+    assert confirm.status_code == 200 and "Are you sure" in confirm.content.decode()
+    assert Feedback.objects.count() == 2
+    admin_client.post(CHANGELIST, {**chosen, "post": "yes"})
+    assert not Feedback.objects.exists()
+
+
 def test_editors_cannot_invent_feedback(admin_client):
     assert admin_client.get(reverse("admin:feedback_feedback_add")).status_code == 403
 

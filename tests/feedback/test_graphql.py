@@ -117,7 +117,7 @@ def test_the_mutation_cannot_be_sent_with_get():
         },
     )
     assert response.status_code == 400
-    assert response.content == b"mutations are not allowed when using GET"
+    assert response.json()["errors"] == [{"message": "mutations are not allowed when using GET"}]
     assert not Feedback.objects.exists()
 
 

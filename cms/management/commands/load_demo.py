@@ -1,10 +1,18 @@
-"""Load the demo content from fixtures/demo.json; running it again only adds what is missing."""
+"""Load the demo content from fixtures/demo.json; running it again only adds what is missing.
+
+The loader touches only rows it owns: entries, vendors and the like by their demo slugs, feedback
+by the fixed ids in the fixture, accounts by the demo e-mail address it gave them. A database
+people have used (their own entries, readers' feedback, an account that happens to be called
+"writer") is left as it is.
+"""
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -37,17 +45,40 @@ DEMO_STEPS = {
     "published": [article_submit_for_review, article_publish],
     "archived": [article_submit_for_review, article_publish, article_archive],
 }
-DEMO_EDITOR = ("editor", "editor-demo-password")
-# One account per desk role (groups from the articles migrations): username, password, group.
-DEMO_ROLES = [
+# The demo accounts: username, password, desk role (a group from the articles migrations; None
+# for the superuser). Debug only.
+DEMO_ACCOUNTS = [
+    ("editor", "editor-demo-password", None),
     ("writer", "writer-demo-password", "Writer"),
     ("translator", "translator-demo-password", "Translator"),
     ("publisher", "publisher-demo-password", "Publisher"),
 ]
+DEMO_USERNAMES = [username for username, _, _ in DEMO_ACCOUNTS]
+# Marks an account as the demo's own; .invalid is a reserved domain, so no mail can go there.
+DEMO_EMAIL_DOMAIN = "demo.invalid"
+
+
+def demo_email(username):
+    return f"{username}@{DEMO_EMAIL_DOMAIN}"
+
+
+def demo_logins():
+    """The lines that tell a developer how to log in with the demo accounts that exist."""
+    accounts = get_user_model().objects.filter(username__in=DEMO_USERNAMES)
+    own = {
+        name
+        for name, email in accounts.values_list("username", "email")
+        if email == demo_email(name)
+    }
+    return [
+        f"Demo {username} (debug only): username {username!r}, password {password!r}"
+        for username, password, _ in DEMO_ACCOUNTS
+        if username in own
+    ]
 
 
 class Command(BaseCommand):
-    help = "Load the demo entries (idempotent) and, with debug on, a demo editor account."
+    help = "Load the demo entries (idempotent) and, with debug on, the demo accounts."
 
     def add_arguments(self, parser):
         parser.add_argument("--file", type=Path, default=DEMO_FILE)
@@ -70,8 +101,9 @@ class Command(BaseCommand):
             f"Demo data: {len(created)} new entries ({len(data['articles'])} in all)."
         )
         if settings.DEBUG:
-            self.ensure_editor()
-            self.ensure_role_accounts()
+            self.ensure_accounts()
+            for line in demo_logins():
+                self.stdout.write(self.style.SUCCESS(line))
 
     def load_vendor(self, item):
         vendor, created = Vendor.objects.get_or_create(
@@ -138,35 +170,40 @@ class Command(BaseCommand):
         )
 
     def load_feedback(self, item):
-        article = Article.objects.filter(slug=item.get("article")).first()
-        Feedback.objects.get_or_create(
+        """Demo feedback is known by its fixed id, never by its text: readers send the same."""
+        if Feedback.objects.filter(public_id=item["id"]).exists():
+            return
+        Feedback.objects.create(
+            public_id=item["id"],
             kind=item["kind"],
             language=item["language"],
             message=item["message"],
-            article=article,
+            article=Article.objects.filter(slug=item.get("article")).first(),
         )
 
-    def ensure_editor(self):
-        username, password = DEMO_EDITOR
+    def ensure_accounts(self):
+        """Create the demo accounts that are missing; an existing account is never changed."""
         User = get_user_model()
-        if not User.objects.filter(username=username).exists():
-            User.objects.create_superuser(username=username, email="", password=password)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo editor (debug only): username {username!r}, password {password!r}"
-            )
-        )
-
-    def ensure_role_accounts(self):
-        User = get_user_model()
-        for username, password, role in DEMO_ROLES:
-            user = User.objects.filter(username=username).first()
-            if user is None:
-                user = User.objects.create_user(username=username, password=password, is_staff=True)
-            user.groups.add(Group.objects.get(name=role))
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Demo {role.lower()} (debug only): username {username!r}, "
-                    f"password {password!r}"
+        existing = {
+            user.username: user for user in User.objects.filter(username__in=DEMO_USERNAMES)
+        }
+        missing = [account for account in DEMO_ACCOUNTS if account[0] not in existing]
+        for username, user in existing.items():
+            if user.email != demo_email(username):
+                self.stdout.write(
+                    f"An account {username!r} exists already; it is not a demo account "
+                    "and is left as it is."
                 )
+        # Hashing a password takes most of a second by design; the hashes are computed together.
+        with ThreadPoolExecutor() as pool:
+            hashes = list(pool.map(make_password, [password for _, password, _ in missing]))
+        for (username, _, role), hashed in zip(missing, hashes, strict=True):
+            user = User.objects.create(
+                username=username,
+                email=demo_email(username),
+                password=hashed,
+                is_staff=True,
+                is_superuser=role is None,
             )
+            if role is not None:
+                user.groups.add(Group.objects.get(name=role))

@@ -1,0 +1,53 @@
+"""Serve the CMS on this machine, the way `make serve` does.
+
+Importing the project takes a few seconds, so everything happens in one process: apply the
+migrations only when some are pending, load the demo only into a database without entries, then
+run the development server. Without --reload nothing is imported twice; with it, Django's
+autoreloader runs the server in a child process that imports the project again.
+"""
+
+import os
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+
+from articles.models import Article
+from cms.management.commands.load_demo import demo_logins
+
+
+class Command(BaseCommand):
+    help = (
+        "Migrate when migrations are pending, load the demo into a database without entries, "
+        "and run the development server."
+    )
+    # The server runs the system checks itself, once.
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--reload",
+            action="store_true",
+            help="Restart the server when a Python file changes (starts a few seconds slower).",
+        )
+
+    def handle(self, *args, addrport, reload, **options):
+        # Under --reload this command runs again in the reloader's child: prepare only once.
+        if not os.environ.get(DJANGO_AUTORELOAD_ENV):
+            self.prepare_database()
+        call_command("runserver", addrport, use_reloader=reload, skip_checks=False)
+
+    def prepare_database(self):
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            self.stdout.write("Applying migrations...")
+            call_command("migrate", interactive=False, verbosity=0)
+        if not Article.objects.exists():
+            call_command("load_demo", stdout=self.stdout)
+        elif settings.DEBUG:
+            for line in demo_logins():
+                self.stdout.write(self.style.SUCCESS(line))

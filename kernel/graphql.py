@@ -1,0 +1,286 @@
+"""Guards that refuse a GraphQL document before it runs, with strawberry's extension API.
+
+``DocumentGuard`` runs first when validation starts, in time linear in the document: it
+refuses documents whose fragments expand to too many fields (before any validation rule,
+among them strawberry's depth and alias limiters, walks them once per spread) and string
+values that are not text (NUL, unpaired surrogates). ``QueryCost`` runs once the document is
+valid, before execution: it prices the operation by the number of fields it may resolve.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    StringValueNode,
+    get_argument_values,
+    get_named_type,
+    get_nullable_type,
+    get_variable_values,
+    is_list_type,
+    visit,
+)
+from graphql.language import Visitor
+from strawberry.extensions import SchemaExtension
+
+Number = int | Callable[[], int]
+
+
+def _value(number: Number) -> int:
+    return number() if callable(number) else number
+
+
+# --- Fragment fan-out ------------------------------------------------------------------------
+
+
+def expanded_field_count(document, *, stop_above: int) -> int:
+    """How many field selections the document holds once every fragment spread is replaced by
+    its fragment, counting each fragment once (memoised): linear in the document's size.
+    Counting stops a little above ``stop_above``; unknown and cyclic spreads count 0 (the
+    validation rules report them)."""
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    sizes: dict[str, int] = {}
+
+    def count(selection_set: SelectionSetNode | None) -> int:
+        total = 0
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FragmentSpreadNode):
+                total += fragment_size(selection.name.value)
+            else:
+                total += isinstance(selection, FieldNode) + count(selection.selection_set)
+            if total > stop_above:
+                break
+        return total
+
+    def fragment_size(name: str) -> int:
+        if name not in sizes:
+            sizes[name] = 0  # in progress: a cycle counts 0
+            if name in fragments:
+                sizes[name] = count(fragments[name].selection_set)
+        return sizes[name]
+
+    return sum(
+        count(definition.selection_set)
+        for definition in document.definitions
+        if isinstance(definition, OperationDefinitionNode)
+    )
+
+
+# --- Text ------------------------------------------------------------------------------------
+
+
+def is_text(value: str) -> bool:
+    """No NUL and no unpaired surrogate: what a database and UTF-8 can store."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def non_text_variable(variables: Any) -> str | None:
+    """The path of the first string in the decoded variables that is not text, else None.
+    Iterative: decoded JSON may be nested as deep as the JSON parser allows."""
+    pending = [("variables", variables)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str) and not is_text(value):
+            return path
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not is_text(str(key)):
+                    return path
+                pending.append((f"{path}.{key}", item))
+        elif isinstance(value, list):
+            pending.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
+    return None
+
+
+class _StringLiterals(Visitor):
+    def __init__(self):
+        super().__init__()
+        self.bad: list[StringValueNode] = []
+
+    def enter_string_value(self, node: StringValueNode, *_args):
+        if not is_text(node.value):
+            self.bad.append(node)
+
+
+NOT_TEXT = "String values may not contain NUL characters or unpaired surrogates"
+
+
+class DocumentGuard(SchemaExtension):
+    """Refuses, before any validation rule runs, a document whose fragments expand to more
+    than ``max_fields`` field selections, and string values (literals or variables) that are
+    not text. Place it first among the extensions."""
+
+    def __init__(self, *, max_fields: Number):
+        self.max_fields = max_fields
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        error = self.check(context.graphql_document, context.variables)
+        if error is not None:
+            context.pre_execution_errors = [error]  # validation is then skipped
+        yield
+
+    def check(self, document, variables) -> GraphQLError | None:
+        limit = _value(self.max_fields)
+        fields = expanded_field_count(document, stop_above=limit)
+        if fields > limit:
+            return GraphQLError(
+                f"The document selects more than {limit} fields once its fragments are "
+                "expanded; spread each fragment fewer times.",
+                extensions={"code": "TOO_MANY_FIELDS"},
+            )
+        literals = _StringLiterals()
+        visit(document, literals)
+        if literals.bad:
+            return GraphQLError(f"{NOT_TEXT}.", nodes=literals.bad[:1])
+        if (path := non_text_variable(variables or {})) is not None:
+            return GraphQLError(f"{NOT_TEXT} ({path}).")
+        return None
+
+
+# --- Cost ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListSize:
+    """How many items a list field returns, from one of its arguments.
+
+    ``argument`` is a dotted path ("limit", "pagination.limit"); without a value there the
+    size is ``default``, and it is never counted above ``maximum``. On a field that returns an
+    object (a page) rather than a list, the size applies to the lists of that object
+    (``articles(pagination:)`` sizes ``ArticlePage.results``)."""
+
+    argument: str
+    default: Number
+    maximum: Number
+
+    def size(self, arguments: dict) -> int:
+        value: Any = arguments
+        for name in self.argument.split("."):
+            value = value.get(name) if isinstance(value, dict) else getattr(value, name, None)
+        maximum = _value(self.maximum)
+        if not isinstance(value, int) or isinstance(value, bool):
+            value = _value(self.default)
+        return max(0, min(value, maximum))
+
+
+def query_cost(
+    schema: GraphQLSchema,
+    document,
+    operation_name: str | None,
+    variables: dict | None,
+    *,
+    sizes: dict[str, ListSize],
+    list_size: int,
+) -> int:
+    """How many fields the operation may resolve: every field counts once per time it is
+    resolved, so a list multiplies the fields under it by its size (and a nested list's size
+    multiplies its parent's). A list's size comes from ``sizes`` ("Type.field"), else it is
+    ``list_size``. Introspection fields count 1 each: they read the schema, in memory.
+    The document must be valid (fragments are expanded, so run this after ``DocumentGuard``)."""
+    fragments = {}
+    operation = None
+    for definition in document.definitions:
+        if isinstance(definition, FragmentDefinitionNode):
+            fragments[definition.name.value] = definition
+        elif isinstance(definition, OperationDefinitionNode) and (
+            operation_name is None or (definition.name and definition.name.value == operation_name)
+        ):
+            operation = operation or definition
+    if operation is None:
+        return 0
+    coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
+    if isinstance(coerced, list):
+        return 0  # execution reports the variables' errors, without resolving anything
+    root = schema.get_root_type(operation.operation)
+
+    def cost(selection_set, parent, multiplier: int, page_size: int | None) -> int:
+        total = 0
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                total += field_cost(selection, parent, multiplier, page_size)
+            else:
+                if isinstance(selection, FragmentSpreadNode):
+                    fragment = fragments[selection.name.value]
+                    condition, selections = fragment.type_condition, fragment.selection_set
+                else:
+                    condition, selections = selection.type_condition, selection.selection_set
+                own = schema.get_type(condition.name.value) if condition else parent
+                total += cost(selections, own, multiplier, page_size)
+        return total
+
+    def field_cost(node: FieldNode, parent, multiplier: int, page_size: int | None) -> int:
+        name = node.name.value
+        definition = getattr(parent, "fields", {}).get(name)
+        if definition is None:  # __typename and introspection
+            return multiplier
+        named = get_named_type(definition.type)
+        rule = sizes.get(f"{parent.name}.{name}")
+        size = None
+        if rule is not None:
+            try:
+                size = rule.size(get_argument_values(definition, node, coerced))
+            except GraphQLError:
+                size = _value(rule.maximum)
+        total = multiplier
+        if node.selection_set is None:
+            return total
+        if is_list_type(get_nullable_type(definition.type)):
+            items = size if size is not None else page_size if page_size is not None else list_size
+            return total + cost(node.selection_set, named, multiplier * items, None)
+        return total + cost(node.selection_set, named, multiplier, size)
+
+    return cost(operation.selection_set, root, 1, None)
+
+
+class QueryCost(SchemaExtension):
+    """Refuses an operation whose :func:`query_cost` is over ``max_cost`` before it runs, and
+    reports the cost in the response's ``extensions`` (``{"cost": {"requested", "maximum"}}``).
+    """
+
+    def __init__(self, *, max_cost: Number, sizes: dict[str, ListSize], list_size: Number):
+        self.max_cost, self.sizes, self.list_size = max_cost, sizes, list_size
+        self.requested: int | None = None
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        maximum = _value(self.max_cost)
+        self.requested = query_cost(
+            context.schema._schema,  # the GraphQLSchema, as strawberry's own extensions read it
+            context.graphql_document,
+            context.operation_name,
+            context.variables,
+            sizes=self.sizes,
+            list_size=_value(self.list_size),
+        )
+        if self.requested > maximum:
+            error = GraphQLError(
+                f"The query may resolve {self.requested} fields; the limit is {maximum}. "
+                "Ask for fewer items (smaller limits) or fewer fields in nested lists.",
+                extensions={"code": "QUERY_TOO_COSTLY"},
+            )
+            context.result = ExecutionResult(data=None, errors=[error])  # not executed
+        yield
+
+    def get_results(self) -> dict:
+        if self.requested is None:
+            return {}
+        return {"cost": {"requested": self.requested, "maximum": _value(self.max_cost)}}

@@ -1,0 +1,275 @@
+// The reader site: every page is one GraphQL query (plus the feedback mutation when sent).
+import { graphql } from "./graphql.js";
+import { labels } from "./labels.js";
+import { feedbackForm } from "./feedback.js";
+import { h, levelBadge, pair } from "./dom.js";
+
+const config = JSON.parse(document.getElementById("reader-config").textContent);
+const params = new URLSearchParams(window.location.search);
+const CODES = config.languages.map((language) => language.code);
+const PAGE_SIZE = 20;
+
+const enumOf = (code) => code.toUpperCase();
+const codeOf = (value) => value.toLowerCase();
+const languageName = (code, inLanguage) =>
+  labels(inLanguage).languageNames[code] ||
+  config.languages.find((language) => language.code === code)?.name ||
+  code;
+// Only web addresses become links: a source URL is data, and data never runs script.
+const webUrl = (url) => (/^https?:\/\//i.test(url || "") ? url : null);
+const entryUrl = (code, slug) => `${config.readerUrl}${code}/${slug}/`;
+const formatDate = (iso, code) =>
+  new Intl.DateTimeFormat(code, { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso));
+
+const TEXTS = `fragment Texts on Article {
+  translation { language requestedLanguage fallback title summary audience bodyHtml }
+  signals
+  vendor { slug name }
+  moreFromVendor(limit: 4) { slug publishedAt translation { language title summary } }
+}`;
+// A draft seen through a preview link has no publication time yet: it is not asked for then.
+const entryFragment = (preview) => `fragment Entry on Article {
+  ...Texts
+  slug kind sourceUrl authors ${preview ? "" : "publishedAt"}
+  scorecard {
+    framework { name url deployThreshold { name } developThreshold { name } }
+    overall { name rank }
+    overallPreMitigation { name rank }
+    mayDeploy
+    mayDevelop
+    ratings { category preMitigation { name rank } postMitigation { name rank } }
+    riskAreas { name }
+  }
+}`;
+
+/** One document for the page: the entry in each language shown, under aliases l0, l1, ... */
+function entryQuery(codes, preview) {
+  const fields = codes.map(
+    (code, i) =>
+      `  l${i}: article(slug: $slug, language: ${enumOf(code)}, previewToken: $preview) ` +
+      `{ ...${i === 0 ? "Entry" : "Texts"} }`,
+  );
+  return `query ReaderEntry($slug: String!, $preview: String) {\n${fields.join("\n")}\n}\n${entryFragment(preview)}\n${TEXTS}`;
+}
+
+const LIST = `query ReaderList($language: Language, $filters: ArticleFilter,
+    $pagination: OffsetPaginationInput, $vendor: String!, $withVendor: Boolean!) {
+  articles(language: $language, filters: $filters, pagination: $pagination) {
+    totalCount
+    results {
+      slug kind publishedAt
+      translation { language fallback title summary }
+      vendor { slug name }
+    }
+  }
+  vendor(slug: $vendor, language: $language) @include(if: $withVendor) { name description }
+}`;
+
+const main = document.getElementById("main");
+const status = document.getElementById("status");
+
+function fail(message, error) {
+  status.textContent = error ? `${message} (${error.message})` : message;
+  status.className = "status error";
+  document.title = `${message} · AI News`;
+}
+
+function languageSwitch(lang, links) {
+  const nav = document.getElementById("switch");
+  nav.setAttribute("aria-label", labels(lang).languageNav);
+  nav.replaceChildren(
+    h("ul", {}, links.map(({ href, text, textLang, current }) =>
+      h("li", {}, h("a", { href, lang: textLang, "aria-current": current ? "page" : null }, text)))),
+  );
+}
+
+function served(code, translation) {
+  const L = labels(code);
+  const servedCode = codeOf(translation.language);
+  if (!translation.fallback) return h("p", { class: "served" }, L.servedIn);
+  return h("p", { class: "served fallback" },
+    L.fallback(languageName(code, code), languageName(servedCode, code)));
+}
+
+function scorecardSection(scorecard, L) {
+  const { framework } = scorecard;
+  const rule = (allowed, label, threshold, sentence) =>
+    h("li", { class: allowed ? "rule allowed" : "rule refused" },
+      h("strong", {}, `${label}: ${allowed ? L.yes : L.no}`),
+      threshold ? h("span", {}, ` ${sentence(threshold.name)}`) : null);
+  return h("section", { class: "card scorecard", "aria-labelledby": "scorecard-title" },
+    h("h2", { id: "scorecard-title" }, L.scorecard),
+    h("p", {}, `${L.framework} `, h("a", { href: webUrl(framework.url) }, framework.name)),
+    h("dl", { class: "overall" },
+      h("div", {}, h("dt", {}, L.overall), h("dd", {}, levelBadge(scorecard.overall, L))),
+      h("div", {}, h("dt", {}, L.overallPre), h("dd", {}, levelBadge(scorecard.overallPreMitigation, L)))),
+    h("div", { class: "table-scroll" }, h("table", {},
+      h("caption", {}, L.ratings),
+      h("thead", {}, h("tr", {},
+        h("th", { scope: "col" }, L.category), h("th", { scope: "col" }, L.pre), h("th", { scope: "col" }, L.post))),
+      h("tbody", {}, scorecard.ratings.map((rating) => h("tr", {},
+        h("th", { scope: "row" }, rating.category),
+        h("td", {}, levelBadge(rating.preMitigation, L)),
+        h("td", {}, levelBadge(rating.postMitigation, L))))))),
+    h("ul", { class: "rules" },
+      rule(scorecard.mayDeploy, L.mayDeploy, framework.deployThreshold, L.deployRule),
+      rule(scorecard.mayDevelop, L.mayDevelop, framework.developThreshold, L.developRule)));
+}
+
+function moreFromVendor(code, entry) {
+  const L = labels(code);
+  return [
+    h("h2", {}, L.moreFrom(entry.vendor.name)),
+    h("ul", { class: "more" }, entry.moreFromVendor.map((other) => h("li", {},
+      h("a", { href: entryUrl(code, other.slug), lang: codeOf(other.translation.language) },
+        other.translation.title),
+      h("p", { lang: codeOf(other.translation.language) }, other.translation.summary)))),
+    h("p", {}, h("a", { href: `${config.readerUrl}${code}/?vendor=${encodeURIComponent(entry.vendor.slug)}` },
+      L.allUpdates)),
+  ];
+}
+
+async function showEntry() {
+  const lang = config.lang;
+  const L = labels(lang);
+  const preview = params.get("preview");
+  const both = params.get("view") === "both";
+  const keep = preview ? `?preview=${encodeURIComponent(preview)}` : "";
+  languageSwitch(lang, [
+    ...CODES.map((code) => ({
+      href: entryUrl(code, config.slug) + keep, text: languageName(code, code), textLang: code,
+      current: !both && code === lang,
+    })),
+    { href: entryUrl(lang, config.slug) + (keep ? `${keep}&` : "?") + "view=both", text: L.sideBySide, current: both },
+  ]);
+  const fetched = both ? [lang, ...CODES.filter((code) => code !== lang)] : [lang];
+  let data;
+  try {
+    data = await graphql(config.graphqlUrl, entryQuery(fetched, preview),
+      { slug: config.slug, preview }, { post: Boolean(preview) });
+  } catch (error) {
+    return fail(L.loadFailed, error);
+  }
+  const entry = data.l0;
+  if (!entry || !entry.translation) return fail(L.notFound);
+  const texts = Object.fromEntries(fetched.map((code, i) => [code, data[`l${i}`]]));
+  const columns = CODES.filter((code) => fetched.includes(code));
+  const content = (code) => codeOf(texts[code].translation.language);
+  const card = entry.scorecard;
+
+  document.title = `${entry.translation.title} · AI News`;
+  const article = h("article", { class: both ? "entry both" : "entry" },
+    preview ? h("p", { class: "preview-banner", role: "note" }, L.preview) : null,
+    h("header", { class: "entry-head" },
+      pair(columns, (code) => [
+        served(code, texts[code].translation),
+        h("p", { class: "audience", lang: content(code) }, texts[code].translation.audience),
+      ]),
+      h("h1", { class: `pair cols-${columns.length}` }, columns.map((code) =>
+        h("span", { lang: content(code) }, texts[code].translation.title))),
+      pair(columns, (code) => h("p", { class: "meta" },
+        `${entry.vendor.name} · ${labels(code).kinds[entry.kind] || entry.kind} · `,
+        entry.publishedAt ? [`${labels(code).published} `,
+          h("time", { datetime: entry.publishedAt }, formatDate(entry.publishedAt, code)), " · "] : null,
+        h("a", { href: webUrl(entry.sourceUrl) }, labels(code).source)))),
+    h("section", { class: "signal", "aria-label": L.signal }, pair(columns, (code) => [
+      h("h2", {}, labels(code).signal),
+      h("ul", { lang: content(code) }, texts[code].signals.map((text) => h("li", {}, text))),
+    ])),
+    card && card.riskAreas.length ? h("section", { class: "card", "aria-labelledby": "risk-title" },
+      h("h2", { id: "risk-title" }, L.riskAreas),
+      h("ul", { class: "tags" }, card.riskAreas.map((area) => h("li", {}, area.name)))) : null,
+    card ? scorecardSection(card, L) : null,
+    h("section", { class: "body", "aria-label": L.body }, pair(columns, (code) => {
+      const body = h("div", { class: "prose", lang: content(code) });
+      body.innerHTML = texts[code].translation.bodyHtml; // sanitised by the API
+      return body;
+    })),
+    h("section", { class: "authors", "aria-label": L.authors }, pair(columns, (code) => [
+      h("h2", {}, labels(code).authors),
+      h("ul", {}, entry.authors.map((author) => h("li", {}, author))),
+    ])),
+    feedbackForm({ config, lang, slug: preview ? null : entry.slug }),
+    entry.moreFromVendor.length
+      ? h("section", { class: "more-from", "aria-label": L.moreFrom(entry.vendor.name) },
+        pair(columns, (code) => moreFromVendor(code, texts[code])))
+      : null,
+  );
+  status.remove();
+  main.append(article);
+}
+
+function browserLanguage() {
+  for (const tag of navigator.languages || []) {
+    const code = tag.toLowerCase().split("-")[0];
+    if (CODES.includes(code)) return code;
+  }
+  return CODES[0];
+}
+
+async function showList() {
+  const lang = config.lang || browserLanguage();
+  const L = labels(lang);
+  document.documentElement.lang = lang;
+  const page = Math.max(1, Number.parseInt(params.get("page") || "1", 10) || 1);
+  const vendor = params.get("vendor") || "";
+  const search = (params.get("q") || "").trim();
+  const query = (changes) => {
+    const next = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
+    const text = next.toString();
+    return text ? `?${text}` : "";
+  };
+  languageSwitch(lang, CODES.map((code) => ({
+    href: `${config.readerUrl}${code}/${query({ page: null })}`, text: languageName(code, code),
+    textLang: code, current: code === lang,
+  })));
+  const filters = {};
+  if (vendor) filters.vendors = [vendor];
+  if (search) filters.search = search;
+  let data;
+  try {
+    data = await graphql(config.graphqlUrl, LIST, {
+      language: enumOf(lang), filters, vendor, withVendor: Boolean(vendor),
+      pagination: { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
+    });
+  } catch (error) {
+    return fail(L.loadFailed, error);
+  }
+  const { totalCount, results } = data.articles;
+  const pages = Math.max(1, Math.ceil(totalCount / PAGE_SIZE));
+  const title = data.vendor ? L.updatesFrom(data.vendor.name) : L.latest;
+  document.title = `${title} · AI News`;
+  const item = (entry) => h("li", { class: "card" },
+    h("h2", {}, h("a", { href: entryUrl(lang, entry.slug), lang: codeOf(entry.translation.language) },
+      entry.translation.title)),
+    h("p", { class: "meta" },
+      `${entry.vendor.name} · ${L.kinds[entry.kind] || entry.kind} · `,
+      h("time", { datetime: entry.publishedAt }, formatDate(entry.publishedAt, lang)),
+      entry.translation.fallback ? [" · ", h("span", { class: "served fallback" },
+        L.onlyIn(languageName(codeOf(entry.translation.language), lang)))] : null),
+    h("p", { lang: codeOf(entry.translation.language) }, entry.translation.summary));
+  status.remove();
+  const shown = [
+    h("h1", {}, title),
+    data.vendor && data.vendor.description ? h("p", { class: "lead" }, data.vendor.description) : null,
+    h("form", { class: "search", role: "search", method: "get" },
+      vendor ? h("input", { type: "hidden", name: "vendor", value: vendor }) : null,
+      h("label", { for: "search" }, L.search),
+      h("input", { id: "search", type: "search", name: "q", value: search, maxlength: "200" }),
+      h("button", { type: "submit" }, L.searchButton)),
+    h("p", { class: "count", role: "status" }, L.count(totalCount)),
+    h("ol", { class: "entries" }, results.map(item)),
+    pages > 1 ? h("nav", { class: "pages", "aria-label": L.pages },
+      page > 1 ? h("a", { href: query({ page: page > 2 ? String(page - 1) : null }), rel: "prev" }, L.newer) : null,
+      h("span", {}, L.pageOf(page, pages)),
+      page < pages ? h("a", { href: query({ page: String(page + 1) }), rel: "next" }, L.older) : null) : null,
+  ];
+  main.append(...shown.filter(Boolean));
+}
+
+if (config.page === "entry") showEntry();
+else showList();

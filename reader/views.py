@@ -1,0 +1,57 @@
+"""The reader site's pages: static shells; the data comes from /graphql/ in the browser.
+
+The server only checks the language in the address and sets headers. Everything shown is
+fetched by ``static/reader/reader.js`` from the public GraphQL API, as any frontend would.
+"""
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.csp import CSP, build_policy
+
+from cms.languages import default_language, supported_languages
+
+READER_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    # Entry bodies may show images from their sources.
+    "img-src": [CSP.SELF, "https:", "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+
+def _page(request, *, page: str, lang: str | None, slug: str | None = None):
+    if lang is not None and lang not in supported_languages():
+        raise Http404("No such language.")
+    config = {
+        "page": page,
+        "lang": lang,
+        "slug": slug,
+        "graphqlUrl": reverse("graphql"),
+        "readerUrl": reverse("reader:list"),
+        "languages": [{"code": code, "name": name} for code, name in settings.LANGUAGES],
+    }
+    context = {"config": config, "lang": lang or default_language()}
+    response = render(request, "reader/page.html", context)
+    response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(READER_CSP)
+    return response
+
+
+def entry_list(request, lang: str | None = None):
+    return _page(request, page="list", lang=lang)
+
+
+def entry(request, lang: str, slug: str):
+    response = _page(request, page="entry", lang=lang, slug=slug)
+    if "preview" in request.GET:
+        # The token is in the address: never leak it to linked sites, never keep the page.
+        response.headers["Referrer-Policy"] = "no-referrer"
+        patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -1,0 +1,71 @@
+"""Query parameters are checked the same way whatever else the request carries, and the
+OpenAPI document states their bounds, so a generated client refuses what the API refuses."""
+
+import pytest
+import yaml
+from rest_framework.test import APIClient
+
+from articles.querysets import MORE_FROM_VENDOR_MAX
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def parameter(schema: dict, path: str, name: str) -> dict:
+    (found,) = [p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == name]
+    return found["schema"]
+
+
+def test_page_size_and_limit_publish_their_bounds(client, settings):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    page_size = {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PAGE_SIZE}
+    for path in ("/api/v1/articles/", "/api/v1/vendors/", "/api/v1/changes/"):
+        assert parameter(schema, path, "page_size") == page_size, path
+    more = "/api/v1/articles/{slug}/more-from-vendor/"
+    assert parameter(schema, more, "limit") == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": MORE_FROM_VENDOR_MAX,
+    }
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/articles/", "/api/v1/vendors/", "/api/v1/changes/", "/api/v1/articles/{slug}/"],
+)
+def test_an_empty_lang_is_a_400_not_the_default_language(path):
+    slug = ArticleFactory().slug
+    response = APIClient().get(path.format(slug=slug) + "?lang=", HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 400
+    assert list(response.json()) == ["lang"]
+
+
+@pytest.mark.parametrize(
+    "query, name",
+    [
+        ("page_size=abc", "page_size"),
+        ("page_size=0", "page_size"),
+        ("cursor=not-a-cursor", "cursor"),
+        ("ordering=sideways", "ordering"),
+    ],
+)
+@pytest.mark.parametrize("condition", ["*", "etag"])
+def test_a_conditional_get_checks_paging_values_first(query, name, condition):
+    ArticleFactory()
+    api = APIClient()
+    etag = api.get("/api/v1/articles/").headers["ETag"] if condition == "etag" else "*"
+    response = api.get(f"/api/v1/articles/?{query}", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 400
+    assert list(response.json()) == [name]
+
+
+def test_a_conditional_vendor_list_checks_paging_values_first():
+    ArticleFactory()
+    response = APIClient().get("/api/v1/vendors/?page_size=abc", HTTP_IF_NONE_MATCH="*")
+    assert response.status_code == 400 and list(response.json()) == ["page_size"]
+
+
+def test_a_single_entry_ignores_paging_parameters_it_does_not_have():
+    slug = ArticleFactory().slug
+    response = APIClient().get(f"/api/v1/articles/{slug}/?page_size=abc&cursor=x")
+    assert response.status_code == 200

@@ -1,0 +1,99 @@
+"""`manage.py serve`, what `make serve` runs: a real server process on a SQLite file."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+
+START_TIMEOUT = 120
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+class Server:
+    """Start `manage.py serve`, wait for its first answer, stop it and keep what it printed."""
+
+    def __init__(self, tmp_path, *options):
+        self.port = free_port()
+        self.output = tmp_path / f"serve-{self.port}.log"
+        env = os.environ | {
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "PYTHONUNBUFFERED": "1",
+        }
+        command = [sys.executable, "manage.py", "serve", f"127.0.0.1:{self.port}", *options]
+        with self.output.open("w") as log:
+            self.process = subprocess.Popen(
+                command,
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # the reloader's child goes with it
+            )
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def __enter__(self):
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.output.read_text()
+            try:
+                get(self.url("/api/v1/"))
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError(f"no answer after {START_TIMEOUT} s:\n{self.output.read_text()}")
+
+    def __exit__(self, *exc):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+    def printed(self):
+        return self.output.read_text()
+
+
+def test_a_first_start_prepares_the_database_and_later_starts_only_serve(tmp_path):
+    with Server(tmp_path) as server:
+        assert get(server.url("/api/v1/articles/openai-o3-mini-system-card/")) == 200
+    first = server.printed()
+    assert "Applying migrations..." in first and "Demo data: 12 new entries" in first
+    assert "username 'editor', password 'editor-demo-password'" in first
+
+    with Server(tmp_path) as server:
+        assert get(server.url("/api/v1/articles/openai-o3-mini-system-card/")) == 200
+        assert get(server.url("/no-such-page/")) == 404
+    second = server.printed()
+    assert "Applying migrations" not in second and "Demo data" not in second
+    assert "username 'editor', password 'editor-demo-password'" in second
+    # The refusal: one warning and the server's request line, each once, without a traceback.
+    assert second.count("Not Found: /no-such-page/") == 1
+    assert second.count('"GET /no-such-page/ HTTP/1.1" 404') == 1
+    assert "Traceback" not in second
+
+    # With --reload the server runs in a child process; it does not prepare or announce twice.
+    with Server(tmp_path, "--reload") as server:
+        assert get(server.url("/api/v1/articles/")) == 200
+    reloading = server.printed()
+    assert reloading.count("username 'editor'") == 1
+    assert reloading.count("Watching for file changes") == 1
+    assert reloading.count("development server at") == 1

@@ -1,0 +1,101 @@
+"""The reader site's pages are static shells with the right headers; links point at them."""
+
+import json
+import re
+
+import pytest
+from django.core.checks import run_checks
+
+from articles.previews import preview_token_create
+from cms.languages import UnsupportedLanguage
+from reader.links import preview_url, reader_url
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _config(response) -> dict:
+    match = re.search(rb'<script id="reader-config"[^>]*>(.*?)</script>', response.content)
+    return json.loads(match.group(1))
+
+
+def test_the_entry_page_is_a_shell_that_reads_the_graphql_api(client):
+    response = client.get("/read/nl/openai-o3-mini-system-card/")
+    assert response.status_code == 200
+    assert b'<html lang="nl">' in response.content
+    assert b'<main id="main"' in response.content
+    assert b'type="module" src="/static/reader/reader.js"' in response.content
+    assert _config(response) == {
+        "page": "entry",
+        "lang": "nl",
+        "slug": "openai-o3-mini-system-card",
+        "graphqlUrl": "/graphql/",
+        "readerUrl": "/read/",
+        "languages": [{"code": "en", "name": "English"}, {"code": "nl", "name": "Nederlands"}],
+    }
+
+
+@pytest.mark.parametrize("path", ["/read/", "/read/en/", "/read/en/some-entry/"])
+def test_reader_pages_allow_scripts_and_requests_to_this_origin_only(client, path):
+    policy = client.get(path)["Content-Security-Policy"]
+    assert "script-src 'self';" in policy
+    assert "connect-src 'self';" in policy
+    assert "unsafe" not in policy
+
+
+@pytest.mark.parametrize("path", ["/read/fr/", "/read/fr/some-entry/", "/read/EN/some-entry/"])
+def test_a_language_the_site_does_not_have_is_not_found(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_a_preview_page_is_never_cached_and_never_sends_its_address_on(client):
+    response = client.get("/read/en/draft-entry/?preview=some-token")
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert set(response["Cache-Control"].split(", ")) == {"private", "no-store"}
+    assert b'<meta name="robots" content="noindex">' in response.content
+
+
+def test_a_public_page_keeps_the_default_referrer_policy(client):
+    response = client.get("/read/en/some-entry/")
+    assert response["Referrer-Policy"] != "no-referrer"
+    assert "Cache-Control" not in response
+    assert b"noindex" not in response.content
+
+
+def test_reader_url_points_at_the_entry_page():
+    article = ArticleFactory(slug="some-entry")
+    assert reader_url(article) == "/read/en/some-entry/"
+    assert reader_url(article, language="nl") == "/read/nl/some-entry/"
+    with pytest.raises(UnsupportedLanguage):
+        reader_url(article, language="fr")
+
+
+def test_preview_url_defaults_to_the_reader_site(client):
+    article = ArticleFactory(draft=True, slug="draft-entry")
+    token = preview_token_create(article=article)
+    url = preview_url(article, token, language="nl")
+    assert url.startswith("/read/nl/draft-entry/?preview=")
+    assert client.get(url)["Cache-Control"] == "private, no-store"
+
+
+def test_preview_url_follows_the_configured_frontend(settings):
+    settings.PREVIEW_URL_TEMPLATE = "https://front.example/preview/{slug}?token={token}&lang={lang}"
+    article = ArticleFactory(draft=True, slug="draft-entry")
+    assert preview_url(article, "a:b/c") == (
+        "https://front.example/preview/draft-entry?token=a%3Ab%2Fc&lang=en"
+    )
+
+
+@pytest.mark.parametrize(
+    "template", ["https://front.example/{slug}?t={tokn}", "https://front.example/{slug}"]
+)
+def test_an_unusable_preview_url_template_is_reported_at_start_up(settings, template):
+    settings.PREVIEW_URL_TEMPLATE = template
+    errors = [error for error in run_checks() if error.id == "reader.E001"]
+    assert len(errors) == 1
+    assert template in errors[0].msg
+
+
+def test_a_usable_preview_url_template_passes_the_checks(settings):
+    settings.PREVIEW_URL_TEMPLATE = "https://front.example/p/{lang}/{slug}#{token}"
+    assert not [error for error in run_checks() if error.id == "reader.E001"]
