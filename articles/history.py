@@ -109,7 +109,7 @@ def _snapshots(article_records: list, part_records: list, topics: dict) -> list[
     """One snapshot per article record (oldest first), replaying the parts' history once."""
     rows, snapshots, position = {}, [], 0
     ends = [r.history_date for r in article_records[1:]] + [None]
-    for record, end in zip(article_records, ends, strict=True):
+    for version, end in zip(article_records, ends, strict=True):
         while position < len(part_records) and (
             end is None or part_records[position].history_date < end
         ):
@@ -121,7 +121,7 @@ def _snapshots(article_records: list, part_records: list, topics: dict) -> list[
             else:
                 rows[key] = record
             position += 1
-        snapshots.append(_snapshot(rows, topics.get(record.history_id, [])))
+        snapshots.append(_snapshot(rows, topics.get(version.history_id, [])))
     return snapshots
 
 

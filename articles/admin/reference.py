@@ -43,7 +43,7 @@ def _form_fields(form, names) -> dict:
 def _rows(formset, names) -> list[tuple[int | None, dict | None]]:
     """An inline formset as rows for the services: (id or None, values or None to delete)."""
     rows = []
-    for form in formset.forms:
+    for form in formset.forms if formset is not None else []:
         if not form.cleaned_data:
             continue
         pk = form.instance.pk
@@ -152,16 +152,33 @@ class RiskAreaAdmin(NamedAdmin):
         risk_area_delete(area=obj, user=request.user)
 
 
-class RiskLevelInline(admin.TabularInline):
+class FrameworkPartInline(admin.TabularInline):
+    """A framework's scale and categories are part of it: whoever may change the framework
+    changes them."""
+
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.view_riskframework")
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm("articles.change_riskframework")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("articles.change_riskframework")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("articles.change_riskframework")
+
+
+class RiskLevelInline(FrameworkPartInline):
     model = RiskLevel
     fields = ["rank", "name"]
-    extra = 0
 
 
-class RiskCategoryInline(admin.TabularInline):
+class RiskCategoryInline(FrameworkPartInline):
     model = RiskCategory
     fields = ["position", "name"]
-    extra = 0
 
 
 @admin.register(RiskFramework)
@@ -182,8 +199,8 @@ class RiskFrameworkAdmin(ReferenceAdmin):
 
     def save_related(self, request, form, formsets, change):
         by_model = {formset.model: formset for formset in formsets}
-        levels = _rows(by_model[RiskLevel], ["rank", "name"])
-        categories = _rows(by_model[RiskCategory], ["position", "name"])
+        levels = _rows(by_model.get(RiskLevel), ["rank", "name"])
+        categories = _rows(by_model.get(RiskCategory), ["position", "name"])
         fields = _form_fields(form, self.FIELDS)
         if change:
             risk_framework_update(

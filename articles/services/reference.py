@@ -38,11 +38,12 @@ def _assign(instance, fields: dict) -> bool:
     """Set ``fields`` on ``instance`` (text normalised); whether anything changed."""
     changed = False
     for name, value in fields.items():
-        if isinstance(value, str):
-            value = normalise(value)
         attname = instance._meta.get_field(name).attname
+        current = getattr(instance, attname)
+        if isinstance(value, str):
+            value, current = normalise(value), normalise(current)
         value = getattr(value, "pk", value)
-        if getattr(instance, attname) != value:
+        if current != value:
             setattr(instance, attname, value)
             changed = True
     return changed
@@ -84,7 +85,7 @@ def _write_descriptions(vendor: Vendor, descriptions: dict) -> bool:
             if current is not None:
                 current.delete()
                 changed = True
-        elif current is None or current.description != text:
+        elif current is None or normalise(current.description) != text:
             current = current or VendorTranslation(vendor=vendor, language=language)
             current.description = text
             current.save()
