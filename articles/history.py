@@ -24,6 +24,7 @@ from articles.models import (
     Topic,
     Vendor,
 )
+from articles.services.content import normalise
 
 TRANSLATION_FIELDS = ["title", "summary", "audience", "body"]
 ARTICLE_FIELDS = [
@@ -183,7 +184,8 @@ def _changes(old: dict, new: dict, before: Snapshot, after: Snapshot, names: _Na
         was = before.translations.get(language, {})
         now = after.translations.get(language, {})
         for name in TRANSLATION_FIELDS:
-            if was.get(name, "") != now.get(name, ""):
+            # Text the services only normalised (line endings, trailing blanks) is unchanged.
+            if normalise(was.get(name), multiline=True) != normalise(now.get(name), multiline=True):
                 changes.append(
                     (f"{name.capitalize()} ({language})", was.get(name, ""), now.get(name, ""))
                 )

@@ -5,6 +5,29 @@ import simple_history.models
 from django.db import migrations, models
 
 
+def record_current_relations(apps, schema_editor):
+    """Versions recorded before topics and risk areas had history get the current ones, so
+    restoring such a version leaves them as they are instead of emptying them."""
+    pairs = [
+        ("HistoricalArticle", "Article_topics", "article_id", "topic_id", "id"),
+        ("HistoricalScorecard", "Scorecard_risk_areas", "scorecard_id", "riskarea_id", "article_id"),
+    ]
+    for history, through, owner, target, key in pairs:
+        related = {}
+        for row_id, owner_id, target_id in apps.get_model(
+            "articles", through
+        ).objects.values_list("id", owner, target):
+            related.setdefault(owner_id, []).append((row_id, target_id))
+        rows = apps.get_model("articles", f"{history}_{through.split('_', 1)[1]}")
+        rows.objects.bulk_create(
+            rows(id=row_id, history_id=history_id, **{owner: owner_id, target: target_id})
+            for history_id, owner_id in apps.get_model("articles", history).objects.values_list(
+                "history_id", key
+            )
+            for row_id, target_id in related.get(owner_id, [])
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -55,4 +78,5 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
+        migrations.RunPython(record_current_relations, migrations.RunPython.noop),
     ]

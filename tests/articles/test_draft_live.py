@@ -15,6 +15,7 @@ from django.utils import timezone
 from articles.models import (
     Article,
     ArticleTranslation,
+    PublicationLog,
     PublishEvent,
     ScorecardRating,
     SignalBullet,
@@ -226,3 +227,14 @@ def test_opening_and_saving_an_unchanged_entry_changes_nothing(client):
         for model in (Article, ArticleTranslation, SignalBullet, ScorecardRating)
     ] == counts
     assert "Live</strong>" in page_text(client, article)
+
+
+def test_deleting_a_live_entry_in_the_admin_tells_mirrors(client):
+    article = ArticleFactory()
+    client.force_login(UserFactory(role="Publisher"))
+    url = reverse("admin:articles_article_delete", args=[article.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=article.pk).exists()
+    assert public(article.slug) is None
+    last = PublicationLog.objects.order_by("-position").first()
+    assert (last.event, last.slug) == ("entry.deleted", article.slug)

@@ -228,8 +228,7 @@ def test_two_saves_at_the_same_moment_cannot_both_win(transactional_db):
                 locked = article_lock_for_edit(article_id=article.pk, expected_version=opened)
                 first_holds_lock.set()
                 first_may_save.wait(5)
-                locked.source_authors = "First"
-                locked.save()
+                article_update(article=locked, user=None, fields={"source_authors": "First"})
         finally:
             connection.close()
 
