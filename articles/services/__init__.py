@@ -4,11 +4,9 @@ the loaders and the generators call them; no model has save() side effects."""
 from articles.services.content import (
     Edit,
     StaleEdit,
-    article_apply_source,
     article_create,
     article_lock_for_edit,
     article_mark_revisited,
-    article_restore,
     article_touch,
     article_update,
     normalise,
@@ -28,6 +26,7 @@ from articles.services.reference import (
     vendor_delete,
     vendor_update,
 )
+from articles.services.versions import article_apply_source, article_restore
 from articles.services.workflow import (
     article_archive,
     article_delete,

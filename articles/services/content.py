@@ -1,8 +1,8 @@
-"""Writes to the working copy of entries: creating and editing an entry with its parts,
-restoring a version, applying a published source.
+"""Writes to the working copy of entries: creating and editing an entry with its parts.
 
 Every write of an entry's content goes through ``article_create`` or ``article_update`` (the
-admin, the loaders, restore and discard). They normalise text once, refuse what the user's
+admin and the loaders), or through ``plan_edit``/``write_edit`` for restore and discard
+(``articles.services.versions``). They normalise text once, refuse what the user's
 role does not allow, and write nothing at all when nothing changes; a change raises the
 entry's version, records one version in the history (the entry with its topics first, then
 its parts) and renders the Markdown.
@@ -152,7 +152,7 @@ def _check_rights(user, article: Article, *, content: bool, texts: bool, publica
 
 
 @dataclass
-class _Plan:
+class Plan:
     """The writes an update needs, worked out before anything is written."""
 
     fields: dict
@@ -175,7 +175,8 @@ class _Plan:
         return changes
 
 
-def _plan(article, *, fields, topics, translations, signals, scorecard) -> _Plan:
+def plan_edit(article, *, fields, topics, translations, signals, scorecard) -> Plan:
+    """The writes that would make ``article`` as wanted (nothing is written here)."""
     current_fields = {
         name: _field_value(name, getattr(article, Article._meta.get_field(name).attname))
         for name in FIELDS
@@ -208,7 +209,7 @@ def _plan(article, *, fields, topics, translations, signals, scorecard) -> _Plan
         if texts != bullets.get(language, []):
             wanted_signals[language] = texts
     card, ratings = _plan_scorecard(article, scorecard)
-    return _Plan(fields, topics, wanted, wanted_signals, card, ratings)
+    return Plan(fields, topics, wanted, wanted_signals, card, ratings)
 
 
 def _plan_scorecard(article, scorecard):
@@ -252,7 +253,7 @@ def _check_framework(framework: int, ratings: dict) -> None:
             raise ValidationError("Each rating must use the scorecard framework's own scale.")
 
 
-def _write(article: Article, plan: _Plan, *, user, reason: str, tracked: set | None = None):
+def write_edit(article: Article, plan: Plan, *, user, reason: str, tracked: set | None = None):
     """Write ``plan``: the entry with its topics first (one version), then its parts."""
     if plan.topics is not None:
         _set_related(article, "topics", plan.topics)
@@ -349,7 +350,7 @@ def article_update(
     step of its own.
     """
     article = _locked(article)
-    plan = _plan(
+    plan = plan_edit(
         article,
         fields=fields,
         topics=topics,
@@ -374,7 +375,7 @@ def article_update(
         texts=bool(plan.translations),
         publication="published_at" in plan.fields,
     )
-    _write(article, plan, user=user, reason=reason)
+    write_edit(article, plan, user=user, reason=reason)
     return edit
 
 
@@ -412,7 +413,7 @@ def article_create(
     article.skip_history_when_saving = True
     article.save()
     del article.skip_history_when_saving
-    plan = _plan(
+    plan = plan_edit(
         article,
         fields={},
         topics=topics,
@@ -421,7 +422,7 @@ def article_create(
         scorecard=scorecard,
     )
     plan.topics = plan.topics or []
-    _write(article, plan, user=user, reason="")
+    write_edit(article, plan, user=user, reason="")
     return article
 
 
@@ -429,88 +430,6 @@ def article_mark_revisited(*, article: Article, user, next_revisit: date | None 
     """The desk followed up on the entry: clear its revisit date, or move it to ``next_revisit``."""
     edit = article_update(article=article, user=user, fields={"revisit_after": next_revisit})
     return edit.article
-
-
-RESTORED_FIELDS = ["vendor", "slug", "kind", "source_url", "source_authors", "revisit_after"]
-
-
-def _replace_all(article, snapshot, *, fields, user, reason, tracked=None) -> Edit:
-    """Make the working copy equal to ``fields`` and ``snapshot`` (a ``history.Snapshot``);
-    with ``tracked``, parts written without history are kept."""
-    languages = {t.language for t in article.translations.all()}
-    signal_languages = {b.language for b in article.signal_bullets.all()}
-    signals: dict[str, list[str]] = {language: [] for language in signal_languages}
-    for (language, _position), text in sorted(snapshot.signals.items()):
-        signals.setdefault(language, []).append(text)
-    scorecard = None
-    if snapshot.scorecard_framework_id is not None:
-        scorecard = {
-            "framework": snapshot.scorecard_framework_id,
-            "risk_areas": snapshot.risk_areas,
-            "ratings": snapshot.ratings,
-        }
-    plan = _plan(
-        article,
-        fields=fields,
-        topics=snapshot.topics,
-        translations={language: None for language in languages} | snapshot.translations,
-        signals=signals,
-        scorecard=scorecard,
-    )
-    edit = Edit(article, plan.changes())
-    if edit:
-        _write(article, plan, user=user, reason=reason, tracked=tracked)
-    return edit
-
-
-@transaction.atomic
-def article_restore(*, article: Article, history_id: int, user) -> Article:
-    """Bring back the content of an earlier version into the working copy: the article's
-    fields, topics, translations, signals, scorecard with its risk areas and ratings as they
-    were. The restore is itself a new version; like any edit of a live entry it is public only
-    once its changes are published.
-
-    The workflow state (status, publication time) is left alone: restoring never publishes or
-    unpublishes anything; use the workflow steps for that.
-    """
-    from articles.history import article_version, parts_with_history
-
-    if not may_edit_content(user, article):
-        raise PermissionDenied("You may not change this entry.")
-    version = article_version(article, history_id)
-    if version is None:
-        raise ValidationError("That version does not belong to this entry.")
-    record = version.record
-    if Article.objects.filter(slug=record.slug).exclude(pk=article.pk).exists():
-        raise ValidationError(f"Another entry now uses the slug {record.slug!r}.")
-    article = _locked(article)
-    _replace_all(
-        article,
-        version.snapshot,
-        fields={
-            name: getattr(record, Article._meta.get_field(name).attname) for name in RESTORED_FIELDS
-        },
-        user=user,
-        reason=f"Restored the version of {record.history_date:%Y-%m-%d %H:%M:%S} UTC",
-        tracked=parts_with_history(article.pk),
-    )
-    return article
-
-
-@transaction.atomic
-def article_apply_source(*, article: Article, source: dict, user, reason: str) -> Article:
-    """Make the working copy equal to a published source (see ``articles.documents``)."""
-    from articles.history import SOURCE_FIELDS, snapshot_from_source
-
-    article = _locked(article)
-    _replace_all(
-        article,
-        snapshot_from_source(source),
-        fields={name: source[name] for name in SOURCE_FIELDS},
-        user=user,
-        reason=reason,
-    )
-    return article
 
 
 def scorecard_create(
