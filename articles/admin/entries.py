@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles import selectors
 from articles.admin.filters import MissingTranslationFilter, RevisitFilter, StatusFilter
 from articles.admin.inlines import (
     ArticleTranslationInline,
@@ -55,6 +56,7 @@ from articles.services.content import FIELDS
 from articles.workflow import TRANSITIONS, UNPUBLISHED_STATES, may_take
 from cms.languages import supported_languages
 from feedback.admin import article_feedback_summary
+from reader.links import reader_url
 
 
 class ArticleForm(forms.ModelForm):
@@ -82,6 +84,11 @@ class ArticleForm(forms.ModelForm):
 class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
     form = ArticleForm
     change_form_template = "admin/articles/article/change_form.html"
+
+    def view_on_site(self, article):
+        """The reader's page of an entry the public can see; none for other entries."""
+        return reader_url(article) if selectors.is_public(article_id=article.pk) else None
+
     change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/history.html"
     list_display = ["title", "vendor", "status_label", "published_at", "missing_translations"]
@@ -369,4 +376,5 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
         if article is not None:
             context["workflow"] = self.workflow_context(request, article)
             context["preview_minutes"] = settings.PREVIEW_TOKEN_MAX_AGE // 60
+            context["side_preview_url"] = self.side_preview_url(request, article)
         return super().change_view(request, object_id, form_url, context)

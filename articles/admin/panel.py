@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.utils.html import format_html
 
 from articles.admin.states import state_label, when
@@ -27,6 +28,10 @@ from articles.services import (
     article_unpublish,
 )
 from articles.workflow import TRANSITIONS, Action, may_take, transitions_from
+from reader.links import preview_url
+
+# The entries whose change page shows the reader's preview beside the form.
+SIDE_PREVIEW_SESSION_KEY = "articles.side_preview"
 
 
 @dataclass(frozen=True)
@@ -149,23 +154,36 @@ class WorkflowPanelMixin:
         return self._back_to(article)
 
     def preview_view(self, request, object_id):
+        """Open the working copy as a reader will see it (a new preview link each time), or
+        turn the preview beside the form on or off (``side``)."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         article = self._article_or_404(request, object_id)
         if not may_preview(request.user):
             raise PermissionDenied("You may not create preview links.")
+        if "side" in request.POST:
+            beside = set(request.session.get(SIDE_PREVIEW_SESSION_KEY, []))
+            beside ^= {article.pk}
+            request.session[SIDE_PREVIEW_SESSION_KEY] = sorted(beside)
+            return self._back_to(article)
         token = preview_token_create(article=article)
-        api_url = request.build_absolute_uri(f"/api/v1/articles/{article.slug}/")
         self.message_user(
             request,
             format_html(
-                "Preview link, valid until {}: <code>{}?preview={}</code><br>"
-                "Token for a frontend (GraphQL <code>previewToken</code>): <code>{}</code>",
+                "Preview link, valid until {}. Token for another frontend (GraphQL "
+                "<code>previewToken</code>, REST <code>?preview=</code>): <code>{}</code>",
                 when(preview_token_expires_at()),
-                api_url,
-                token,
                 token,
             ),
             messages.SUCCESS,
         )
-        return self._back_to(article)
+        return redirect(preview_url(article, token))
+
+    def side_preview_url(self, request, article: Article) -> str | None:
+        """The preview shown beside the form, if the editor turned it on for this entry; a
+        fresh link on every page load, so it shows the working copy as last saved."""
+        if article.pk not in request.session.get(SIDE_PREVIEW_SESSION_KEY, []):
+            return None
+        if not may_preview(request.user):
+            return None
+        return preview_url(article, preview_token_create(article=article))

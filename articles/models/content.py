@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -225,9 +224,6 @@ class Article(models.Model):
     def __str__(self):
         resolved = self.translation()
         return resolved.translation.title if resolved.translation else self.slug
-
-    def get_absolute_url(self):
-        return reverse("admin:articles_article_change", args=[self.pk])
 
     def translation(self, language: str | None = None) -> Resolved["ArticleTranslation"]:
         from cms.languages import default_language
