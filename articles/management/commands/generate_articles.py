@@ -201,18 +201,20 @@ def write(planned: list[dict]) -> int:
 
 
 def insert(model, fields: list[str], rows: list[tuple]) -> None:
-    """Plain multi-row INSERT: these rows have no defaults or signals to apply, and building a
-    model instance per row would be most of the generator's time."""
-    if not rows:
-        return
+    """Multi-row INSERTs: these rows have no defaults or signals to apply, and building a model
+    instance per row would be most of the generator's time."""
     quote = connection.ops.quote_name
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
+    row = f"({', '.join(['%s'] * len(fields))})"
+    per_statement = max(1, 900 // len(fields))  # within every backend's parameter limit
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
+                f"VALUES {', '.join([row] * len(chunk))}",
+                [value for values in chunk for value in values],
+            )
 
 
 @contextmanager
