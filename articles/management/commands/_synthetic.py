@@ -7,7 +7,7 @@ joins them with a newline, so the joined block HTML is exactly ``render_markdown
 test suite checks this on generated entries).
 
 Search terms the benchmarks rely on: ``release`` is in about 80 % of summaries (every
-language), and a product name such as ``vega-3`` (40 names x 9 versions) is in about 0.3 % of
+language), and a product name such as ``capella-3`` (40 names x 9 versions) is in about 0.3 % of
 titles.
 """
 
