@@ -13,6 +13,7 @@ from articles.models import (
     LiveEntry,
     PublicationLog,
     Scorecard,
+    Topic,
 )
 from articles.rendering import render_markdown
 
@@ -110,6 +111,16 @@ def test_another_seed_gives_other_entries():
     call_command("generate_articles", 5, seed=2)
     assert LiveEntry.objects.count() == 10
     assert len({row[5] for row in _snapshot()}) > 10
+
+
+def test_entries_share_existing_topics_of_the_same_name(client):
+    safety = Topic.objects.create(name="Safety", slug="safety")
+
+    call_command("generate_articles", 40, seed=7)
+
+    response = client.get("/api/v1/articles/?topic=safety&page_size=100")
+    assert response.status_code == 200
+    assert 0 < len(response.json()["results"]) == safety.articles.count() < 40
 
 
 def test_refuses_a_count_below_one():

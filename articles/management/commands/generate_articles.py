@@ -98,9 +98,9 @@ class References:
 
     def __init__(self):
         self.vendors = [self.vendor(name) for name in VENDORS]
-        self.topics = [
+        self.topics = [  # shared with the real entries' topics of the same name, if any
             Topic.objects.get_or_create(
-                slug=f"synthetic-{name.lower().replace(' ', '-')}", defaults={"name": name}
+                name=name, defaults={"slug": f"synthetic-{name.lower().replace(' ', '-')}"}
             )[0]
             for name in TOPICS
         ]
