@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from articles.models import Article
-from articles.services import article_publish_changes
+from articles.services import article_publish_changes, article_update
 from cms.services import partner_key_create
 from tests.factories import (
     ArticleFactory,
@@ -91,7 +91,7 @@ def make_seed_entry() -> Article:
 
 def retitle(article: Article, title: str, language: str = "en") -> None:
     """An editor changes the title and a publisher publishes the change."""
-    article.translations.filter(language=language).update(title=title)
+    article_update(article=article, user=None, translations={language: {"title": title}})
     article_publish_changes(article=article, user=None)
 
 

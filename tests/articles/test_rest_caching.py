@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from articles.services import article_archive, article_publish_changes
+from articles.services import article_archive, article_publish_changes, article_update
 from tests.factories import (
     ArticleFactory,
     SignalBulletFactory,
@@ -43,7 +43,7 @@ def titles(response) -> list[str]:
 
 
 def retitle(article, title: str) -> None:
-    article.translations.filter(language="en").update(title=title)
+    article_update(article=article, user=None, translations={"en": {"title": title}})
     article_publish_changes(article=article, user=None)
 
 

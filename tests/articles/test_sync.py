@@ -14,8 +14,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from articles import selectors
-from articles.models import Article, ArticleTranslation, LiveEntry, PublicationLog
-from articles.publishing import live_publish_bulk, live_refresh
+from articles.models import Article, ArticleTranslation, PublicationLog
+from articles.publishing import live_publish_bulk
 from articles.selectors import SETTLE_SECONDS
 from articles.services import (
     article_archive,
@@ -24,6 +24,8 @@ from articles.services import (
     article_publish_changes,
     article_submit_for_review,
     article_unpublish,
+    article_update,
+    vendor_update,
 )
 from tests.factories import (
     ArticleFactory,
@@ -120,10 +122,7 @@ def test_a_mirror_applying_changes_in_order_stays_equal_to_the_public_list(api, 
     assert not {archived.pk, unpublished.pk, rescheduled.pk, deleted.pk} & set(mirror.entries)
 
     clock.shift(timedelta(minutes=1))
-    vendor = edited.vendor
-    vendor.name = "Renamed Vendor"
-    vendor.save()
-    live_refresh(entries=LiveEntry.objects.filter(vendor=vendor), vendor=vendor)
+    vendor_update(vendor=edited.vendor, user=None, fields={"name": "Renamed Vendor"})
     clock.shift(SETTLED)
     mirror.sync()
     assert mirror.entries[edited.pk]["vendor"]["name"] == "Renamed Vendor"
@@ -146,7 +145,7 @@ def test_entries_that_were_never_public_are_never_mentioned(api, clock):
     cancelled = ArticleFactory(published_at=timezone.now() + timedelta(hours=1))
     clock.shift(timedelta(minutes=10))
     article_unpublish(article=cancelled, user=None)
-    Article.objects.filter(pk=draft.pk).update(slug="secret-next-model")
+    article_update(article=draft, user=None, fields={"slug": "secret-next-model"})
     article_delete(article=ArticleFactory(draft=True), user=None)
     clock.shift(timedelta(hours=2))  # the cancelled schedule's time passes
     clock.shift(SETTLED)
