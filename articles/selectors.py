@@ -204,14 +204,17 @@ def _reverse(order: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _past(order: tuple[str, ...], keys: tuple) -> Q:
-    """Rows that come after the row with ``keys`` in ``order``."""
+    """Rows that come after the row with ``keys`` in ``order``. The first key's bound is
+    repeated on its own, so an index on the order bounds the scan (no sort)."""
     condition, equal = Q(), {}
     for name, value in zip(order, keys, strict=True):
         field = name.lstrip("-")
         comparison = "lt" if name.startswith("-") else "gt"
         condition |= Q(**equal, **{f"{field}__{comparison}": value})
         equal[field] = value
-    return condition
+    first = order[0]
+    bound = "lte" if first.startswith("-") else "gte"
+    return condition & Q(**{f"{first.lstrip('-')}__{bound}": keys[0]})
 
 
 def _keyset_page(queryset, order, *, limit: int, after=None, backwards=False, key) -> Page:
@@ -598,6 +601,8 @@ def changes_after(after: FeedPosition | None, *, language: str, limit: int) -> C
         PublicationLog.objects.filter(
             Q(effective_at__gt=after.effective_at)
             | Q(effective_at=after.effective_at, position__gt=after.position),
+            # Redundant with the line above, it lets the index bound the scan (no sort).
+            effective_at__gte=after.effective_at,
             effective_at__lte=until,
             event__in=[*UPSERT_EVENTS, *REMOVAL_EVENTS],
         ).order_by("effective_at", "position")[: limit + 1]
