@@ -99,7 +99,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
             subscription.secret_encrypted,
             subscription.created_at,
         )
-        obj._state.adding = False
+        obj._state.adding, obj._state.db = False, subscription._state.db
         obj.raw_secret = secret  # for response_add only; never stored in clear
 
     def response_add(self, request, obj, post_url_continue=None):

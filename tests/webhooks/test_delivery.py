@@ -7,8 +7,8 @@ from standardwebhooks import Webhook
 
 from articles.models import LiveDocument, PublicationLog
 from articles.services import article_unpublish
-from webhooks.models import Delivery
 from tests.webhooks.conftest import publish, run_worker
+from webhooks.models import Delivery
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
