@@ -53,9 +53,10 @@ class Subscription(models.Model):
 
 
 class Event(models.Model):
-    """A publication-log row some subscription wanted, with its payload's data frozen at the
-    time of the row. Goes with the row if the row is dropped (a scheduled change superseded
-    before its time): nothing is then sent."""
+    """The outbox: one row per publication-log row, written in the publishing transaction
+    with the payload's data as it was then. The worker fans it out to a ``Delivery`` per
+    matching subscription. Goes with the log row if that is dropped (a scheduled change
+    superseded before its time): nothing is then sent."""
 
     log = models.OneToOneField(
         PublicationLog, on_delete=models.CASCADE, primary_key=True, related_name="+"
@@ -70,6 +71,11 @@ class Event(models.Model):
         blank=True, help_text="JSON: language -> document, or language -> fetch URL."
     )
     documents_by_reference = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    fanned_out = models.BooleanField(default=False, help_text="Its deliveries exist.")
+
+    class Meta:
+        indexes = [models.Index(fields=["fanned_out", "effective_at"], name="event_due_idx")]
 
     def __str__(self):
         return f"#{self.position} {self.type} {self.slug}"

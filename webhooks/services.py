@@ -122,39 +122,30 @@ def _disable_failing(*, now) -> int:
     return disabled
 
 
-def _matches(subscription: Subscription, vendor_ids: set[int], row: PublicationLog) -> bool:
-    return subscription.wants(row.event) and (not vendor_ids or row.vendor_id in vendor_ids)
+def _matches(subscription: Subscription, vendor_ids: set[int], event: Event) -> bool:
+    return (
+        subscription.wants(event.type)
+        and (not vendor_ids or event.vendor_id in vendor_ids)
+        and subscription.created_at <= event.created_at
+    )
 
 
 def outbox_write(sender, *, rows: list[PublicationLog], **kwargs) -> None:
     """Write the outbox rows for ``rows`` in the publishing transaction (a receiver of
-    ``articles.publishing.log_appended``), and enqueue their delivery once it commits. A
+    ``articles.publishing.log_appended``) and enqueue their fan-out once it commits. A
     rollback takes them away with the log rows; a crash after the commit leaves them to the
-    sweep. A scheduled row's deliveries wait for its time."""
-    subscriptions = [
-        (subscription, {vendor.pk for vendor in subscription.vendors.all()})
-        for subscription in Subscription.objects.filter(is_active=True).prefetch_related("vendors")
-    ]
-    wanted = [
-        (subscription, row)
-        for row in rows
-        for subscription, vendor_ids in subscriptions
-        if _matches(subscription, vendor_ids, row)
-    ]
-    if not wanted:
+    sweep. A scheduled row waits for its time. The cost does not depend on how many
+    subscriptions there are: the worker makes one delivery per matching subscription."""
+    if not Subscription.objects.filter(is_active=True).exists():
         return
-    Event.objects.bulk_create(payloads.events_build(list({r.pk: r for _s, r in wanted}.values())))
-    Delivery.objects.bulk_create(
-        Delivery(subscription=subscription, event_id=row.pk, next_attempt_at=row.effective_at)
-        for subscription, row in wanted
-    )
-    by_time = defaultdict(set)
-    for _subscription, row in wanted:
-        by_time[row.effective_at].add(row.pk)
+    Event.objects.bulk_create(payloads.events_build(rows))
+    by_time = defaultdict(list)
+    for row in rows:
+        by_time[row.effective_at].append(row.pk)
     now = timezone.now()
     for when, event_ids in by_time.items():
         run_after = when if when > now else None
-        transaction.on_commit(partial(_fan_out, sorted(event_ids), run_after), robust=True)
+        transaction.on_commit(partial(_fan_out, event_ids, run_after), robust=True)
 
 
 def _fan_out(event_ids: list[int], run_after) -> None:
@@ -172,11 +163,35 @@ def _enqueue(delivery_ids, run_after=None) -> None:
 
 
 def deliveries_fan_out(*, event_ids: list[int]) -> int:
-    """Enqueue one task per due delivery of these events (scales out over workers)."""
+    """Give each due event one delivery per matching subscription (idempotent), then enqueue
+    one task per due delivery, so that deliveries spread over the workers."""
+    now = timezone.now()
+    with transaction.atomic():
+        events = list(
+            Event.objects.select_for_update().filter(
+                pk__in=event_ids, fanned_out=False, effective_at__lte=now
+            )
+        )
+        subscriptions = [
+            (subscription, {vendor.pk for vendor in subscription.vendors.all()})
+            for subscription in Subscription.objects.filter(is_active=True).prefetch_related(
+                "vendors"
+            )
+        ]
+        Delivery.objects.bulk_create(
+            (
+                Delivery(subscription=subscription, event=event, next_attempt_at=now)
+                for event in events
+                for subscription, vendor_ids in subscriptions
+                if _matches(subscription, vendor_ids, event)
+            ),
+            ignore_conflicts=True,
+        )
+        Event.objects.filter(pk__in=[event.pk for event in events]).update(fanned_out=True)
     due = Delivery.objects.filter(
         event_id__in=event_ids,
         status=Delivery.Status.PENDING,
-        next_attempt_at__lte=timezone.now(),
+        next_attempt_at__lte=now,
         subscription__is_active=True,
     ).values_list("pk", flat=True)
     ids = list(due)
@@ -298,14 +313,14 @@ def log_prune(*, now=None) -> int:
     before = (now or timezone.now()) - timedelta(days=settings.WEBHOOK_LOG_RETENTION_DAYS)
     attempts, _ = Attempt.objects.filter(started_at__lt=before).delete()
     Delivery.objects.filter(finished_at__lt=before).exclude(status=Delivery.Status.PENDING).delete()
-    Event.objects.filter(effective_at__lt=before, deliveries__isnull=True).delete()
+    Event.objects.filter(fanned_out=True, effective_at__lt=before, deliveries__isnull=True).delete()
     return attempts
 
 
 def deliveries_sweep() -> int:
     """Re-enqueue deliveries left undelivered past their time (a lost task, a worker that died
-    mid-attempt), disable subscriptions failing for too long, prune the log. Returns how many
-    deliveries were re-enqueued."""
+    mid-attempt) and events not fanned out, disable subscriptions failing for too long, prune
+    the log. Returns how many deliveries were re-enqueued."""
     now = timezone.now()
     grace = timedelta(seconds=settings.WEBHOOK_SWEEP_GRACE_SECONDS)
     overdue = list(
@@ -318,6 +333,9 @@ def deliveries_sweep() -> int:
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
     _enqueue(overdue)
+    unfanned = Event.objects.filter(fanned_out=False, effective_at__lte=now - grace)
+    if ids := list(unfanned.values_list("pk", flat=True)[:SWEEP_BATCH]):
+        _fan_out(ids, None)
     _disable_failing(now=now)
     log_prune(now=now)
     return len(overdue)

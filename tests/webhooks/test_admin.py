@@ -49,9 +49,12 @@ def test_failed_deliveries_are_sent_again_from_the_admin_with_their_webhook_id(
     admin_client, receiver, subscription
 ):
     subscription, _secret = subscription
+    receiver.reply((500, 0), (500, 0))
     publish("first")
     publish("second")
+    run_worker()
     Delivery.objects.update(status=Delivery.Status.FAILED, next_attempt_at=None)
+    receiver.requests.clear()
 
     one = Delivery.objects.get(event__slug="first")
     admin_client.post(

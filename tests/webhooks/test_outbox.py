@@ -11,7 +11,7 @@ from articles.services import article_unpublish
 from tests.factories import VendorFactory
 from tests.webhooks.conftest import publish, run_worker
 from webhooks import services
-from webhooks.models import Attempt, Delivery
+from webhooks.models import Attempt, Delivery, Event
 from webhooks.services import deliveries_sweep, subscription_create
 from webhooks.tasks import deliver
 
@@ -22,8 +22,9 @@ START = datetime(2031, 3, 3, 9, 0, tzinfo=UTC)
 
 def test_a_delivery_queued_twice_is_sent_once(receiver, subscription):
     publish()
-    delivery = Delivery.objects.get()
-    deliver.enqueue(str(delivery.pk))  # e.g. the sweep found it while its task was queued
+    event = Event.objects.get()
+    services.deliveries_fan_out(event_ids=[event.pk])  # as the queued fan-out task will again
+    deliver.enqueue(str(Delivery.objects.get().pk))  # and as a sweep might
     run_worker()
     assert len(receiver.requests) == 1
 
@@ -129,3 +130,25 @@ def test_documents_over_the_size_limit_are_sent_as_fetch_urls(receiver, subscrip
         language: f"https://cms.example.com/api/v1/articles/big-entry/?lang={language}"
         for language in ("en", "nl")  # every language has a document (with fallback)
     }
+
+
+def test_an_event_committed_but_never_enqueued_is_delivered_by_the_sweep(
+    receiver, subscription, monkeypatch
+):
+    """The process dies (or the queue is down) between the commit and the enqueue."""
+
+    def lost(*args):
+        raise ConnectionError("the task queue is unreachable")
+
+    with time_machine.travel(START, tick=False) as traveller:
+        with monkeypatch.context() as patch:
+            patch.setattr(services, "_fan_out", lost)
+            article = publish()  # publishing itself does not fail
+        assert article.status == "published"
+        run_worker()
+        assert receiver.requests == []
+        traveller.shift(timedelta(seconds=settings.WEBHOOK_SWEEP_GRACE_SECONDS + 1))
+        deliveries_sweep()
+        run_worker()
+    [request] = receiver.requests
+    assert request.json["data"]["slug"] == "fresh-entry"

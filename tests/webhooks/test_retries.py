@@ -69,8 +69,8 @@ def test_a_subscription_failing_for_three_days_is_disabled_with_a_reason(
         publish("monday")
         retry_until_done(traveller)
         assert failing_subscriptions_count() == 1
-        traveller.move_to(START + timedelta(days=2))
-        publish("wednesday")
+        traveller.move_to(START + timedelta(days=1))
+        publish("tuesday")
         retry_until_done(traveller)
         subscription.refresh_from_db()
         assert subscription.is_active  # failing for less than three days
