@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 REDIS = "redis://127.0.0.1:6379/14"
+# Runs each job in the worker process rather than a fork per job: short jobs, much faster.
+RQ_WORKER = ["--worker-class", "rq.worker.SimpleWorker"]
 
 
 class Receiver(BaseHTTPRequestHandler):
@@ -55,6 +57,7 @@ def setup(backend: str) -> None:
     os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
     os.environ["WEBHOOK_ALLOW_PRIVATE_TARGETS"] = "1"
     os.environ["TASKS_BACKEND"] = backend
+    os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")  # workers keep their connection
     if backend == "rq":
         os.environ["REDIS_URL"] = REDIS
     import django
@@ -101,24 +104,28 @@ def throughput(backend: str, entries: int, subscriptions: int, workers: int) -> 
     command = (
         ["db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0.05"]
         if backend == "db"
-        else ["rqworker", "--burst", "--job-class", "django_tasks_rq.Job"]
+        else ["rqworker", "--burst", "--job-class", "django_tasks_rq.Job", *RQ_WORKER]
     )
     started = time.perf_counter()
     processes = [
         subprocess.Popen([sys.executable, ROOT / "manage.py", *command, "--verbosity", "0"])
         for _ in range(workers)
     ]
-    delivered = 0
+    delivered, first = 0, None
     while delivered < total and time.perf_counter() - started < 600:
         time.sleep(0.05)
         delivered = Delivery.objects.filter(status=Delivery.Status.DELIVERED).count()
+        if first is None and delivered:
+            first = (time.perf_counter(), delivered)
     elapsed = time.perf_counter() - started
+    steady = (delivered - first[1]) / max(time.perf_counter() - first[0], 1e-9) if first else 0
     for process in processes:
         process.terminate()
         process.wait()
     print(
         f"{backend:3} on {connection.vendor:10} {workers} workers: {delivered}/{total} "
-        f"deliveries in {elapsed:.1f} s = {delivered / elapsed:.0f} per second"
+        f"deliveries in {elapsed:.1f} s with the workers' start; {steady:.0f} per second "
+        "once they run"
     )
 
 
