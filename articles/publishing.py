@@ -24,7 +24,6 @@ from articles.models import (
     PublicationLog,
 )
 
-
 #: Sent by ``log_append`` inside the publishing transaction with the stored ``rows``: what a
 #: receiver writes commits or rolls back with them (the webhooks outbox).
 log_appended = Signal()
