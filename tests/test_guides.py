@@ -64,7 +64,7 @@ PER_RUN_KEYS = {
     "retryAfter",
 }
 PER_RUN_HEADERS = {"etag", "last-modified", "date", "retry-after", "content-length"}
-STATUS_LINE = re.compile(r"^(?:HTTP/[\d.]+ )?([1-5]\d\d)\b(?:[ A-Za-z-]*?)\s*(.*)$")
+STATUS_LINE = re.compile(r"^(?:answers |HTTP/[\d.]+ )?([1-5]\d\d)\b(?:[ A-Za-z-]*?)\s*(.*)$")
 HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*): (.+)$")
 PLACEHOLDER = re.compile(r"<the (\w+) link from the previous response>")
 
@@ -103,7 +103,7 @@ class Example:
     query: str = ""
     variables: dict | None = None
     response: object = None  # a JSON body shown right after the example
-    links: list[tuple[int, str]] = field(default_factory=list)
+    links: list[tuple[int, str, list]] = field(default_factory=list)  # line, url, claims
 
     @property
     def id(self):
@@ -224,14 +224,29 @@ def read_examples(path: Path) -> list[Example]:
                     index += 1
             examples.append(example)
         index += 1
-    links = [
-        (number, url)
-        for number, line in prose
-        for url in re.findall(r"http://127\.0\.0\.1:8000/[^\s`)|>]*", line)
-    ]
+    links = []
+    for number, line in prose:
+        for match in re.finditer(r"http://127\.0\.0\.1:8000/[^\s`)|>]*", line):
+            # What the sentence says the link answers: `"key": value` after it, before its end.
+            rest = line[match.end() :] + " " + following_prose(prose, number)
+            sentence = re.split(r"\.(?:\s|$)", rest, maxsplit=1)[0]
+            claims = re.findall(r'`("\w+": [^`]+)`', sentence)
+            links.append((number, match.group(0), [documented_json(f"{{{c}}}") for c in claims]))
     if links:
         examples.append(Example(guide, links[0][0], "links", links=links))
     return examples
+
+
+def following_prose(prose, number) -> str:
+    """The rest of the paragraph after prose line `number`."""
+    lines = []
+    for line_number, line in prose:
+        if line_number <= number:
+            continue
+        if line_number != number + len(lines) + 1 or not line.strip():
+            break
+        lines.append(line.strip())
+    return " ".join(lines)
 
 
 def nonblank(lines):
@@ -550,10 +565,13 @@ def run_graphql(example: Example, server: Server) -> list[str]:
 
 def run_links(example: Example, server: Server) -> list[str]:
     problems = []
-    for line, url in example.links:
+    for line, url, claims in example.links:
         response = httpx.get(url.replace("http://127.0.0.1:8000", server.url), timeout=30)
         if response.status_code >= 400:
             problems.append(f"{example.guide}:{line}: {url} answers {response.status_code}")
+        for claim in claims:
+            if found := differences(claim, parsed(response)):
+                problems.append(f"{example.guide}:{line}: {url}\n  " + "\n  ".join(found))
     return problems
 
 
