@@ -7,6 +7,7 @@ transaction. Every public surface reads these tables only.
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -70,6 +71,13 @@ class LiveDocument(models.Model):
     summary = models.TextField(blank=True)
     document = models.TextField(help_text="The full entry, as JSON.")
     card = models.TextField(help_text="The short form (lists of related entries), as JSON.")
+    # The search index's input (``articles.search.index_fields``): stemmed words per field.
+    # Triggers feed them to the FTS5 table (SQLite) or into ``search_vector`` (PostgreSQL).
+    search_title = models.TextField(default="", editable=False)
+    search_summary = models.TextField(default="", editable=False)
+    search_extra = models.TextField(default="", editable=False)
+    search_body = models.TextField(default="", editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = LiveQuerySet.as_manager()
 
