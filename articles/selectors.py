@@ -16,6 +16,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from articles import search as full_text
 from articles.choices import ArticleKind
 from articles.models import LiveDocument, LiveEntry, PublicationLog, Topic, Vendor
 from articles.models.live import REMOVAL_EVENTS, UPSERT_EVENTS
@@ -23,6 +24,9 @@ from cms.languages import default_language, resolve_translation
 
 MAX_FILTER_VALUES = 50
 MAX_SEARCH_LENGTH = 200
+# Relevance order ranks this many of a search's matches, the newest: a word found in most
+# entries stays fast, and what it finds is recent (docs/rest.md, "Search").
+SEARCH_RANKED = 2000
 MORE_FROM_VENDOR_DEFAULT = 4
 MORE_FROM_VENDOR_MAX = 20
 FEED_SIZE = 50
@@ -37,6 +41,7 @@ ORDERINGS = {
     "updated": ("updated_at", "entry_id"),
 }
 DEFAULT_ORDERING = "-published"
+RELEVANCE = ("-search_score", "-entry_id")
 
 
 class InvalidRequest(ValueError):
@@ -104,6 +109,9 @@ class EntryFilter:
     updated_since: datetime | None = None
     search: str = ""
     has_scorecard: bool | None = None
+    search_query: full_text.Query | None = field(
+        default=None, init=False, compare=False, repr=False
+    )
 
     def __post_init__(self):
         for name in ("vendors", "kinds", "topics"):
@@ -120,8 +128,14 @@ class EntryFilter:
         if len(search) > MAX_SEARCH_LENGTH:
             _refuse("search", f"Use at most {MAX_SEARCH_LENGTH} characters.")
         object.__setattr__(self, "search", search)
+        if search:
+            try:
+                object.__setattr__(self, "search_query", full_text.parse(search))
+            except full_text.SearchSyntaxError as error:
+                _refuse("search", str(error))
 
-    def apply(self, documents):
+    def apply(self, documents, *, language: str):
+        """``documents`` (in ``language``) narrowed to what this filter asks for."""
         if self.vendors:
             known = set(Vendor.objects.filter(slug__in=self.vendors).values_list("pk", "slug"))
             _refuse_unknown("vendors", self.vendors, {slug for _pk, slug in known})
@@ -141,8 +155,8 @@ class EntryFilter:
             documents = documents.filter(updated_at__gte=self.updated_since)
         if self.has_scorecard is not None:
             documents = documents.filter(has_scorecard=self.has_scorecard)
-        if self.search:
-            documents = _search(documents, self.search)
+        if self.search_query:
+            documents = documents.filter(full_text.matching(self.search_query, language))
         return documents
 
 
@@ -152,21 +166,52 @@ def _refuse_unknown(name: str, asked, known: set):
         _refuse(name, f"Unknown: {', '.join(unknown)}.")
 
 
-def _search(documents, text: str):
-    """Entries whose title or summary, as served in the language asked for, contain ``text``
-    (case-insensitive)."""
-    return documents.filter(Q(title__icontains=text) | Q(summary__icontains=text))
-
-
 def visible_documents(language: str):
     """The live documents the public may see now, in ``language`` (fallback applied)."""
     return LiveDocument.objects.visible().filter(language=language)
 
 
-def entry_list(entry_filter: EntryFilter, *, language: str, ordering: str = DEFAULT_ORDERING):
-    """Public entries matching ``entry_filter``, in ``ordering`` (a key of ``ORDERINGS``)."""
-    documents = entry_filter.apply(visible_documents(language))
-    return documents.order_by(*ORDERINGS[ordering])
+def entry_list(entry_filter: EntryFilter, *, language: str, ordering: str | None = None):
+    """Public entries matching ``entry_filter``, in ``ordering`` (a key of ``ORDERINGS``).
+
+    Without ``ordering``, a search comes most relevant first (``RELEVANCE``: each document
+    annotated with ``search_score``, higher is better, ties newest id first), ranking the
+    newest ``SEARCH_RANKED`` matches; anything else newest first."""
+    documents = entry_filter.apply(visible_documents(language), language=language)
+    if ordering is not None or entry_filter.search_query is None:
+        return documents.order_by(*ORDERINGS[ordering or DEFAULT_ORDERING])
+    newest = documents.order_by(*ORDERINGS[DEFAULT_ORDERING]).values("pk")[:SEARCH_RANKED]
+    return (
+        LiveDocument.objects.filter(pk__in=newest)
+        .annotate(search_score=full_text.score(entry_filter.search_query, language))
+        .order_by(*RELEVANCE)
+    )
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """Why a document is in a search's results: its score (higher is better; the scale
+    differs between SQLite and PostgreSQL) and a passage of its text with the reader's words
+    marked (HTML: ``<mark>`` around each, the rest escaped)."""
+
+    score: float
+    snippet: str
+
+
+def search_hits(entry_filter: EntryFilter, *, language: str, documents) -> list[SearchHit]:
+    """The hit of each of ``documents`` (a page of ``entry_list`` with a search, as stored
+    JSON text or parsed) in one query, in the same order."""
+    query = entry_filter.search_query
+    parsed = [json.loads(d) if isinstance(d, str | bytes) else d for d in documents]
+    scores = dict(
+        LiveDocument.objects.filter(language=language, entry_id__in=[d["id"] for d in parsed])
+        .annotate(search_score=full_text.score(query, language))
+        .values_list("entry_id", "search_score")
+    )
+    return [
+        SearchHit(float(f"{scores.get(d['id']) or 0.0:.6g}"), full_text.snippet(query, d, language))
+        for d in parsed
+    ]
 
 
 def entry_detail(*, slug: str, language: str) -> LiveDocument | None:
@@ -240,7 +285,7 @@ def vendor_pages(
     along, as it carries the total."""
     vendor_ids = set(vendor_ids)
     rows = (
-        entry_filter.apply(visible_documents(language))
+        entry_filter.apply(visible_documents(language), language=language)
         .filter(vendor_id__in=vendor_ids)
         .annotate(
             position=Window(
