@@ -75,7 +75,9 @@ def _level(level: RiskLevel | None) -> dict | None:
 class SharedData:
     """What sources refer to (vendors, topics, frameworks, risk areas), loaded once for many."""
 
-    def __init__(self, sources: list[dict]):
+    def __init__(self, sources: list[dict], *, rendered: dict[str, str] | None = None):
+        """``rendered`` maps bodies to their HTML where a bulk load has it already."""
+        self.rendered = rendered or {}
         cards = [s["scorecard"] for s in sources if s["scorecard"]]
         self.vendors = Vendor.objects.in_bulk({s["vendor"] for s in sources})
         self.topics = Topic.objects.in_bulk({t for s in sources for t in s["topics"]})
@@ -88,6 +90,9 @@ class SharedData:
         self.categories = RiskCategory.objects.in_bulk(
             RiskCategory.objects.filter(framework__in=framework_ids).values_list("pk", flat=True)
         )
+
+    def html(self, body: str) -> str:
+        return self.rendered.get(body) or render_markdown(body)
 
     def scale(self, framework_id: int) -> list[RiskLevel]:
         levels = [lv for lv in self.levels.values() if lv.framework_id == framework_id]
@@ -174,7 +179,7 @@ def build_documents(
         served = _served(source["translations"], requested)
         texts = source["translations"].get(served, dict.fromkeys(TEXT_FIELDS, ""))
         if served not in rendered:
-            rendered[served] = render_markdown(texts["body"])
+            rendered[served] = shared.html(texts["body"])
         signal_language = _served(source["signals"], requested)
         card = {
             "id": article_id,

@@ -81,9 +81,9 @@ def _documents(entry: LiveEntry, shared: SharedData) -> list[LiveDocument]:
     ]
 
 
-def _store(entries: list[LiveEntry]) -> None:
+def _store(entries: list[LiveEntry], *, rendered: dict[str, str] | None = None) -> None:
     """Write the documents of ``entries`` (already saved) from their sources."""
-    shared = SharedData([entry.source for entry in entries])
+    shared = SharedData([entry.source for entry in entries], rendered=rendered)
     LiveDocument.objects.filter(entry__in=entries).delete()
     LiveDocument.objects.bulk_create(
         [document for entry in entries for document in _documents(entry, shared)]
@@ -206,10 +206,13 @@ def live_refresh(*, entries: Iterable[LiveEntry], user=None, vendor=None) -> int
 
 
 @transaction.atomic
-def live_publish_bulk(articles: Iterable[Article]) -> int:
+def live_publish_bulk(
+    articles: Iterable[Article], *, rendered: dict[str, str] | None = None
+) -> int:
     """Give published entries that have no live version one, from their working copies, in a
     few queries per batch (bulk loads: the generator, backfills). Exactly what publishing each
-    would write; returns how many were written."""
+    would write; ``rendered`` may map bodies to the HTML a bulk load rendered already. Returns
+    how many were written."""
     articles = list(
         Article.objects.with_page_data().filter(
             pk__in=[a.pk for a in articles], status=Article.Status.PUBLISHED, live__isnull=True
@@ -238,7 +241,7 @@ def live_publish_bulk(articles: Iterable[Article]) -> int:
         for entry in entries
         for topic in entry.source["topics"]
     )
-    _store(entries)
+    _store(entries, rendered=rendered)
     log_append(
         [
             _log_row(entry, PublicationEvent.PUBLISHED, None, effective_at=entry.published_at)

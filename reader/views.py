@@ -54,4 +54,9 @@ def entry(request, lang: str, slug: str):
         # The token is in the address: never leak it to linked sites, never keep the page.
         response.headers["Referrer-Policy"] = "no-referrer"
         patch_cache_control(response, private=True, no_store=True)
+        # The admin shows a preview beside the entry's form.
+        response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(
+            {**READER_CSP, "frame-ancestors": [CSP.SELF]}
+        )
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response

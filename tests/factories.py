@@ -17,6 +17,7 @@ from articles.models import (
     VendorTranslation,
 )
 from articles.publishing import live_write
+from articles.rendering import render_markdown
 from articles.services import risk_framework_create, scorecard_create
 from feedback.models import Feedback
 
@@ -98,6 +99,7 @@ class ArticleTranslationFactory(factory.django.DjangoModelFactory):
     summary = factory.LazyAttribute(lambda o: f"{o.article.slug} summary ({o.language})")
     audience = factory.LazyAttribute(lambda o: f"Relevant for builders ({o.language})")
     body = factory.LazyAttribute(lambda o: f"## {o.article.slug}\n\nBody in *{o.language}*.")
+    body_html = factory.LazyAttribute(lambda o: render_markdown(o.body))
 
 
 class SignalBulletFactory(factory.django.DjangoModelFactory):
@@ -209,8 +211,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def admin_form_data(response) -> dict:
     """The POST body an admin add/change page (a test client response) sends when an editor
-    saves it without touching anything; tests change the keys they edit."""
-    from django.forms import MultiWidget
+    saves it without touching anything, as a browser sends it (text areas with ``\r\n`` line
+    endings); tests change the keys they edit."""
+    from django.forms import MultiWidget, Textarea
 
     data = {}
 
@@ -226,6 +229,8 @@ def admin_form_data(response) -> dict:
             elif isinstance(value, bool):
                 if value:
                     data[key] = "on"
+            elif isinstance(field.widget, Textarea) and value is not None:
+                data[key] = str(value).replace("\n", "\r\n")
             elif value is not None:
                 data[key] = str(value)
 

@@ -1,10 +1,14 @@
 """Every admin page an editor can open renders, and the article editor works as a desk expects."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
+from articles.services import article_submit_changes, article_update
 from tests.factories import (
     ArticleFactory,
     FeedbackFactory,
@@ -96,3 +100,41 @@ def test_publish_action_reports_what_is_missing(admin_client):
     assert "Publishing needs a source URL." in text
     assert "Publishing needs the &#x27;en&#x27; translation." in text
     assert Article.objects.public().get() == ready
+
+
+def test_the_desk_home_page_lists_what_needs_attention_with_links(admin_client):
+    ArticleFactory(in_review=True, slug="waiting-for-review")
+    live = ArticleFactory(slug="live-entry")
+    article_update(article=live, user=None, translations={"en": {"title": "Better wording"}})
+    article_submit_changes(article=live, user=None)
+    ArticleFactory(scheduled=True, slug="coming-soon")
+    ArticleFactory(slug="due-entry", revisit_after=timezone.localdate() - timedelta(days=1))
+    FeedbackFactory(correction=True, message="The CBRN rating is wrong.")
+    FeedbackFactory(correction=True, message="Already handled.", status="reviewed")
+
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "AI news desk" in html and "Django administration" not in html
+    queues = html.split('id="desk-queues"')[1].split("</div>")[0]
+    for expected in (
+        "In review (1)",
+        "waiting-for-review title (en)",
+        "Changes submitted for review (1)",
+        "Better wording",
+        "Scheduled next (1)",
+        "coming-soon title (en)",
+        "Due for revisit (1)",
+        "New corrections from readers (1)",
+        "The CBRN rating is wrong.",
+        "?state=changes_submitted",
+        "?kind__exact=correction&amp;status__exact=new",
+    ):
+        assert expected in queues, expected
+    assert "Already handled." not in queues
+
+
+def test_the_publish_button_names_the_publication_time_field_below_it(admin_client):
+    article = ArticleFactory(in_review=True)
+    html = admin_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    text = html.content.decode()
+    assert "the <em>Published at</em> time in the form below" in text
+    assert "set above" not in text

@@ -1,6 +1,5 @@
 from articles.models.content import (
     Article,
-    ArticlePart,
     ArticleTranslation,
     PublishEvent,
     RiskArea,
@@ -24,7 +23,6 @@ from articles.models.live import (
 
 __all__ = [
     "Article",
-    "ArticlePart",
     "ArticleTranslation",
     "LiveDocument",
     "LiveEntry",

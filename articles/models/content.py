@@ -4,13 +4,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from articles.choices import ArticleKind, ArticleStatus
 from articles.querysets import ArticleQuerySet, VendorQuerySet, is_public, is_scheduled
-from articles.rendering import render_markdown
 from articles.scorecards import ScorecardSummary, summarize
 from articles.workflow import Action
 from cms.languages import Resolved, language_choices, resolve_translation
@@ -194,11 +192,11 @@ class Article(models.Model):
         help_text="When changes to the live entry were submitted for a publisher's review.",
     )
     version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Raised on every save; guards against stale edits."
+        default=1, editable=False, help_text="Raised on every change; guards against stale edits."
     )
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=["topics"])
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -226,15 +224,6 @@ class Article(models.Model):
     def __str__(self):
         resolved = self.translation()
         return resolved.translation.title if resolved.translation else self.slug
-
-    def save(self, *args, **kwargs):
-        self.updated_at = timezone.now()
-        if not self._state.adding:
-            self.version += 1
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("admin:articles_article_change", args=[self.pk])
 
     def translation(self, language: str | None = None) -> Resolved["ArticleTranslation"]:
         from cms.languages import default_language
@@ -266,26 +255,7 @@ class Article(models.Model):
         return is_scheduled(self.status, self.published_at)
 
 
-class ArticlePart(models.Model):
-    """A piece of an article; saving or deleting it marks the article as updated."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.touch_article()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.touch_article()
-        return result
-
-    def touch_article(self):
-        Article.objects.filter(pk=self.article_id).update(updated_at=timezone.now())
-
-
-class ArticleTranslation(ArticlePart):
+class ArticleTranslation(models.Model):
     """Every reader-facing text of an article, in one language."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="translations")
@@ -298,7 +268,9 @@ class ArticleTranslation(ArticlePart):
         help_text='Who should care, e.g. "Relevant if you build with AI tools or APIs."',
     )
     body = models.TextField(blank=True, help_text="Markdown.")
-    body_html = models.TextField(blank=True, editable=False)
+    body_html = models.TextField(
+        blank=True, editable=False, help_text="The body rendered by the services that write it."
+    )
 
     history = HistoricalRecords(excluded_fields=["body_html"])
 
@@ -313,12 +285,8 @@ class ArticleTranslation(ArticlePart):
     def __str__(self):
         return f"{self.title} ({self.language})"
 
-    def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        super().save(*args, **kwargs)
 
-
-class SignalBullet(ArticlePart):
+class SignalBullet(models.Model):
     """One bullet of the quick editorial signal ("why this matters"), in one language."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="signal_bullets")
@@ -340,7 +308,7 @@ class SignalBullet(ArticlePart):
         return self.text
 
 
-class Scorecard(ArticlePart):
+class Scorecard(models.Model):
     """A model release's rating under a safety framework."""
 
     article = models.OneToOneField(
@@ -349,7 +317,7 @@ class Scorecard(ArticlePart):
     framework = models.ForeignKey(RiskFramework, on_delete=models.PROTECT, related_name="+")
     risk_areas = models.ManyToManyField(RiskArea, blank=True, related_name="scorecards")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["risk_areas"])
 
     def __str__(self):
         return f"{self.framework} scorecard"
@@ -363,7 +331,7 @@ class Scorecard(ArticlePart):
         )
 
 
-class ScorecardRating(ArticlePart):
+class ScorecardRating(models.Model):
     """A category's rating before and after mitigation. Belongs to the article's scorecard."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="scorecard_ratings")

@@ -1,15 +1,32 @@
-"""Every write to entries goes through these functions: the admin, the loaders and the
-generators call them; nothing writes content through ``save()`` side effects."""
+"""Every write to entries and the data they show goes through these functions: the admin,
+the loaders and the generators call them; no model has save() side effects."""
 
 from articles.services.content import (
+    Edit,
     StaleEdit,
-    article_apply_source,
+    article_create,
     article_lock_for_edit,
     article_mark_revisited,
-    article_restore,
-    risk_framework_create,
+    article_touch,
+    article_update,
+    normalise,
     scorecard_create,
 )
+from articles.services.reference import (
+    risk_area_create,
+    risk_area_delete,
+    risk_area_update,
+    risk_framework_create,
+    risk_framework_delete,
+    risk_framework_update,
+    topic_create,
+    topic_delete,
+    topic_update,
+    vendor_create,
+    vendor_delete,
+    vendor_update,
+)
+from articles.services.versions import article_apply_source, article_restore
 from articles.services.workflow import (
     article_archive,
     article_delete,
@@ -26,9 +43,11 @@ from articles.services.workflow import (
 )
 
 __all__ = [
+    "Edit",
     "StaleEdit",
     "article_apply_source",
     "article_archive",
+    "article_create",
     "article_delete",
     "article_discard_changes",
     "article_has_unpublished_changes",
@@ -42,7 +61,21 @@ __all__ = [
     "article_return_to_draft",
     "article_submit_changes",
     "article_submit_for_review",
+    "article_touch",
     "article_unpublish",
+    "article_update",
+    "normalise",
+    "risk_area_create",
+    "risk_area_delete",
+    "risk_area_update",
     "risk_framework_create",
+    "risk_framework_delete",
+    "risk_framework_update",
     "scorecard_create",
+    "topic_create",
+    "topic_delete",
+    "topic_update",
+    "vendor_create",
+    "vendor_delete",
+    "vendor_update",
 ]

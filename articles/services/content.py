@@ -1,9 +1,19 @@
-"""Writes to the working copy of entries, and to the frameworks they are rated under."""
+"""Writes to the working copy of entries: creating and editing an entry with its parts.
 
-from datetime import date
+Every write of an entry's content goes through ``article_create`` or ``article_update`` (the
+admin and the loaders), or through ``plan_edit``/``write_edit`` for restore and discard
+(``articles.services.versions``). They normalise text once, refuse what the user's
+role does not allow, and write nothing at all when nothing changes; a change raises the
+entry's version, records one version in the history (the entry with its topics first, then
+its parts) and renders the Markdown.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from articles.models import (
     Article,
@@ -15,11 +25,63 @@ from articles.models import (
     ScorecardRating,
     SignalBullet,
 )
-from articles.permissions import may_edit_content
+from articles.permissions import allowed, may_edit_content, may_translate
+from articles.rendering import render_markdown
+from articles.workflow import UNPUBLISHED_STATES
+
+TEXT_FIELDS = ("title", "summary", "audience", "body")
+MULTILINE = {"summary", "body"}
+# The entry's own fields an editor changes; the workflow state changes through the workflow.
+FIELDS = (
+    "vendor",
+    "slug",
+    "kind",
+    "source_url",
+    "source_authors",
+    "published_at",
+    "revisit_after",
+)
+KEEP = object()  # "leave the scorecard as it is"
 
 
 class StaleEdit(ValidationError):
     """Someone saved the entry after the editor opened it."""
+
+
+def normalise(text: str | None, *, multiline: bool = False) -> str:
+    """Text as stored: line endings ``\\n`` (browsers send ``\\r\\n``), no trailing whitespace
+    at the end, none on blank lines; a single-line text has no surrounding whitespace."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    if not multiline:
+        return " ".join(text.split("\n")).strip()
+    return "\n".join(line if line.strip() else "" for line in text.split("\n")).rstrip()
+
+
+def _texts(texts: dict) -> dict[str, str]:
+    return {name: normalise(texts.get(name), multiline=name in MULTILINE) for name in TEXT_FIELDS}
+
+
+def _as_dict(translation) -> dict[str, str]:
+    return {name: getattr(translation, name) for name in TEXT_FIELDS}
+
+
+def _field_value(name: str, value):
+    if name == "vendor":
+        return getattr(value, "pk", value)
+    if name in ("slug", "source_url", "source_authors"):
+        return normalise(value)
+    return value
+
+
+@dataclass
+class Edit:
+    """What an update changed, in words (empty: nothing was written)."""
+
+    article: Article
+    changes: list[str] = field(default_factory=list)
+
+    def __bool__(self):
+        return bool(self.changes)
 
 
 def _locked(article: Article) -> Article:
@@ -28,7 +90,7 @@ def _locked(article: Article) -> Article:
 
 def article_lock_for_edit(*, article_id: int, expected_version: int | None) -> Article:
     """Lock the entry's row for the rest of the transaction; refuse a form opened before the
-    latest save (optimistic concurrency: the later save of a stale form loses, visibly)."""
+    latest change (optimistic concurrency: the later save of a stale form loses, visibly)."""
     current = Article.objects.select_for_update().get(pk=article_id)
     if current.version != expected_version:
         latest = current.history.select_related("history_user").first()
@@ -42,201 +104,351 @@ def article_lock_for_edit(*, article_id: int, expected_version: int | None) -> A
     return current
 
 
-def article_mark_revisited(*, article: Article, user, next_revisit: date | None = None) -> Article:
-    """The desk followed up on the entry: clear its revisit date, or move it to ``next_revisit``."""
-    if not may_edit_content(user, article):
-        raise PermissionDenied("You may not change this entry.")
-    with transaction.atomic():
-        article = _locked(article)
-        article.revisit_after = next_revisit
-        article._history_user = user
-        article.save()
-    return article
+def article_touch(*, article: Article, user, reason: str = "") -> None:
+    """Record a change of ``article`` (already changed in memory): a new version in the history
+    by ``user``, a raised version number and update time."""
+    article.version += 1
+    article.updated_at = timezone.now()
+    _save_as(article, user, reason)
 
 
-RESTORED_FIELDS = ["vendor_id", "slug", "kind", "source_url", "source_authors", "revisit_after"]
-
-
-def _save_as(instance, user, reason: str):
+def _save_as(instance, user, reason: str = ""):
     instance._history_user = user
-    instance._change_reason = reason
+    instance._change_reason = reason or None
     instance.save()
 
 
-def _delete_as(instance, user, reason: str, *, tracked: set | None):
+def _delete_as(instance, user, reason: str, tracked: set | None):
     if tracked is not None and (type(instance), instance.pk) not in tracked:
         return  # written without history (a bulk import): keep it, its past is unknown
     instance._history_user = user
-    instance._change_reason = reason
+    instance._change_reason = reason or None
     instance.delete()
 
 
-def _apply_content(article: Article, snapshot, *, fields: dict, user, reason: str, tracked):
-    """Make the working copy's fields and parts equal to ``fields`` and ``snapshot``; parts
-    not in the snapshot are deleted unless ``tracked`` is given and does not hold them."""
-    for name, value in fields.items():
-        setattr(article, name, value)
-    _save_as(article, user, reason)
+def _set_related(instance, name: str, ids: list[int]) -> None:
+    """Set a many-to-many field without a history record of its own: the next save of
+    ``instance`` records it with its other fields."""
+    instance.skip_history_when_saving = True
+    try:
+        getattr(instance, name).set(ids)
+    finally:
+        del instance.skip_history_when_saving
 
-    current = {t.language: t for t in article.translations.all()}
-    for language, translation in current.items():
-        if language not in snapshot.translations:
-            _delete_as(translation, user, reason, tracked=tracked)
-    for language, texts in snapshot.translations.items():
-        translation = current.get(language) or ArticleTranslation(
+
+def _check_rights(user, article: Article, *, content: bool, texts: bool, publication: bool):
+    if content and not may_edit_content(user, article):
+        raise PermissionDenied("You may not change this entry.")
+    if texts and not (may_edit_content(user, article) or may_translate(user)):
+        raise PermissionDenied("You may not change this entry's translations.")
+    if publication:
+        if not allowed(user, "articles.publish_article"):
+            raise PermissionDenied("Only a publisher sets the publication time.")
+        if article.status not in UNPUBLISHED_STATES:
+            raise ValidationError(
+                "The publication time of a published entry does not change by editing: "
+                "unpublish it and publish it again, so the change is in the publish log."
+            )
+
+
+@dataclass
+class Plan:
+    """The writes an update needs, worked out before anything is written."""
+
+    fields: dict
+    topics: list[int] | None
+    translations: dict
+    signals: dict
+    scorecard: object
+    ratings: dict | None
+
+    def changes(self) -> list[str]:
+        changes = [Article._meta.get_field(name).verbose_name for name in self.fields]
+        if self.topics is not None:
+            changes.append("topics")
+        changes += [f"translation ({language})" for language in self.translations]
+        changes += [f"signal ({language})" for language in self.signals]
+        if self.scorecard is not KEEP:
+            changes.append("scorecard")
+        if self.ratings:
+            changes.append("scorecard ratings")
+        return changes
+
+
+def plan_edit(article, *, fields, topics, translations, signals, scorecard) -> Plan:
+    """The writes that would make ``article`` as wanted (nothing is written here)."""
+    current_fields = {
+        name: _field_value(name, getattr(article, Article._meta.get_field(name).attname))
+        for name in FIELDS
+    }
+    fields = {
+        name: _field_value(name, value)
+        for name, value in (fields or {}).items()
+        if _field_value(name, value) != current_fields[name]
+    }
+    if topics is not None:
+        topics = sorted({getattr(t, "pk", t) for t in topics})
+        if topics == sorted(article.topics.values_list("pk", flat=True)):
+            topics = None
+    present = {t.language: t for t in article.translations.all()}
+    wanted = {}
+    for language, texts in (translations or {}).items():
+        current = present.get(language)
+        if texts is not None:
+            texts = _texts({**(_as_dict(current) if current else {}), **texts})
+        if texts is None and current is None:
+            continue
+        if current is None or texts is None or _texts(_as_dict(current)) != texts:
+            wanted[language] = texts
+    bullets: dict[str, list[str]] = {}
+    for bullet in article.signal_bullets.all():
+        bullets.setdefault(bullet.language, []).append(normalise(bullet.text))
+    wanted_signals = {}
+    for language, texts in (signals or {}).items():
+        texts = [normalise(text) for text in texts if normalise(text)]
+        if texts != bullets.get(language, []):
+            wanted_signals[language] = texts
+    card, ratings = _plan_scorecard(article, scorecard)
+    return Plan(fields, topics, wanted, wanted_signals, card, ratings)
+
+
+def _plan_scorecard(article, scorecard):
+    """(scorecard change or KEEP, ratings to write or None) for the wanted ``scorecard``: None
+    removes it; a dict gives ``framework``, ``risk_areas`` and ``ratings`` (category ->
+    (pre-mitigation, post-mitigation or None), ids or objects)."""
+    if scorecard is KEEP:
+        return KEEP, None
+    current = Scorecard.objects.filter(article=article).first()
+    if scorecard is None:
+        return (KEEP, None) if current is None else (None, None)
+    framework = getattr(scorecard["framework"], "pk", scorecard["framework"])
+    areas = sorted({getattr(a, "pk", a) for a in scorecard.get("risk_areas", ())})
+    ratings = {
+        getattr(category, "pk", category): (
+            getattr(pre, "pk", pre),
+            getattr(post, "pk", post) if post is not None else None,
+        )
+        for category, (pre, post) in scorecard.get("ratings", {}).items()
+    }
+    _check_framework(framework, ratings)
+    change = {"framework": framework, "risk_areas": areas}
+    if (
+        current is not None
+        and current.framework_id == framework
+        and sorted(current.risk_areas.values_list("pk", flat=True)) == areas
+    ):
+        change = KEEP
+    existing = {
+        r.category_id: (r.pre_mitigation_id, r.post_mitigation_id)
+        for r in article.scorecard_ratings.all()
+    }
+    return change, (ratings if ratings != existing else None)
+
+
+def _check_framework(framework: int, ratings: dict) -> None:
+    categories = set(RiskCategory.objects.filter(framework=framework).values_list("pk", flat=True))
+    levels = set(RiskLevel.objects.filter(framework=framework).values_list("pk", flat=True))
+    for category, (pre, post) in ratings.items():
+        if category not in categories or pre not in levels or (post and post not in levels):
+            raise ValidationError("Each rating must use the scorecard framework's own scale.")
+
+
+def write_edit(article: Article, plan: Plan, *, user, reason: str, tracked: set | None = None):
+    """Write ``plan``: the entry with its topics first (one version), then its parts."""
+    if plan.topics is not None:
+        _set_related(article, "topics", plan.topics)
+    for name, value in plan.fields.items():
+        setattr(article, Article._meta.get_field(name).attname, value)
+    article_touch(article=article, user=user, reason=reason)
+
+    present = {t.language: t for t in article.translations.all()}
+    for language, texts in plan.translations.items():
+        if texts is None:
+            _delete_as(present[language], user, reason, tracked)
+            continue
+        translation = present.get(language) or ArticleTranslation(
             article=article, language=language
         )
-        if translation.pk is None or any(
-            getattr(translation, name) != value for name, value in texts.items()
-        ):
-            for name, value in texts.items():
-                setattr(translation, name, value)
-            _save_as(translation, user, reason)
+        for name, value in texts.items():
+            setattr(translation, name, value)
+        translation.body_html = render_markdown(translation.body)
+        _save_as(translation, user, reason)
 
-    current = {(s.language, s.position): s for s in article.signal_bullets.all()}
-    for key, bullet in current.items():
-        if key not in snapshot.signals:
-            _delete_as(bullet, user, reason, tracked=tracked)
-    for (language, position), text in snapshot.signals.items():
-        bullet = current.get((language, position)) or SignalBullet(
-            article=article, language=language, position=position
-        )
-        if bullet.pk is None or bullet.text != text:
-            bullet.text = text
-            _save_as(bullet, user, reason)
+    for language, texts in plan.signals.items():
+        _write_signals(article, language, texts, user=user, reason=reason, tracked=tracked)
 
-    current = {r.category_id: r for r in article.scorecard_ratings.all()}
-    for category_id, rating in current.items():
-        if category_id not in snapshot.ratings:
-            _delete_as(rating, user, reason, tracked=tracked)
     scorecard = Scorecard.objects.filter(article=article).first()
-    if snapshot.scorecard_framework_id is None:
-        if scorecard is not None:
-            _delete_as(scorecard, user, reason, tracked=tracked)
-    elif scorecard is None or scorecard.framework_id != snapshot.scorecard_framework_id:
+    if plan.scorecard is None or plan.ratings is not None:
+        wanted = {} if plan.scorecard is None else plan.ratings
+        for rating in article.scorecard_ratings.all():
+            if rating.category_id not in wanted:
+                _delete_as(rating, user, reason, tracked)
+    if plan.scorecard is None:
+        _delete_as(scorecard, user, reason, tracked)
+    elif plan.scorecard is not KEEP:
         scorecard = scorecard or Scorecard(article=article)
-        scorecard.framework_id = snapshot.scorecard_framework_id
+        scorecard.framework_id = plan.scorecard["framework"]
+        if scorecard._state.adding:
+            scorecard.skip_history_when_saving = True
+            scorecard.save()
+            del scorecard.skip_history_when_saving
+        _set_related(scorecard, "risk_areas", plan.scorecard["risk_areas"])
         _save_as(scorecard, user, reason)
-    for category_id, (pre, post) in snapshot.ratings.items():
-        rating = current.get(category_id) or ScorecardRating(
-            article=article, category_id=category_id
-        )
-        if (rating.pre_mitigation_id, rating.post_mitigation_id) != (pre, post):
-            rating.pre_mitigation_id, rating.post_mitigation_id = pre, post
-            _save_as(rating, user, reason)
-    return scorecard
+    if plan.ratings:
+        current = {r.category_id: r for r in article.scorecard_ratings.all()}
+        for category, (pre, post) in plan.ratings.items():
+            rating = current.get(category) or ScorecardRating(article=article, category_id=category)
+            if (rating.pre_mitigation_id, rating.post_mitigation_id) != (pre, post):
+                rating.pre_mitigation_id, rating.post_mitigation_id = pre, post
+                _save_as(rating, user, reason)
+
+
+def _write_signals(article, language, texts, *, user, reason, tracked):
+    """Make the language's bullets ``texts`` in order, reusing rows in place (positions only
+    move down, so the unique position never collides)."""
+    rows = list(article.signal_bullets.filter(language=language).order_by("position"))
+    kept, extra = rows[: len(texts)], rows[len(texts) :]
+    for row in extra:
+        _delete_as(row, user, reason, tracked)
+    taken = {row.position for row in extra if row.pk is not None}  # kept without history
+    for position, text in enumerate(texts):
+        if position < len(kept):
+            row = kept[position]
+            if (row.position, row.text) == (position, text):
+                continue
+            row.position, row.text = position, text
+        else:
+            free = position
+            while free in taken:
+                free += 1
+            taken.add(free)
+            row = SignalBullet(article=article, language=language, position=free, text=text)
+        _save_as(row, user, reason)
 
 
 @transaction.atomic
-def article_restore(*, article: Article, history_id: int, user) -> Article:
-    """Bring back the content of an earlier version into the working copy: the article's
-    fields, translations, signals, scorecard and ratings as they were. The restore is itself a
-    new version; like any edit of a live entry it is public only once its changes are
-    published.
-
-    The workflow state (status, publication time) is left alone: restoring never publishes or
-    unpublishes anything; use the workflow steps for that.
-    """
-    from articles.history import article_version, parts_with_history
-
-    if not may_edit_content(user, article):
-        raise PermissionDenied("You may not change this entry.")
-    version = article_version(article, history_id)
-    if version is None:
-        raise ValidationError("That version does not belong to this entry.")
-    record, snapshot = version.record, version.snapshot
-    reason = f"Restored the version of {record.history_date:%Y-%m-%d %H:%M:%S} UTC"
-    if Article.objects.filter(slug=record.slug).exclude(pk=article.pk).exists():
-        raise ValidationError(f"Another entry now uses the slug {record.slug!r}.")
-    article = _locked(article)
-    _apply_content(
-        article,
-        snapshot,
-        fields={name: getattr(record, name) for name in RESTORED_FIELDS},
-        user=user,
-        reason=reason,
-        tracked=parts_with_history(article.pk),
-    )
-    return article
-
-
-@transaction.atomic
-def article_apply_source(*, article: Article, source: dict, user, reason: str) -> Article:
-    """Make the working copy equal to a published source (see ``articles.documents``)."""
-    from articles.history import Snapshot
-
-    article = _locked(article)
-    card = source["scorecard"]
-    snapshot = Snapshot(
-        translations=source["translations"],
-        signals={
-            (language, position): text
-            for language, texts in source["signals"].items()
-            for position, text in enumerate(texts)
-        },
-        scorecard_framework_id=card["framework"] if card else None,
-        ratings={c: (pre, post) for c, pre, post in (card["ratings"] if card else [])},
-    )
-    fields = {
-        "slug": source["slug"],
-        "vendor_id": source["vendor"],
-        "kind": source["kind"],
-        "source_url": source["source_url"],
-        "source_authors": source["source_authors"],
-    }
-    scorecard = _apply_content(
-        article, snapshot, fields=fields, user=user, reason=reason, tracked=None
-    )
-    article.topics.set(source["topics"])
-    if scorecard is not None and card:
-        scorecard.risk_areas.set(card["risk_areas"])
-    return article
-
-
-@transaction.atomic
-def risk_framework_create(
+def article_update(
     *,
-    name: str,
-    slug: str,
-    scale: list[str],
-    categories: list[str],
-    deploy_at_or_below: str,
-    develop_at_or_below: str,
-    vendor=None,
-    url: str = "",
-) -> RiskFramework:
-    """A safety framework with its ordered scale (lowest first), its categories and its
-    deploy/develop thresholds, named by level."""
-    framework = RiskFramework.objects.create(name=name, slug=slug, vendor=vendor, url=url)
-    levels = {
-        level: RiskLevel.objects.create(framework=framework, rank=rank, name=level)
-        for rank, level in enumerate(scale)
-    }
-    RiskCategory.objects.bulk_create(
-        RiskCategory(framework=framework, name=category, position=position)
-        for position, category in enumerate(categories)
+    article: Article,
+    user,
+    fields: dict | None = None,
+    topics=None,
+    translations: dict | None = None,
+    signals: dict | None = None,
+    scorecard=KEEP,
+    reason: str = "",
+) -> Edit:
+    """Change the working copy of ``article``: only what is given is considered.
+
+    ``fields``: the entry's own fields (``FIELDS``); ``topics``: all its topics;
+    ``translations``: language -> texts (any of title, summary, audience, body) or None to
+    remove;
+    ``signals``: language -> the bullets in order (an empty list removes them);
+    ``scorecard``: see ``_plan_scorecard``. Writers and publishers change everything, a
+    translator the translations; the publication time changes only before publishing.
+    Editing a live entry changes its working copy only; publishing the changes is a workflow
+    step of its own.
+    """
+    article = _locked(article)
+    plan = plan_edit(
+        article,
+        fields=fields,
+        topics=topics,
+        translations=translations,
+        signals=signals,
+        scorecard=scorecard,
     )
-    framework.deploy_threshold = levels[deploy_at_or_below]
-    framework.develop_threshold = levels[develop_at_or_below]
-    framework.save()
-    return framework
+    edit = Edit(article, plan.changes())
+    if not edit:
+        return edit
+    content = bool(
+        set(plan.fields) - {"published_at"}
+        or plan.topics is not None
+        or plan.signals
+        or plan.scorecard is not KEEP
+        or plan.ratings
+    )
+    _check_rights(
+        user,
+        article,
+        content=content,
+        texts=bool(plan.translations),
+        publication="published_at" in plan.fields,
+    )
+    write_edit(article, plan, user=user, reason=reason)
+    return edit
 
 
 @transaction.atomic
+def article_create(
+    *,
+    user,
+    vendor,
+    slug: str,
+    kind: str,
+    source_url: str = "",
+    source_authors: str = "",
+    published_at: datetime | None = None,
+    revisit_after: date | None = None,
+    topics=(),
+    translations: dict | None = None,
+    signals: dict | None = None,
+    scorecard=KEEP,
+) -> Article:
+    """A new draft entry with its parts (arguments as for ``article_update``)."""
+    if not allowed(user, "articles.add_article"):
+        raise PermissionDenied("You may not add entries.")
+    if published_at is not None and not allowed(user, "articles.publish_article"):
+        raise PermissionDenied("Only a publisher sets the publication time.")
+    article = Article(
+        vendor_id=_field_value("vendor", vendor),
+        slug=normalise(slug),
+        kind=kind,
+        source_url=normalise(source_url),
+        source_authors=normalise(source_authors),
+        published_at=published_at,
+        revisit_after=revisit_after,
+        version=0,
+    )
+    article.skip_history_when_saving = True
+    article.save()
+    del article.skip_history_when_saving
+    plan = plan_edit(
+        article,
+        fields={},
+        topics=topics,
+        translations=translations,
+        signals=signals,
+        scorecard=scorecard,
+    )
+    plan.topics = plan.topics or []
+    write_edit(article, plan, user=user, reason="")
+    return article
+
+
+def article_mark_revisited(*, article: Article, user, next_revisit: date | None = None) -> Article:
+    """The desk followed up on the entry: clear its revisit date, or move it to ``next_revisit``."""
+    edit = article_update(article=article, user=user, fields={"revisit_after": next_revisit})
+    return edit.article
+
+
 def scorecard_create(
-    *, article: Article, framework: RiskFramework, ratings: dict, risk_areas=()
+    *, article: Article, framework: RiskFramework, ratings: dict, risk_areas=(), user=None
 ) -> Scorecard:
     """The article's scorecard; ``ratings`` maps a category name to (pre-mitigation,
     post-mitigation or None) level names of ``framework``."""
-    scorecard = Scorecard.objects.create(article=article, framework=framework)
-    scorecard.risk_areas.set(risk_areas)
-    levels = {level.name: level for level in framework.levels.all()}
-    categories = {category.name: category for category in framework.categories.all()}
-    for category, (pre, post) in ratings.items():
-        ScorecardRating.objects.create(
-            article=article,
-            category=categories[category],
-            pre_mitigation=levels[pre],
-            post_mitigation=levels[post] if post else None,
-        )
-    return scorecard
+    levels = {level.name: level.pk for level in framework.levels.all()}
+    categories = {category.name: category.pk for category in framework.categories.all()}
+    article_update(
+        article=article,
+        user=user,
+        scorecard={
+            "framework": framework,
+            "risk_areas": risk_areas,
+            "ratings": {
+                categories[category]: (levels[pre], levels[post] if post else None)
+                for category, (pre, post) in ratings.items()
+            },
+        },
+    )
+    return Scorecard.objects.get(article=article)

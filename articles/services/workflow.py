@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from articles.documents import working_copy
 from articles.models import Article, LiveEntry, PublicationEvent, PublishEvent
-from articles.permissions import allowed, may_edit_content
+from articles.permissions import allowed, may_edit_content, may_translate
 from articles.publishing import live_remove, live_write
-from articles.services.content import article_apply_source
+from articles.services.content import article_touch
+from articles.services.versions import article_apply_source
 from articles.workflow import TRANSITIONS, Action
 from cms.languages import default_language
 
@@ -73,8 +74,7 @@ def _take(*, article: Article, action: Action, user, published_at=None) -> Artic
     from_status = article.status
     article.status = transition.target
     article.changes_submitted_at = None
-    article._history_user = user
-    article.save()
+    article_touch(article=article, user=user)
     if transition.target == Article.Status.PUBLISHED:
         live_write(article=article, user=user, published_at=article.published_at)
     elif from_status == Article.Status.PUBLISHED:
@@ -133,8 +133,9 @@ def _require_changes(article: Article) -> None:
 
 @transaction.atomic
 def article_submit_changes(*, article: Article, user) -> Article:
-    """Ask a publisher to publish the working copy's changes to a live entry."""
-    if not may_edit_content(user, article):
+    """Ask a publisher to publish the working copy's changes to a live entry (writers and
+    translators)."""
+    if not (may_edit_content(user, article) or may_translate(user)):
         raise PermissionDenied("You may not change this entry.")
     article = _locked(article)
     _require_changes(article)

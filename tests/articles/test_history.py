@@ -10,10 +10,12 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from articles.models import Article, ScorecardRating, SignalBullet
-from articles.services import StaleEdit, article_lock_for_edit, article_restore
+from articles.services import StaleEdit, article_lock_for_edit, article_restore, article_update
 from tests.factories import (
     ArticleFactory,
+    RiskAreaFactory,
     SignalBulletFactory,
+    TopicFactory,
     UserFactory,
     admin_form_data,
     make_framework,
@@ -226,8 +228,7 @@ def test_two_saves_at_the_same_moment_cannot_both_win(transactional_db):
                 locked = article_lock_for_edit(article_id=article.pk, expected_version=opened)
                 first_holds_lock.set()
                 first_may_save.wait(5)
-                locked.source_authors = "First"
-                locked.save()
+                article_update(article=locked, user=None, fields={"source_authors": "First"})
         finally:
             connection.close()
 
@@ -265,3 +266,33 @@ def test_a_restore_keeps_parts_that_were_written_without_history(article):
         article=article, history_id=first.history_id, user=UserFactory(role="Publisher")
     )
     assert [s.text for s in Article.objects.get(pk=article.pk).signals("nl")] == ["Geïmporteerd"]
+
+
+def test_a_restore_brings_back_the_topics_and_the_risk_areas(client, article):
+    agents, safety = TopicFactory(name="Agents"), TopicFactory(name="Safety")
+    jailbreaks = RiskAreaFactory(name="Jailbreaks")
+    ratings = {
+        r.category_id: (r.pre_mitigation_id, r.post_mitigation_id)
+        for r in article.scorecard_ratings.all()
+    }
+    framework = article.scorecard.framework_id
+    article_update(
+        article=article,
+        user=None,
+        topics=[agents],
+        scorecard={"framework": framework, "risk_areas": [jailbreaks], "ratings": ratings},
+    )
+    tagged = Article.objects.get(pk=article.pk).history.first()
+    client.force_login(UserFactory(role="Writer"))
+    data = admin_form_data(client.get(change_url(article)))
+    data |= {"topics": [str(safety.pk)], "scorecard-0-risk_areas": []}
+    assert client.post(change_url(article), data).status_code == 302
+    assert [t.name for t in article.topics.all()] == ["Safety"]
+    assert not article.scorecard.risk_areas.exists()
+    html = client.get(reverse("admin:articles_article_history", args=[article.pk])).content
+    assert "Topics" in html.decode() and "Risk areas" in html.decode()
+
+    client.post(reverse("admin:articles_article_restore", args=[article.pk, tagged.history_id]))
+    article = Article.objects.get(pk=article.pk)
+    assert [t.name for t in article.topics.all()] == ["Agents"]
+    assert [a.name for a in article.scorecard.risk_areas.all()] == ["Jailbreaks"]

@@ -6,10 +6,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.models import Article, Vendor
+from articles.services import article_update
 from tests.factories import (
     ArticleFactory,
     ArticleTranslationFactory,
-    SignalBulletFactory,
     VendorFactory,
     make_framework,
     make_scorecard,
@@ -70,20 +70,50 @@ def test_more_from_vendor_is_the_vendors_other_public_entries_newest_first():
 
 def test_editing_a_translation_or_signal_marks_the_article_updated():
     article = ArticleFactory()
-    before = Article.objects.get(pk=article.pk).updated_at
+    before = Article.objects.get(pk=article.pk)
     with time_machine.travel(timezone.now() + timedelta(minutes=5)):
-        SignalBulletFactory(article=article)
-        assert Article.objects.get(pk=article.pk).updated_at > before
+        article_update(article=article, user=None, signals={"en": ["Worth a look"]})
+    after = Article.objects.get(pk=article.pk)
+    assert after.updated_at > before.updated_at and after.version == before.version + 1
+    assert [s.text for s in after.signals("en")] == ["Worth a look"]
+
+
+def test_an_update_that_changes_nothing_writes_nothing():
+    article = ArticleFactory(languages=["en"])
+    texts = article.translations.values("title", "summary", "audience", "body").get()
+    before = Article.objects.get(pk=article.pk)
+    edit = article_update(
+        article=article,
+        user=None,
+        fields={"source_authors": " Research Team "},
+        translations={"en": {name: f"{value}\r\n" for name, value in texts.items()}},
+    )
+    assert not edit and edit.changes == []
+    after = Article.objects.get(pk=article.pk)
+    assert (after.version, after.updated_at) == (before.version, before.updated_at)
+    assert article.history.count() == 1
 
 
 def test_body_is_stored_as_sanitised_html():
-    translation = ArticleTranslationFactory(
-        body="**Bold** <script>alert(1)</script> [x](javascript:alert(1)) [ok](https://a.example)"
-    )
+    article = ArticleFactory(languages=[])
+    body = "**Bold** <script>alert(1)</script> [x](javascript:alert(1)) [ok](https://a.example)"
+    article_update(article=article, user=None, translations={"en": {"title": "T", "body": body}})
+    translation = article.translations.get()
     assert "<strong>Bold</strong>" in translation.body_html
     assert "<script" not in translation.body_html
     assert "javascript:" not in translation.body_html
     assert 'href="https://a.example"' in translation.body_html
+
+
+def test_text_from_forms_is_stored_with_unix_line_endings_and_no_trailing_blanks():
+    article = ArticleFactory(languages=[])
+    article_update(
+        article=article,
+        user=None,
+        translations={"en": {"title": "  Title \r\n", "body": "One  \r\n   \r\nTwo\r\n\r\n"}},
+    )
+    translation = article.translations.get()
+    assert (translation.title, translation.body) == ("Title", "One  \n\nTwo")
 
 
 def _summary(article):

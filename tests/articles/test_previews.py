@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from urllib.parse import unquote
 
 import pytest
 import time_machine
@@ -80,16 +81,49 @@ def test_a_signed_payload_that_is_not_a_preview_is_refused(draft):
         assert article_for_preview(slug="draft-entry", token=token) is None
 
 
-def test_a_writer_creates_a_preview_link_in_the_admin_with_its_expiry(client, draft, settings):
+def test_preview_opens_the_reader_page_of_the_working_copy_with_a_fresh_link(
+    client, draft, settings
+):
     settings.PREVIEW_TOKEN_MAX_AGE = 3600
     client.force_login(UserFactory(role="Writer"))
     with time_machine.travel("2026-03-01 10:00:00Z"):
-        response = client.post(
-            reverse("admin:articles_article_preview", args=[draft.pk]), follow=True
-        )
-    html = response.content.decode()
-    assert "valid until 2026-03-01 11:00 UTC" in html
-    token = re.search(r"\?preview=([^<\s]+)</code>", html).group(1)
-    assert "/api/v1/articles/draft-entry/?preview=" in html
+        response = client.post(reverse("admin:articles_article_preview", args=[draft.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/read/en/draft-entry/?preview=")
+    token = unquote(response["Location"].split("preview=", 1)[1])
     with time_machine.travel("2026-03-01 10:30:00Z"):
         assert article_for_preview(slug="draft-entry", token=token) == draft
+    page = client.get(reverse("admin:articles_article_change", args=[draft.pk])).content.decode()
+    assert "valid until 2026-03-01 11:00 UTC" in page
+
+
+def test_preview_follows_a_desks_own_frontend(client, draft, settings):
+    settings.PREVIEW_URL_TEMPLATE = "https://front.example/preview/{slug}?token={token}"
+    client.force_login(UserFactory(role="Writer"))
+    response = client.post(reverse("admin:articles_article_preview", args=[draft.pk]))
+    assert response["Location"].startswith("https://front.example/preview/draft-entry?token=")
+
+
+def test_the_preview_beside_the_form_shows_the_working_copy_after_every_save(client, draft):
+    client.force_login(UserFactory(role="Writer"))
+    change = reverse("admin:articles_article_change", args=[draft.pk])
+    assert "<iframe" not in client.get(change).content.decode()
+    client.post(reverse("admin:articles_article_preview", args=[draft.pk]), {"side": "1"})
+    url = re.search(r'<iframe src="([^"]+)"', client.get(change).content.decode()).group(1)
+    assert url.startswith("/read/en/draft-entry/?preview=")
+    token = unquote(url.split("preview=", 1)[1])
+    assert article_for_preview(slug="draft-entry", token=token) == draft
+    framed = client.get(url)
+    assert framed["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in framed["Content-Security-Policy"]
+    client.post(reverse("admin:articles_article_preview", args=[draft.pk]), {"side": "1"})
+    assert "<iframe" not in client.get(change).content.decode()
+
+
+def test_view_on_site_opens_the_reader_page_of_a_live_entry_only(client, draft):
+    client.force_login(UserFactory(role="Publisher"))
+    live = ArticleFactory(slug="live-entry")
+    live_page = client.get(reverse("admin:articles_article_change", args=[live.pk]))
+    assert 'href="/read/en/live-entry/"' in live_page.content.decode()
+    draft_page = client.get(reverse("admin:articles_article_change", args=[draft.pk]))
+    assert "View on site" not in draft_page.content.decode()

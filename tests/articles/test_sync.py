@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from articles.api.sync import SETTLE_SECONDS
 from articles.models import Article
+from articles.services import article_touch
 from tests.factories import (
     ArticleFactory,
     SignalBulletFactory,
@@ -86,14 +87,14 @@ def test_a_mirror_applying_changes_in_order_stays_equal_to_the_public_list(api, 
     clock.shift(timedelta(minutes=1))
     SignalBulletFactory(article=edited, language="en", text="New signal")
     edited.topics.add(TopicFactory())
-    edited.save()
+    article_touch(article=edited, user=None)
     make_scorecard(article=edited, framework=make_framework(), ratings={"CBRN": ("Low", None)})
     archived.status = Article.Status.ARCHIVED
-    archived.save()
+    article_touch(article=archived, user=None)
     unpublished.status = Article.Status.DRAFT
-    unpublished.save()
+    article_touch(article=unpublished, user=None)
     rescheduled.published_at = timezone.now() + timedelta(days=1)
-    rescheduled.save()
+    article_touch(article=rescheduled, user=None)
     deleted.delete()
     added = ArticleFactory(published_at=timezone.now() - timedelta(minutes=5))
     clock.shift(SETTLED)
@@ -159,7 +160,7 @@ def test_an_entry_created_in_bulk_without_history_is_still_dropped_when_archived
     assert list(mirror.entries) == [bulk.pk]
     clock.shift(timedelta(minutes=1))
     bulk.status = Article.Status.ARCHIVED
-    bulk.save()
+    article_touch(article=bulk, user=None)
     clock.shift(SETTLED)
     assert mirror.sync().entries == {} == public_list(api)
 

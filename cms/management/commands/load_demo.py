@@ -20,20 +20,19 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from articles.models import (
     Article,
-    ArticleTranslation,
     RiskArea,
     RiskFramework,
-    SignalBullet,
     Topic,
     Vendor,
-    VendorTranslation,
 )
 from articles.services import (
     article_archive,
+    article_create,
     article_publish,
     article_submit_for_review,
     risk_framework_create,
     scorecard_create,
+    vendor_create,
 )
 from feedback.models import Feedback
 
@@ -106,12 +105,14 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS(line))
 
     def load_vendor(self, item):
-        vendor, created = Vendor.objects.get_or_create(
-            slug=item["slug"], defaults={"name": item["name"], "website": item["website"]}
-        )
-        if created:
-            for language, text in item["description"].items():
-                VendorTranslation.objects.create(vendor=vendor, language=language, description=text)
+        if not Vendor.objects.filter(slug=item["slug"]).exists():
+            vendor_create(
+                user=None,
+                name=item["name"],
+                slug=item["slug"],
+                website=item["website"],
+                descriptions=item["description"],
+            )
 
     def load_framework(self, item):
         if RiskFramework.objects.filter(slug=item["slug"]).exists():
@@ -130,22 +131,18 @@ class Command(BaseCommand):
     def load_article(self, item) -> bool:
         if Article.objects.filter(slug=item["slug"]).exists():
             return False
-        article = Article.objects.create(
-            slug=item["slug"],
+        article = article_create(
+            user=None,
             vendor=Vendor.objects.get(slug=item["vendor"]),
+            slug=item["slug"],
             kind=item["kind"],
             revisit_after=parse_date(item["revisit_after"]) if "revisit_after" in item else None,
             source_url=item["source_url"],
             source_authors=item["source_authors"],
+            topics=Topic.objects.filter(slug__in=item.get("topics", [])),
+            translations=item["translations"],
+            signals=item.get("signals", {}),
         )
-        article.topics.set(Topic.objects.filter(slug__in=item.get("topics", [])))
-        for language, texts in item["translations"].items():
-            ArticleTranslation.objects.create(article=article, language=language, **texts)
-        for language, bullets in item.get("signals", {}).items():
-            for position, text in enumerate(bullets):
-                SignalBullet.objects.create(
-                    article=article, language=language, position=position, text=text
-                )
         if "scorecard" in item:
             self.load_scorecard(article, item["scorecard"])
         self.take_steps(article, item)

@@ -1,0 +1,9 @@
+"""The desk: the editors' admin. Every write goes through ``articles.services``."""
+
+from django.contrib import admin
+
+from articles.admin import entries, reference  # noqa: F401  (registers the model admins)
+
+admin.site.site_header = "AI news desk"
+admin.site.site_title = "AI news desk"
+admin.site.index_title = "What needs attention"

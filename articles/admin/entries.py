@@ -1,0 +1,380 @@
+"""The entries on the desk: the list with each entry's state, and an entry's page with its
+workflow panel (state, the changes waiting to go live, the next steps).
+
+Saving the page writes the working copy through ``article_create``/``article_update``; what
+the public sees changes only through the workflow steps (publish, publish changes, ...).
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from simple_history.admin import SimpleHistoryAdmin
+
+from articles import selectors
+from articles.admin.filters import MissingTranslationFilter, RevisitFilter, StatusFilter
+from articles.admin.inlines import (
+    ArticleTranslationInline,
+    ScorecardInline,
+    ScorecardRatingInline,
+    SignalBulletInline,
+    edit_from_forms,
+)
+from articles.admin.panel import WorkflowPanelMixin
+from articles.admin.states import state_label, unpublished_changes, when
+from articles.admin.writes import ServiceErrorsMixin
+from articles.desk import changes_submitted, due_for_revisit
+from articles.history import article_versions
+from articles.models import Article
+from articles.permissions import may_edit_content, may_translate
+from articles.services import (
+    article_archive,
+    article_create,
+    article_delete,
+    article_lock_for_edit,
+    article_mark_revisited,
+    article_publish,
+    article_reopen,
+    article_restore,
+    article_return_to_draft,
+    article_submit_for_review,
+    article_unpublish,
+    article_update,
+)
+from articles.services.content import FIELDS
+from articles.workflow import TRANSITIONS, UNPUBLISHED_STATES, may_take
+from cms.languages import supported_languages
+from feedback.admin import article_feedback_summary
+from reader.links import reader_url
+
+
+class ArticleForm(forms.ModelForm):
+    """Carries the version the editor opened; a save of an outdated form is refused."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # Locks the row until the admin's transaction ends, so no save slips in between.
+            article_lock_for_edit(
+                article_id=self.instance.pk,
+                expected_version=cleaned.get("expected_version"),
+            )
+        return cleaned
+
+
+@admin.register(Article)
+class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
+    form = ArticleForm
+    change_form_template = "admin/articles/article/change_form.html"
+
+    def view_on_site(self, article):
+        """The reader's page of an entry the public can see; none for other entries."""
+        return reader_url(article) if selectors.is_public(article_id=article.pk) else None
+
+    change_list_template = "admin/articles/article/change_list.html"
+    object_history_template = "admin/articles/article/history.html"
+    list_display = ["title", "vendor", "status_label", "published_at", "missing_translations"]
+    list_filter = [StatusFilter, RevisitFilter, "vendor", "kind", MissingTranslationFilter]
+    list_select_related = ["vendor"]
+    search_fields = ["slug", "translations__title", "translations__summary"]
+    date_hierarchy = "published_at"
+    autocomplete_fields = ["vendor", "topics"]
+    fieldsets = [
+        (None, {"fields": ["vendor", "slug", "kind", "status", "published_at"]}),
+        ("Source", {"fields": ["source_url", "source_authors", "topics"]}),
+        ("Follow-up", {"fields": ["revisit_after"]}),
+        ("Record", {"fields": ["created_at", "updated_at", "version", "publish_log"]}),
+        ("Reader feedback", {"fields": ["reader_feedback"]}),
+    ]
+    inlines = [ArticleTranslationInline, SignalBulletInline, ScorecardInline, ScorecardRatingInline]
+    actions = [
+        "submit_for_review",
+        "return_to_draft",
+        "publish",
+        "unpublish",
+        "archive",
+        "reopen",
+        "mark_revisited",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("translations")
+
+    # Permissions: who may change what is decided in articles.permissions.
+
+    def has_change_permission(self, request, obj=None):
+        return may_edit_content(request.user, obj) or may_translate(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_edit_content(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [
+            "status",
+            "created_at",
+            "updated_at",
+            "version",
+            "publish_log",
+            "reader_feedback",
+        ]
+        if not may_edit_content(request.user, obj):
+            return readonly + list(FIELDS) + ["topics"]  # translators: the translations only
+        # The publication time of a published entry only changes by unpublishing and
+        # publishing again, so every such change is in the publish log.
+        if not request.user.has_perm("articles.publish_article") or (
+            obj is not None and obj.status not in UNPUBLISHED_STATES
+        ):
+            readonly.append("published_at")
+        return readonly
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        for action, transition in TRANSITIONS.items():
+            if not may_take(request.user, transition):
+                actions.pop(action.value, None)
+        if not may_edit_content(request.user):
+            actions.pop("mark_revisited", None)
+        return actions
+
+    def changelist_view(self, request, extra_context=None):
+        action = request.POST.get("action") if request.method == "POST" else None
+        if action and action not in self.get_actions(request):
+            raise PermissionDenied(f"You may not use the action {action!r}.")
+        context = {
+            "revisit_due": due_for_revisit().count(),
+            "changes_waiting": changes_submitted().count(),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, context)
+
+    def get_changelist_instance(self, request):
+        """Works out, for the page's published entries at once, which have changes not yet
+        live (the status column shows it)."""
+        changelist = super().get_changelist_instance(request)
+        changed = unpublished_changes(changelist.result_list)
+        for article in changelist.result_list:
+            article.has_changes = article.pk in changed
+        return changelist
+
+    # Saving: the form and its inlines become one call of the services.
+
+    def save_model(self, request, obj, form, change):
+        """The entry is written with its parts in ``save_related``, in one service call."""
+
+    def save_related(self, request, form, formsets, change):
+        fields = {name: form.cleaned_data[name] for name in FIELDS if name in form.fields}
+        parts = edit_from_forms(form.instance, formsets)
+        if "topics" in form.fields:
+            parts["topics"] = form.cleaned_data["topics"]
+        if change:
+            edit = article_update(article=form.instance, user=request.user, fields=fields, **parts)
+            form.saved_changes = edit.changes
+            article = edit.article
+            if edit and article.status == Article.Status.PUBLISHED:
+                self.message_user(
+                    request,
+                    "Saved to the working copy: the public sees these changes once a "
+                    "publisher publishes them.",
+                    messages.INFO,
+                )
+        else:
+            article = article_create(user=request.user, **fields, **parts)
+            form.saved_changes = []
+        form.instance.pk = article.pk
+        form.instance._state.adding = False
+        form.instance.refresh_from_db()
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if add:
+            return [{"added": {}}]
+        changes = getattr(form, "saved_changes", [])
+        return [{"changed": {"fields": [str(c) for c in changes]}}] if changes else []
+
+    def delete_model(self, request, obj):
+        article_delete(article=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            article_delete(article=article, user=request.user)
+
+    # Columns and read-only fields.
+
+    @admin.display(description="Corrections and helpful votes")
+    def reader_feedback(self, article):
+        return article_feedback_summary(article)
+
+    @admin.display(description="Title")
+    def title(self, article):
+        return str(article)
+
+    @admin.display(description="Status", ordering="status")
+    def status_label(self, article):
+        return state_label(article, changed=getattr(article, "has_changes", False))
+
+    @admin.display(description="Missing")
+    def missing_translations(self, article):
+        present = set(article.available_languages)
+        return ", ".join(c for c in supported_languages() if c not in present) or "—"
+
+    @admin.display(description="Publish log")
+    def publish_log(self, article):
+        events = article.publish_events.select_related("user")[:20] if article.pk else []
+        if not events:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} · {} · {}",
+            (
+                (when(e.created_at), e.get_action_display(), e.user or "unknown user")
+                for e in events
+            ),
+        )
+
+    # Workflow from the list: every step goes through the services, which check the rights.
+
+    @admin.action(description="Submit selected entries for review")
+    def submit_for_review(self, request, queryset):
+        self._apply(request, queryset, article_submit_for_review, "submitted for review")
+
+    @admin.action(description="Send selected entries in review back to draft")
+    def return_to_draft(self, request, queryset):
+        self._apply(request, queryset, article_return_to_draft, "sent back to draft")
+
+    @admin.action(description="Publish selected entries (now, or at their scheduled time)")
+    def publish(self, request, queryset):
+        self._apply(request, queryset, article_publish, "published")
+
+    @admin.action(description="Unpublish selected entries (back to draft)")
+    def unpublish(self, request, queryset):
+        self._apply(request, queryset, article_unpublish, "unpublished")
+
+    @admin.action(description="Archive selected entries")
+    def archive(self, request, queryset):
+        self._apply(request, queryset, article_archive, "archived")
+
+    @admin.action(description="Reopen selected archived entries as drafts")
+    def reopen(self, request, queryset):
+        self._apply(request, queryset, article_reopen, "reopened")
+
+    @admin.action(description="Mark selected entries as revisited (clear the revisit date)")
+    def mark_revisited(self, request, queryset):
+        self._apply(request, queryset, article_mark_revisited, "marked as revisited")
+
+    def _apply(self, request, queryset, service, verb):
+        done = 0
+        for article in queryset:
+            try:
+                service(article=article, user=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                reasons = error.messages if isinstance(error, ValidationError) else [str(error)]
+                self.message_user(request, f"{article.slug}: {' '.join(reasons)}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{done} entr{'y' if done == 1 else 'ies'} {verb}.")
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/workflow/<str:action>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="articles_article_workflow",
+            ),
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="articles_article_preview",
+            ),
+            path(
+                "<path:object_id>/restore/<int:history_id>/",
+                self.admin_site.admin_view(self.restore_view),
+                name="articles_article_restore",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def _article_or_404(self, request, object_id) -> Article:
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such entry.")
+        return article
+
+    def _back_to(self, article, name="change"):
+        return redirect(f"admin:articles_article_{name}", article.pk)
+
+    def _publication_time(self, request):
+        """The time given to the publish button: (time or None, error message or None)."""
+        if not request.POST.get("at"):
+            return None, None
+        at = parse_datetime(request.POST["at"])
+        if at is None:
+            return None, "Give the publication time as YYYY-MM-DD HH:MM."
+        return (at if timezone.is_aware(at) else timezone.make_aware(at)), None
+
+    def restore_view(self, request, object_id, history_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_or_404(request, object_id)
+        if not may_edit_content(request.user, article):
+            raise PermissionDenied("You may not change this entry.")
+        try:
+            article = article_restore(article=article, history_id=history_id, user=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return self._back_to(article, "history")
+        live = article.status == Article.Status.PUBLISHED
+        self.message_user(
+            request,
+            f"Restored an earlier version of {article} into the working copy"
+            + (": publish the changes to make it public." if live else "."),
+            messages.SUCCESS,
+        )
+        return self._back_to(article)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Versions are compared and restored on the history page, with their parts."""
+        return redirect("admin:articles_article_history", unquote(object_id))
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self._article_or_404(request, object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History: {article}",
+            "object": article,
+            "opts": self.model._meta,
+            "module_name": capfirst(self.model._meta.verbose_name_plural),
+            "versions": article_versions(article),
+            "may_restore": may_edit_content(request.user, article),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        context = dict(extra_context or {})
+        if article is not None:
+            context["workflow"] = self.workflow_context(request, article)
+            context["preview_minutes"] = settings.PREVIEW_TOKEN_MAX_AGE // 60
+            context["side_preview_url"] = self.side_preview_url(request, article)
+        return super().change_view(request, object_id, form_url, context)
