@@ -21,7 +21,7 @@ def uninstall_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0004_live_version'),
+        ('articles', '0005_history_of_topics_and_risk_areas'),
     ]
 
     operations = [
