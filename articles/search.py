@@ -20,8 +20,8 @@ from functools import cache, lru_cache
 import snowballstemmer
 from django.conf.locale import LANG_INFO
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
-from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db import connection, models
+from django.db.models import Case, F, FloatField, Func, Lookup, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 
@@ -30,10 +30,13 @@ from cms.languages import default_language
 MAX_TERMS = 12
 SNIPPET_WORDS = 24
 FIELDS = ("search_title", "search_summary", "search_extra", "search_body")
-# bm25 column weights (SQLite) and ts_rank weights D, C, B, A (PostgreSQL), in FIELDS order.
-BM25_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
+# bm25 column weights in FTS_COLUMNS order (SQLite); ts_rank weights D, C, B, A (PostgreSQL).
+BM25_WEIGHTS = (10.0, 4.0, 2.0, 1.0, 0.0)
 TS_RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 FTS_TABLE = "articles_livedocument_search"
+# The FTS5 table's columns: the search fields, then ``fallback`` (0 or 1) so that one MATCH can
+# treat fallback documents apart; its bm25 weight is 0.
+FTS_COLUMNS = (*FIELDS, "fallback")
 DOCUMENT_TABLE = "articles_livedocument"
 
 WORD = re.compile(r"[^\W_]+")
@@ -55,10 +58,12 @@ def _stemmer(language: str):
 
 @lru_cache(maxsize=200_000)
 def stem(word: str, language: str) -> str:
-    """``word`` (one token) as the index stores it in ``language``."""
+    """``word`` (one token) as the index stores it in ``language``: lower case, stemmed, then
+    without accents (so both databases fold them alike)."""
     word = unicodedata.normalize("NFKC", word).casefold()
     stemmer = _stemmer(language)
-    return stemmer.stemWord(word) if stemmer else word
+    stemmed = unicodedata.normalize("NFKD", stemmer.stemWord(word) if stemmer else word)
+    return "".join(c for c in stemmed if not unicodedata.combining(c)) or word
 
 
 def words(text: str) -> list[str]:
@@ -248,19 +253,19 @@ def snippet(query: Query, document: dict, language: str) -> str:
 
 _SQLITE = [
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
-        {", ".join(FIELDS)}, content='{DOCUMENT_TABLE}', content_rowid='id',
+        {", ".join(FTS_COLUMNS)}, content='{DOCUMENT_TABLE}', content_rowid='id',
         tokenize='unicode61 remove_diacritics 2')""",
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_insert AFTER INSERT ON {DOCUMENT_TABLE} BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, {", ".join(FIELDS)})
-        VALUES (new.id, {", ".join("new." + f for f in FIELDS)}); END""",
+        INSERT INTO {FTS_TABLE}(rowid, {", ".join(FTS_COLUMNS)})
+        VALUES (new.id, {", ".join("new." + f for f in FTS_COLUMNS)}); END""",
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_delete AFTER DELETE ON {DOCUMENT_TABLE} BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {", ".join(FIELDS)})
-        VALUES ('delete', old.id, {", ".join("old." + f for f in FIELDS)}); END""",
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {", ".join(FTS_COLUMNS)})
+        VALUES ('delete', old.id, {", ".join("old." + f for f in FTS_COLUMNS)}); END""",
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_update AFTER UPDATE ON {DOCUMENT_TABLE} BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {", ".join(FIELDS)})
-        VALUES ('delete', old.id, {", ".join("old." + f for f in FIELDS)});
-        INSERT INTO {FTS_TABLE}(rowid, {", ".join(FIELDS)})
-        VALUES (new.id, {", ".join("new." + f for f in FIELDS)}); END""",
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {", ".join(FTS_COLUMNS)})
+        VALUES ('delete', old.id, {", ".join("old." + f for f in FTS_COLUMNS)});
+        INSERT INTO {FTS_TABLE}(rowid, {", ".join(FTS_COLUMNS)})
+        VALUES (new.id, {", ".join("new." + f for f in FTS_COLUMNS)}); END""",
 ]
 _VECTOR = " || ".join(
     f"setweight(to_tsvector('simple', coalesce(NEW.{name}, '')), '{weight}')"
@@ -348,45 +353,74 @@ def _versions(query: Query, language: str) -> list[tuple[bool | None, Query]]:
     return [(False, own), (True, other)]
 
 
-def _one_match(stemmed: Query):
-    if connection.vendor == "postgresql":
-        return Q(search_vector=SearchQuery(to_tsquery(stemmed), config="simple", search_type="raw"))
-    sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-    return Q(pk__in=RawSQL(sql, [to_fts5(stemmed)]))
-
-
-def _one_score(stemmed: Query):
-    if connection.vendor == "postgresql":
-        query = SearchQuery(to_tsquery(stemmed), config="simple", search_type="raw")
-        return SearchRank(
-            F("search_vector"), query, weights=TS_RANK_WEIGHTS, normalization=Value(1)
-        )
-    weights = ", ".join(str(weight) for weight in BM25_WEIGHTS)
-    sql = (
-        f"SELECT -bm25({FTS_TABLE}, {weights}) FROM {FTS_TABLE} "
-        f"WHERE {FTS_TABLE} MATCH %s AND rowid = {DOCUMENT_TABLE}.id"
+def _fts5_match(query: Query, language: str) -> str:
+    versions = _versions(query, language)
+    if len(versions) == 1:
+        return to_fts5(versions[0][1])
+    return " OR ".join(
+        f'(fallback : "{int(fallback)}" AND ({to_fts5(stemmed)}))' for fallback, stemmed in versions
     )
-    return RawSQL(sql, [to_fts5(stemmed)], output_field=FloatField())
+
+
+def _tsquery(stemmed: Query) -> SearchQuery:
+    return SearchQuery(to_tsquery(stemmed), config="simple", search_type="raw")
 
 
 def matching(query: Query, language: str) -> Q:
     """The condition on ``LiveDocument`` rows in ``language`` that match ``query``."""
+    if connection.vendor != "postgresql":
+        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+        return Q(pk__in=RawSQL(sql, [_fts5_match(query, language)]))
     condition = Q()
     for fallback, stemmed in _versions(query, language):
-        branch = _one_match(stemmed)
+        branch = Q(search_vector=_tsquery(stemmed))
         condition |= branch if fallback is None else Q(fallback=fallback) & branch
     return condition
 
 
-def score(query: Query, language: str):
-    """How well a ``LiveDocument`` in ``language`` matches ``query``: higher is better (bm25
-    on SQLite, ts_rank on PostgreSQL; the two scales differ)."""
+def _rank(stemmed: Query):
+    return SearchRank(
+        F("search_vector"), _tsquery(stemmed), weights=TS_RANK_WEIGHTS, normalization=Value(1)
+    )
+
+
+def scored(documents, query: Query, language: str):
+    """``documents`` (in ``language``) that match ``query``, each with ``search_score``: how
+    well it matches, higher is better (bm25 with column weights on SQLite, computed in one
+    pass of the FTS5 index joined to the rows; ts_rank with weights on PostgreSQL; the two
+    scales differ)."""
+    if connection.vendor != "postgresql":
+        bm25 = Func(
+            F("fts__text"), *map(Value, BM25_WEIGHTS), function="bm25", output_field=FloatField()
+        )
+        return documents.filter(fts__text__match=_fts5_match(query, language)).annotate(
+            search_score=-bm25
+        )
     versions = _versions(query, language)
     if len(versions) == 1:
-        return _one_score(versions[0][1])
-    (_own, own), (_fallback, other) = versions
-    return Case(
-        When(fallback=True, then=_one_score(other)),
-        default=_one_score(own),
-        output_field=FloatField(),
-    )
+        rank = _rank(versions[0][1])
+    else:
+        (_own, own), (_fallback, other) = versions
+        rank = Case(
+            When(fallback=True, then=_rank(other)), default=_rank(own), output_field=FloatField()
+        )
+    return documents.filter(matching(query, language)).annotate(search_score=rank)
+
+
+class Match(Lookup):
+    """``fts__text__match=expression``: an FTS5 MATCH on the index table."""
+
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+class IndexColumn(models.TextField):
+    """The FTS5 table's hidden column named like the table: MATCH on it searches every
+    column, and the auxiliary functions (bm25) take it as their first argument."""
+
+
+IndexColumn.register_lookup(Match)

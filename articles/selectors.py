@@ -181,11 +181,8 @@ def entry_list(entry_filter: EntryFilter, *, language: str, ordering: str | None
     if ordering is not None or entry_filter.search_query is None:
         return documents.order_by(*ORDERINGS[ordering or DEFAULT_ORDERING])
     newest = documents.order_by(*ORDERINGS[DEFAULT_ORDERING]).values("pk")[:SEARCH_RANKED]
-    return (
-        LiveDocument.objects.filter(pk__in=newest)
-        .annotate(search_score=full_text.score(entry_filter.search_query, language))
-        .order_by(*RELEVANCE)
-    )
+    ranked = LiveDocument.objects.filter(pk__in=newest)
+    return full_text.scored(ranked, entry_filter.search_query, language).order_by(*RELEVANCE)
 
 
 @dataclass(frozen=True)
@@ -203,11 +200,8 @@ def search_hits(entry_filter: EntryFilter, *, language: str, documents) -> list[
     JSON text or parsed) in one query, in the same order."""
     query = entry_filter.search_query
     parsed = [json.loads(d) if isinstance(d, str | bytes) else d for d in documents]
-    scores = dict(
-        LiveDocument.objects.filter(language=language, entry_id__in=[d["id"] for d in parsed])
-        .annotate(search_score=full_text.score(query, language))
-        .values_list("entry_id", "search_score")
-    )
+    page = LiveDocument.objects.filter(language=language, entry_id__in=[d["id"] for d in parsed])
+    scores = dict(full_text.scored(page, query, language).values_list("entry_id", "search_score"))
     return [
         SearchHit(float(f"{scores.get(d['id']) or 0.0:.6g}"), full_text.snippet(query, d, language))
         for d in parsed

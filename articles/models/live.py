@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from articles.choices import ArticleKind
 from articles.models.content import Article, Topic, Vendor
+from articles.search import FTS_TABLE, IndexColumn
 from cms.languages import language_choices
 
 
@@ -97,6 +98,27 @@ class LiveDocument(models.Model):
 
     def __str__(self):
         return f"{self.slug} ({self.language})"
+
+
+class LiveSearchIndex(models.Model):
+    """SQLite only: the FTS5 table over the documents' search columns (``articles.search``),
+    joined to documents to rank matches. Triggers keep it current; the ORM never writes it."""
+
+    document = models.OneToOneField(
+        LiveDocument,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_column="rowid",
+        related_name="fts",
+    )
+    text = IndexColumn(db_column=FTS_TABLE)
+
+    class Meta:
+        managed = False
+        db_table = FTS_TABLE
+
+    def __str__(self):
+        return f"index of document {self.pk}"
 
 
 class PublicationEvent(models.TextChoices):

@@ -64,6 +64,12 @@ def test_an_english_search_finds_other_forms_of_the_word():
     assert found("LAUNCHING") == ["launch"]
 
 
+def test_accents_and_case_do_not_matter():
+    entry("cafe", nl={"title": "Het Café van de toekomst"})
+    assert found("cafe", "nl") == ["cafe"]
+    assert found("CAFÉ", "nl") == ["cafe"]
+
+
 def test_every_indexed_text_is_searched_and_markup_is_not():
     entry("summary", en={"summary": "About tokenizers."})
     entry("audience", en={"audience": "For compliance officers."})
