@@ -1,20 +1,23 @@
-"""Public feeds per language, for all vendors or one: RSS 2.0, Atom and JSON Feed 1.1."""
+"""Public feeds per language, for all vendors or one: RSS 2.0, Atom and JSON Feed 1.1.
+
+Items are the stored documents (``selectors.feed_entries``); responses are validated and
+cached like the REST API's, under the publication log's head.
+"""
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.dateparse import parse_datetime
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.http import urlencode
 
-from articles.models import Article, Vendor
+from articles import selectors
+from articles.api.base import LIST_KEY
+from articles.models import Vendor
 from cms.languages import UnsupportedLanguage, validate_language
-
-FEED_SIZE = 50
+from kernel import http_cache
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,10 @@ class FeedScope:
             language = validate_language(language)
         except UnsupportedLanguage:
             raise Http404("No feed in this language.") from None
-        return cls(language, get_object_or_404(Vendor, slug=vendor) if vendor else None)
+        found = selectors.vendor_by_slug(vendor) if vendor else None
+        if vendor and found is None:
+            raise Http404("No vendor has this slug.")
+        return cls(language, found)
 
     @property
     def title(self) -> str:
@@ -45,32 +51,44 @@ class FeedScope:
             query["vendor"] = self.vendor.slug
         return f"{reverse('v1:article-list')}?{urlencode(query)}"
 
-    def entries(self) -> list[Article]:
-        entries = Article.objects.public()
-        if self.vendor:
-            entries = entries.for_vendors([self.vendor.slug])
-        entries = list(
-            entries.select_related("vendor")
-            .prefetch_related("translations", "topics")
-            .newest_first()[:FEED_SIZE]
-        )
-        for entry in entries:
-            entry.feed_text = entry.translation(self.language).translation
-            entry.feed_language = self.language
-        return entries
+    def entries(self) -> list[dict]:
+        return selectors.feed_entries(language=self.language, vendor=self.vendor)
 
 
-def entry_url(entry: Article) -> str:
-    return f"{reverse('v1:article-detail', args=[entry.slug])}?lang={entry.feed_language}"
+def cached_feed(request, build):
+    """``build()``'s feed, from the response cache while nothing public has changed."""
+
+    def tagged():
+        response = build()
+        response.headers["Surrogate-Key"] = LIST_KEY
+        return response
+
+    head = selectors.log_head()
+    return http_cache.public_response(
+        request,
+        version=head.token,
+        modified=head.due,
+        variant=[request.build_absolute_uri(request.path)],
+        build=tagged,
+    )
 
 
-def entry_id(entry: Article) -> str:
+def entry_url(entry: dict) -> str:
+    detail = reverse("v1:article-detail", args=[entry["slug"]])
+    return f"{detail}?lang={entry['requested_language']}"
+
+
+def entry_id(entry: dict) -> str:
     """Stable across languages and slug changes."""
-    return f"urn:ainews:article:{entry.pk}"
+    return f"urn:ainews:article:{entry['id']}"
 
 
-def entry_updated(entry: Article):
-    return max(entry.updated_at, entry.published_at)
+def title(entry: dict) -> str:
+    return entry["title"] or entry["slug"]
+
+
+def authors(entry: dict) -> list[str]:
+    return entry["authors"] or [entry["vendor"]["name"]]
 
 
 class EntryFeed(Feed):
@@ -79,9 +97,8 @@ class EntryFeed(Feed):
     feed_type = Rss201rev2Feed
 
     def __call__(self, request, *args, **kwargs):
-        response = super().__call__(request, *args, **kwargs)
-        patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
-        return response
+        render = super().__call__
+        return cached_feed(request, lambda: render(request, *args, **kwargs))
 
     def get_object(self, request, language, vendor=None):
         return FeedScope.from_url(language, vendor)
@@ -106,13 +123,13 @@ class EntryFeed(Feed):
         return scope.entries()
 
     def item_title(self, entry):
-        return entry.feed_text.title if entry.feed_text else entry.slug
+        return title(entry)
 
     def item_description(self, entry):
-        return entry.feed_text.summary if entry.feed_text else ""
+        return entry["summary"]
 
     def item_link(self, entry):
-        return entry.source_url or entry_url(entry)
+        return entry["source_url"] or entry_url(entry)
 
     def item_guid(self, entry):
         return entry_id(entry)
@@ -121,16 +138,16 @@ class EntryFeed(Feed):
         return False
 
     def item_author_name(self, entry):
-        return ", ".join(entry.authors) or entry.vendor.name
+        return ", ".join(authors(entry))
 
     def item_pubdate(self, entry):
-        return entry.published_at
+        return parse_datetime(entry["published_at"])
 
     def item_updateddate(self, entry):
-        return entry_updated(entry)
+        return parse_datetime(entry["updated_at"])
 
     def item_categories(self, entry):
-        return [topic.name for topic in entry.topics.all()]
+        return [topic["name"] for topic in entry["topics"]]
 
 
 class AtomEntryFeed(EntryFeed):
@@ -139,20 +156,23 @@ class AtomEntryFeed(EntryFeed):
 
 def json_feed(request, language, vendor=None):
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
-    scope = FeedScope.from_url(language, vendor)
+    return cached_feed(request, lambda: _json_feed(request, FeedScope.from_url(language, vendor)))
+
+
+def _json_feed(request, scope: FeedScope):
     items = [
         {
             "id": entry_id(entry),
             "url": request.build_absolute_uri(entry_url(entry)),
-            **({"external_url": entry.source_url} if entry.source_url else {}),
-            "title": entry.feed_text.title if entry.feed_text else entry.slug,
-            "summary": entry.feed_text.summary if entry.feed_text else "",
-            "content_html": entry.feed_text.body_html if entry.feed_text else "",
-            "date_published": entry.published_at.isoformat(),
-            "date_modified": entry_updated(entry).isoformat(),
-            "authors": [{"name": name} for name in entry.authors or [entry.vendor.name]],
-            "tags": [topic.name for topic in entry.topics.all()],
-            "language": entry.feed_text.language if entry.feed_text else scope.language,
+            **({"external_url": entry["source_url"]} if entry["source_url"] else {}),
+            "title": title(entry),
+            "summary": entry["summary"],
+            "content_html": entry["body_html"],
+            "date_published": entry["published_at"],
+            "date_modified": entry["updated_at"],
+            "authors": [{"name": name} for name in authors(entry)],
+            "tags": [topic["name"] for topic in entry["topics"]],
+            "language": entry["language"] or scope.language,
         }
         for entry in scope.entries()
     ]
@@ -161,10 +181,8 @@ def json_feed(request, language, vendor=None):
         "title": scope.title,
         "description": scope.description,
         "home_page_url": request.build_absolute_uri(scope.list_url()),
-        "feed_url": request.build_absolute_uri(),
+        "feed_url": request.build_absolute_uri(request.path),
         "language": scope.language,
         "items": items,
     }
-    response = JsonResponse(feed, content_type="application/feed+json")
-    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
-    return response
+    return JsonResponse(feed, content_type="application/feed+json")

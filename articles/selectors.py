@@ -10,16 +10,19 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+import orjson
 from django.db import connection
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import CharField, Count, F, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from articles import search as full_text
 from articles.choices import ArticleKind
+from articles.documents import SharedData, build_documents, working_copy
 from articles.models import LiveDocument, LiveEntry, PublicationLog, Topic, Vendor
 from articles.models.live import REMOVAL_EVENTS, UPSERT_EVENTS
+from articles.previews import article_for_preview
 from cms.languages import default_language, resolve_translation
 
 MAX_FILTER_VALUES = 50
@@ -136,14 +139,19 @@ class EntryFilter:
 
     def apply(self, documents, *, language: str):
         """``documents`` (in ``language``) narrowed to what this filter asks for."""
+        if self.vendors or self.topics:
+            known = self._known_slugs()
+            errors = {}
+            for name in ("vendors", "topics"):
+                unknown = [slug for slug in getattr(self, name) if slug not in known[name]]
+                if unknown:
+                    errors[name] = [f"Unknown: {', '.join(unknown)}."]
+            if errors:
+                raise InvalidRequest(errors)
         if self.vendors:
-            known = set(Vendor.objects.filter(slug__in=self.vendors).values_list("pk", "slug"))
-            _refuse_unknown("vendors", self.vendors, {slug for _pk, slug in known})
-            documents = documents.filter(vendor_id__in=[pk for pk, _slug in known])
+            documents = documents.filter(vendor_id__in=known["vendors"].values())
         if self.topics:
-            known = set(Topic.objects.filter(slug__in=self.topics).values_list("pk", "slug"))
-            _refuse_unknown("topics", self.topics, {slug for _pk, slug in known})
-            tagged = LiveEntry.topics.through.objects.filter(topic_id__in=[pk for pk, _ in known])
+            tagged = LiveEntry.topics.through.objects.filter(topic_id__in=known["topics"].values())
             documents = documents.filter(entry_id__in=tagged.values("liveentry_id"))
         if self.kinds:
             documents = documents.filter(kind__in=self.kinds)
@@ -159,11 +167,22 @@ class EntryFilter:
             documents = documents.filter(full_text.matching(self.search_query, language))
         return documents
 
-
-def _refuse_unknown(name: str, asked, known: set):
-    unknown = [value for value in asked if value not in known]
-    if unknown:
-        _refuse(name, f"Unknown: {', '.join(unknown)}.")
+    def _known_slugs(self) -> dict[str, dict[str, int]]:
+        """The ids of the vendor and topic slugs asked for, in one query for both."""
+        parts = [
+            model.objects.filter(slug__in=slugs)
+            .order_by()
+            .values_list(Value(name, output_field=CharField()), "slug", "pk")
+            for name, model, slugs in (
+                ("vendors", Vendor, self.vendors),
+                ("topics", Topic, self.topics),
+            )
+            if slugs
+        ]
+        known = {"vendors": {}, "topics": {}}
+        for name, slug, pk in parts[0].union(*parts[1:], all=True).order_by():
+            known[name][slug] = pk
+        return known
 
 
 def visible_documents(language: str):
@@ -208,6 +227,68 @@ def search_hits(entry_filter: EntryFilter, *, language: str, documents) -> list[
     ]
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page of a list read in its order from a place in it (keyset paging: pages stay
+    stable while rows are added). ``keys`` hold each item's ordering values, to continue
+    from; ``more`` says whether rows go on past the page in the direction it was read."""
+
+    items: list
+    keys: list[tuple]
+    more: bool
+
+
+def _reverse(order: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name[1:] if name.startswith("-") else f"-{name}" for name in order)
+
+
+def _past(order: tuple[str, ...], keys: tuple) -> Q:
+    """Rows that come after the row with ``keys`` in ``order``."""
+    condition, equal = Q(), {}
+    for name, value in zip(order, keys, strict=True):
+        field = name.lstrip("-")
+        comparison = "lt" if name.startswith("-") else "gt"
+        condition |= Q(**equal, **{f"{field}__{comparison}": value})
+        equal[field] = value
+    return condition
+
+
+def _keyset_page(queryset, order, *, limit: int, after=None, backwards=False, key) -> Page:
+    """``limit`` rows of ``queryset`` after ``after`` in ``order`` (before it, with
+    ``backwards``; the page is still in ``order``), in one query."""
+    if backwards:
+        order = _reverse(order)
+    if after is not None:
+        queryset = queryset.filter(_past(order, tuple(after)))
+    rows = list(queryset.order_by(*order)[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if backwards:
+        rows.reverse()
+    return Page(rows, [key(row) for row in rows], more)
+
+
+def entry_page(
+    entry_filter: EntryFilter,
+    *,
+    language: str,
+    ordering: str = DEFAULT_ORDERING,
+    limit: int,
+    after: tuple | None = None,
+    backwards: bool = False,
+) -> Page:
+    """A page of :func:`entry_list` as stored documents (JSON text); keys are (time, entry
+    id) in ``ordering``'s time. Unknown vendor or topic slugs are refused."""
+    order = ORDERINGS[ordering]
+    rows = entry_list(entry_filter, language=language, ordering=ordering).values_list(
+        *(name.lstrip("-") for name in order), "document"
+    )
+    page = _keyset_page(
+        rows, order, limit=limit, after=after, backwards=backwards, key=lambda row: row[:2]
+    )
+    return Page([row[2] for row in page.items], page.keys, page.more)
+
+
 def entry_detail(*, slug: str, language: str) -> LiveDocument | None:
     return (
         visible_documents(language)
@@ -217,15 +298,30 @@ def entry_detail(*, slug: str, language: str) -> LiveDocument | None:
     )
 
 
-def more_from_vendor(*, slug: str, language: str, limit: int) -> list[str] | None:
-    """The vendor's other public entries, newest first, as stored cards; None when ``slug`` is
-    not a public entry."""
+@dataclass(frozen=True)
+class Related:
+    """A public entry's "more from this vendor": its vendor's other entries as (id, JSON)."""
+
+    entry_id: int
+    vendor_id: int
+    others: list[tuple[int, str]]
+
+
+def related_entries(*, slug: str, language: str, limit: int) -> Related | None:
+    """The vendor's other public entries, newest first, as stored cards with their ids; None
+    when ``slug`` is not a public entry. Two queries."""
     entry = visible_documents(language).filter(slug=slug).values("entry_id", "vendor_id").first()
     if entry is None:
         return None
-    return more_from_vendors([(entry["entry_id"], entry["vendor_id"])], language, limit)[
-        entry["entry_id"]
-    ]
+    pair = (entry["entry_id"], entry["vendor_id"])
+    return Related(*pair, _others([pair], language, limit, "card")[pair[0]])
+
+
+def more_from_vendor(*, slug: str, language: str, limit: int) -> list[str] | None:
+    """The vendor's other public entries, newest first, as stored cards; None when ``slug`` is
+    not a public entry."""
+    related = related_entries(slug=slug, language=language, limit=limit)
+    return None if related is None else [card for _id, card in related.others]
 
 
 def more_from_vendors(
@@ -234,6 +330,13 @@ def more_from_vendors(
     """Many entries' "more from this vendor" in one query: ``entries`` are (entry id, vendor
     id) pairs; each gets up to ``limit`` of its vendor's other entries, newest first, as stored
     JSON (``column``: "card", or "document" for the full entry)."""
+    return {
+        entry_id: [text for _id, text in others]
+        for entry_id, others in _others(entries, language, limit, column).items()
+    }
+
+
+def _others(entries, language: str, limit: int, column: str) -> dict[int, list[tuple[int, str]]]:
     vendor_ids = {vendor_id for _entry, vendor_id in entries}
     rows = (
         visible_documents(language)
@@ -248,12 +351,10 @@ def more_from_vendors(
         .values_list("vendor_id", "entry_id", column)
     )
     by_vendor: dict[int, list[tuple[int, str]]] = {}
-    for vendor_id, entry_id, card in rows:
-        by_vendor.setdefault(vendor_id, []).append((entry_id, card))
+    for vendor_id, entry_id, text in rows:
+        by_vendor.setdefault(vendor_id, []).append((entry_id, text))
     return {
-        entry_id: [card for other, card in by_vendor.get(vendor_id, []) if other != entry_id][
-            :limit
-        ]
+        entry_id: [row for row in by_vendor.get(vendor_id, []) if row[0] != entry_id][:limit]
         for entry_id, vendor_id in entries
     }
 
@@ -321,6 +422,21 @@ class VendorView:
         return resolve_translation(self.vendor.translations.all(), self.language)
 
 
+def _vendors():
+    """Vendors with their translations and their count of public entries (two queries)."""
+    counts = (
+        visible_documents(default_language())
+        .filter(vendor_id=OuterRef("pk"))
+        .order_by()
+        .values("vendor_id")
+        .annotate(n=Count("entry_id"))
+        .values("n")
+    )
+    return Vendor.objects.prefetch_related("translations").annotate(
+        public_count=Coalesce(Subquery(counts), 0)
+    )
+
+
 def vendor_list(*, language: str, slugs=None) -> list[VendorView]:
     """Every vendor (or those with ``slugs``) by slug, with its count of public entries."""
     vendors = Vendor.objects.prefetch_related("translations").order_by("slug")
@@ -329,6 +445,26 @@ def vendor_list(*, language: str, slugs=None) -> list[VendorView]:
     vendors = list(vendors)
     counts = public_counts([vendor.pk for vendor in vendors])
     return [VendorView(vendor, language, counts.get(vendor.pk, 0)) for vendor in vendors]
+
+
+def vendor_page(
+    *, language: str, limit: int, after: tuple | None = None, backwards: bool = False
+) -> Page:
+    """A page of vendors by slug, as :class:`VendorView`; keys are (slug,)."""
+    page = _keyset_page(
+        _vendors(),
+        ("slug",),
+        limit=limit,
+        after=after,
+        backwards=backwards,
+        key=lambda vendor: (vendor.slug,),
+    )
+    views = [VendorView(vendor, language, vendor.public_count) for vendor in page.items]
+    return Page(views, page.keys, page.more)
+
+
+def vendor_by_slug(slug: str) -> Vendor | None:
+    return Vendor.objects.filter(slug=slug).first()
 
 
 @dataclass(frozen=True)
@@ -357,6 +493,25 @@ def topic_list(*, slugs=None) -> list[TopicView]:
 def is_public(*, article_id) -> bool:
     """Feedback may be sent about public entries only."""
     return LiveDocument.objects.visible().filter(entry_id=article_id).exists()
+
+
+def preview_document(*, slug: str, token: str, language: str) -> str | None:
+    """Not public: the entry a valid preview token names, in any state, as JSON built from its
+    working copy by the code publishing uses (as if it were published now); None for any
+    token that is not valid for ``slug``."""
+    article = article_for_preview(slug=slug, token=token)
+    if article is None:
+        return None
+    source = working_copy(article)
+    published_at = article.published_at or timezone.now()
+    documents = build_documents(
+        article_id=article.pk,
+        source=source,
+        published_at=published_at,
+        updated_at=max(published_at, timezone.now()),
+        shared=SharedData([source]),
+    )
+    return next(orjson.dumps(d.full).decode() for d in documents if d.language == language)
 
 
 def feed_entries(*, language: str, vendor: Vendor | None = None) -> list[dict]:
@@ -406,6 +561,11 @@ class InvalidCursor(ValueError):
     """A ``since`` value that is not a cursor this feed hands out."""
 
 
+class OutdatedCursor(InvalidCursor):
+    """A cursor of the feed's first format, (time, source, id): its places are not log
+    positions, so a mirror holding one has to sync again from the start."""
+
+
 @dataclass(frozen=True, order=True)
 class FeedPosition:
     """A place in the change feed: the changes after it come next."""
@@ -420,14 +580,29 @@ class FeedPosition:
     @classmethod
     def decode(cls, cursor: str) -> "FeedPosition":
         try:
-            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-            time, position = json.loads(raw)
+            data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            raise InvalidCursor(cursor) from None
+        if _is_first_format(data):
+            raise OutdatedCursor(cursor)
+        try:
+            time, position = data
             parsed = parse_datetime(time)
-        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        except (ValueError, TypeError):
             raise InvalidCursor(cursor) from None
         if parsed is None or timezone.is_naive(parsed) or type(position) is not int:
             raise InvalidCursor(cursor)
         return cls(parsed.astimezone(UTC), position)
+
+
+def _is_first_format(data) -> bool:
+    if not (isinstance(data, list) and len(data) == 3 and isinstance(data[0], str)):
+        return False
+    try:
+        time = parse_datetime(data[0])
+    except ValueError:
+        return False
+    return time is not None and data[1] in (0, 1, 2) and type(data[2]) is int
 
 
 START = FeedPosition(datetime(2000, 1, 1, tzinfo=UTC), 0)

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.models import Article
+from articles.selectors import is_public
 from cms.languages import UnsupportedLanguage, default_language, validate_language
 from feedback.models import Feedback
 from feedback.throttling import spend_submission
@@ -102,8 +103,8 @@ def feedback_submit(
     if article_slug:
         # Checked before the look-up: a NUL or an unpaired surrogate cannot even be queried.
         if re.match(SLUG_PATTERN, article_slug):
-            article = Article.objects.public().filter(slug=article_slug).first()
-        if article is None:
+            article = Article.objects.filter(live__slug=article_slug).first()
+        if article is None or not is_public(article_id=article.pk):
             errors["article"] = [f"No public entry has the slug {article_slug!r}."]
     elif kind in VOTE_KINDS:
         errors["article"] = ["A helpful vote needs the slug of the entry it is about."]

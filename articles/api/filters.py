@@ -1,14 +1,22 @@
-"""Article filters. Each one calls the queryset method every surface shares."""
+"""The entry list's query parameters: parsed by a FilterSet into ``selectors.EntryFilter``,
+which decides what they mean and refuses what it cannot answer."""
 
 import django_filters
 from django import forms
+from django_filters.fields import MultipleChoiceField
 from drf_spectacular.utils import extend_schema_field
 
-from articles.api.language import request_language
+from articles import selectors
 from articles.choices import ArticleKind
-from articles.models import Article, Topic, Vendor
 
 BOOLEAN_VALUES = {"true": True, "1": True, "false": False, "0": False}
+# The selectors' names for what the REST API calls otherwise.
+REST_NAMES = {"vendors": "vendor", "kinds": "kind", "topics": "topic", "search": "q"}
+
+
+def rest_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A selector's refusal, under the names of the REST parameters."""
+    return {REST_NAMES.get(name, name): messages for name, messages in errors.items()}
 
 
 class StrictBooleanField(forms.ChoiceField):
@@ -27,65 +35,58 @@ class StrictBooleanFilter(django_filters.Filter):
     field_class = StrictBooleanField
 
 
+class SlugsField(MultipleChoiceField):
+    """Repeated values; whether each names something is for the selector to say."""
+
+    def valid_value(self, value):
+        return True
+
+
+class SlugsFilter(django_filters.MultipleChoiceFilter):
+    field_class = SlugsField
+
+
+def slugs(help_text: str) -> SlugsFilter:
+    return extend_schema_field({"type": "string", "description": help_text})(
+        SlugsFilter(help_text=help_text)
+    )
+
+
 class ArticleFilter(django_filters.FilterSet):
-    vendor = django_filters.ModelMultipleChoiceFilter(
-        queryset=Vendor.objects.all(),
-        to_field_name="slug",
-        method="filter_vendor",
-        help_text="Vendor slug; repeat for several vendors (?vendor=openai&vendor=anthropic).",
-    )
+    vendor = slugs("Vendor slug; repeat for several vendors (?vendor=openai&vendor=anthropic).")
     kind = django_filters.MultipleChoiceFilter(
-        choices=ArticleKind.choices, method="filter_kind", help_text="Kind; repeatable."
+        choices=ArticleKind.choices, help_text="Kind; repeatable."
     )
-    topic = django_filters.ModelMultipleChoiceFilter(
-        queryset=Topic.objects.all(), to_field_name="slug", method="filter_topic"
-    )
+    topic = slugs("Topic slug; repeatable (entries with any of them).")
     published_after = django_filters.IsoDateTimeFilter(
-        method="filter_published_after",
-        help_text="ISO 8601 date or time; published at or after it (UTC if no offset).",
+        help_text="ISO 8601 date or time; published at or after it (UTC if no offset)."
     )
-    published_before = django_filters.IsoDateTimeFilter(
-        method="filter_published_before", help_text="ISO 8601; published before it."
-    )
-    updated_since = django_filters.IsoDateTimeFilter(
-        method="filter_updated_since", help_text="ISO 8601; updated at or after it."
-    )
+    published_before = django_filters.IsoDateTimeFilter(help_text="ISO 8601; published before it.")
+    updated_since = django_filters.IsoDateTimeFilter(help_text="ISO 8601; updated at or after it.")
     q = django_filters.CharFilter(
-        method="filter_q",
-        help_text="Text in the title or summary, in the language served (case-insensitive).",
+        help_text="Text in the title or summary, in the language served (case-insensitive)."
     )
-    has_scorecard = StrictBooleanFilter(
-        method="filter_has_scorecard", help_text="true or false: with or without a scorecard."
-    )
+    has_scorecard = StrictBooleanFilter(help_text="true or false: with or without a scorecard.")
 
-    class Meta:
-        model = Article
-        fields = []
+    REPEATABLE = ("vendor", "kind", "topic")
 
-    def filter_vendor(self, queryset, name, vendors):
-        return queryset.for_vendors([vendor.slug for vendor in vendors]) if vendors else queryset
-
-    def filter_kind(self, queryset, name, kinds):
-        return queryset.of_kinds(kinds) if kinds else queryset
-
-    @extend_schema_field(
-        {"type": "string", "description": "Topic slug; repeatable (entries with any of them)."}
-    )
-    def filter_topic(self, queryset, name, topics):
-        return queryset.with_topics([topic.slug for topic in topics]) if topics else queryset
-
-    def filter_published_after(self, queryset, name, value):
-        return queryset.published_between(after=value)
-
-    def filter_published_before(self, queryset, name, value):
-        return queryset.published_between(before=value)
-
-    def filter_updated_since(self, queryset, name, value):
-        return queryset.updated_since(value)
-
-    def filter_q(self, queryset, name, text):
-        text = text.strip()
-        return queryset.search(text, language=request_language(self.request)) if text else queryset
-
-    def filter_has_scorecard(self, queryset, name, value: bool):
-        return queryset if value is None else queryset.with_scorecard(value)
+    def entry_filter(self) -> selectors.EntryFilter:
+        """The filter the parameters ask for; ``InvalidRequest`` (REST names) if any is bad."""
+        if not self.form.is_valid():
+            raise selectors.InvalidRequest(
+                {name: list(messages) for name, messages in self.form.errors.items()}
+            )
+        values = self.form.cleaned_data
+        try:
+            return selectors.EntryFilter(
+                vendors=tuple(values["vendor"] or ()),
+                kinds=tuple(values["kind"] or ()),
+                topics=tuple(values["topic"] or ()),
+                published_after=values["published_after"],
+                published_before=values["published_before"],
+                updated_since=values["updated_since"],
+                search=values["q"] or "",
+                has_scorecard=values["has_scorecard"],
+            )
+        except selectors.InvalidRequest as refused:
+            raise selectors.InvalidRequest(rest_errors(refused.errors)) from None

@@ -1,170 +1,69 @@
-"""The partner REST API: read-only, public entries only, in the requested language."""
+"""The partner REST API: read-only, public entries only, in the requested language.
 
+Views convert wire values into the selectors' types and render what comes back: entries are
+the JSON documents publishing stored, joined into the response body as they are. Every public
+GET is validated and cached by ``kernel.http_cache`` under the publication log's head, and
+carries a ``Surrogate-Key`` header naming what it shows (see docs/rest.md).
+"""
+
+from dataclasses import asdict
+from datetime import datetime
+
+import orjson
 from django.conf import settings
-from django.db.models import Count, Max
-from django.shortcuts import get_object_or_404
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny
-from rest_framework.response import Response
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import NotFound
 
-from articles.api.caching import Validators, list_state
+from articles import selectors
+from articles.api.base import (
+    LIST_KEY,
+    PublicReadView,
+    entry_key,
+    joined,
+    json_response,
+    keyset,
+    paging,
+    parsed,
+    querydict,
+    refusals_as_400,
+    vendor_key,
+)
 from articles.api.filters import ArticleFilter
 from articles.api.language import request_language
 from articles.api.pagination import (
-    ArticleCursorPagination,
-    VendorCursorPagination,
-    page_size_param,
-    whole_number_param,
+    ArticlePagination,
+    KeysetPagination,
+    page_size,
+    whole_number,
     whole_number_schema,
 )
+from articles.api.schema import documented
 from articles.api.serializers import (
     ArticleSerializer,
     ChangesPageSerializer,
-    ErrorSerializer,
     MoreFromVendorSerializer,
+    TopicListSerializer,
     VendorSerializer,
 )
-from articles.api.sync import InvalidCursor, Position, changes_after
-from articles.models import Article, Vendor
-from articles.previews import article_for_preview
-from articles.querysets import MORE_FROM_VENDOR_DEFAULT, MORE_FROM_VENDOR_MAX
-from cms.authentication import ApiKeyAuthentication
-from cms.languages import supported_languages
-from cms.throttling import PartnerOrClientThrottle
-
-VALIDATION_ERROR = {
-    "type": "object",
-    "description": "Each invalid parameter with its problems.",
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-    "example": {"lang": ["Unsupported language 'fr'; supported: en, nl."]},
-}
-LANGUAGE_PARAMETERS = [
-    OpenApiParameter(
-        "lang",
-        OpenApiTypes.STR,
-        enum=supported_languages(),
-        description="Content language; wins over Accept-Language. Missing translations fall "
-        "back to the default language (see `language` and `fallback` in the response).",
-    ),
-    OpenApiParameter(
-        "Accept-Language",
-        OpenApiTypes.STR,
-        location=OpenApiParameter.HEADER,
-        description="Preferred languages, used when `lang` is absent.",
-    ),
-]
-CACHE_HEADERS = [
-    OpenApiParameter(
-        "ETag", OpenApiTypes.STR, location=OpenApiParameter.HEADER, response=[200, 304]
-    ),
-    OpenApiParameter(
-        "Last-Modified", OpenApiTypes.STR, location=OpenApiParameter.HEADER, response=[200, 304]
-    ),
-    OpenApiParameter(
-        "Cache-Control", OpenApiTypes.STR, location=OpenApiParameter.HEADER, response=[200, 304]
-    ),
-    OpenApiParameter(
-        "If-None-Match",
-        OpenApiTypes.STR,
-        location=OpenApiParameter.HEADER,
-        description="An ETag received before: 304 Not Modified while it still matches.",
-    ),
-    OpenApiParameter(
-        "If-Modified-Since",
-        OpenApiTypes.STR,
-        location=OpenApiParameter.HEADER,
-        description="A Last-Modified received before (ignored when If-None-Match is sent).",
-    ),
-]
-RETRY_AFTER = OpenApiParameter(
-    "Retry-After",
-    OpenApiTypes.INT,
-    location=OpenApiParameter.HEADER,
-    response=[429],
-    description="Seconds until the next request is allowed.",
-)
-
-
-def error_responses(*codes: int) -> dict:
-    described = {
-        304: OpenApiResponse(description="Not modified: the validators still match."),
-        400: OpenApiResponse(VALIDATION_ERROR, description="A parameter value is invalid."),
-        401: OpenApiResponse(ErrorSerializer, description="Unknown or revoked API key."),
-        404: OpenApiResponse(ErrorSerializer, description="No such public resource."),
-        429: OpenApiResponse(ErrorSerializer, description="Too many requests; see Retry-After."),
-    }
-    return {code: described[code] for code in codes}
-
-
-def documented(*, summary: str, description: str, ok, errors=(), parameters=()):
-    return extend_schema(
-        summary=summary,
-        description=description,
-        parameters=[*LANGUAGE_PARAMETERS, *CACHE_HEADERS, RETRY_AFTER, *parameters],
-        responses={200: ok, **error_responses(304, 400, 401, *errors, 429)},
-    )
-
-
-class PublicReadView(GenericAPIView):
-    """Anyone may read; an API key lifts the throttle to the partner rate. GET runs the
-    conditional request on cheap validators before any entry is loaded."""
-
-    authentication_classes = [ApiKeyAuthentication]
-    permission_classes = [AllowAny]
-    throttle_classes = [PartnerOrClientThrottle]
-    filter_backends = []
-    pagination_class = None  # list views name theirs
-    cacheable = True
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "language": request_language(self.request)}
-
-    def validators(self, language: str) -> Validators:
-        """Each view's ETag and Last-Modified, from aggregates only (no entry is loaded)."""
-        raise NotImplementedError
-
-    def body(self) -> Response:
-        """Each view's full response, built only when the conditional request did not match."""
-        raise NotImplementedError
-
-    def get(self, request, *args, **kwargs):
-        if self.paginator is not None:  # bad paging values are a 400, even for a conditional GET
-            self.paginator.validate_query(request)
-        validators = self.validators(request_language(request))
-        response = validators.not_modified_response(request) or self.body()
-        return validators.apply(response)
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        patch_vary_headers(response, ["Accept-Language"])
-        if self.cacheable and response.status_code in (200, 304):
-            patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
-        return response
-
-    def validated(self, language: str, state: list, times: list) -> Validators:
-        return Validators(self.request, language=language, state=state, times=times)
+from articles.documents import iso
+from articles.models import LiveDocument
 
 
 class VendorListView(PublicReadView):
     serializer_class = VendorSerializer
-    pagination_class = VendorCursorPagination
+    pagination_class = KeysetPagination
+    parameters = ("cursor", "page_size")
 
-    def get_queryset(self):
-        return Vendor.objects.with_public_counts().prefetch_related("translations")
+    def parse(self, query):
+        return parsed(**paging(query, (str,)))
 
-    def validators(self, language):
-        vendors = Vendor.objects.aggregate(count=Count("id"), updated=Max("updated_at"))
-        state, times = list_state(Article.objects.public())
-        return self.validated(language, [*vendors.values(), *state], [vendors["updated"], *times])
-
-    def body(self):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+    def build(self, request, language, query, values):
+        page = selectors.vendor_page(language=language, **keyset(values))
+        results = orjson.dumps([vendor_data(view) for view in page.items])
+        body = self.page_body(language, query, page, values["cursor"], results)
+        return json_response(body, keys=[LIST_KEY])
 
     @documented(
         summary="List vendors",
@@ -172,27 +71,34 @@ class VendorListView(PublicReadView):
         "description in the requested language.",
         ok=VendorSerializer(many=True),
     )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    def get(self, request, **kwargs):
+        return super().get(request, **kwargs)
+
+
+def vendor_data(view: selectors.VendorView) -> dict:
+    vendor, resolved = view.vendor, view.resolved
+    return {
+        "slug": vendor.slug,
+        "name": vendor.name,
+        "website": vendor.website,
+        "description": resolved.translation.description if resolved.translation else "",
+        "public_article_count": view.public_article_count,
+        "updated_at": iso(vendor.updated_at),
+        "language": resolved.served,
+        "requested_language": view.language,
+        "fallback": resolved.fell_back,
+    }
 
 
 class VendorDetailView(PublicReadView):
     serializer_class = VendorSerializer
 
-    def get_queryset(self):
-        return Vendor.objects.with_public_counts().prefetch_related("translations")
-
-    def validators(self, language):
-        vendor = get_object_or_404(
-            Vendor.objects.values("pk", "updated_at"), slug=self.kwargs["slug"]
-        )
-        state, times = list_state(Article.objects.public().filter(vendor_id=vendor["pk"]))
-        updated = vendor["updated_at"]
-        return self.validated(language, [updated, *state], [updated, *times])
-
-    def body(self):
-        vendor = get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
-        return Response(self.get_serializer(vendor).data)
+    def build(self, request, language, query, values, slug):
+        vendors = selectors.vendor_list(language=language, slugs=[slug])
+        if not vendors:
+            raise NotFound("No vendor has this slug.")
+        keys = [LIST_KEY, vendor_key(vendors[0].vendor.pk)]
+        return json_response(orjson.dumps(vendor_data(vendors[0])), keys=keys)
 
     @documented(
         summary="One vendor",
@@ -200,30 +106,51 @@ class VendorDetailView(PublicReadView):
         ok=VendorSerializer,
         errors=(404,),
     )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    def get(self, request, **kwargs):
+        return super().get(request, **kwargs)
+
+
+class TopicListView(PublicReadView):
+    serializer_class = TopicListSerializer
+
+    def build(self, request, language, query, values):
+        topics = [asdict(topic) for topic in selectors.topic_list()]
+        return json_response(orjson.dumps({"results": topics}), keys=[LIST_KEY])
+
+    @documented(
+        summary="List topics",
+        description="The topics public entries carry, by name, each with how many public "
+        "entries carry it. Filter entries by topic with `?topic=<slug>` on the entry list.",
+        ok=TopicListSerializer,
+    )
+    def get(self, request, **kwargs):
+        return super().get(request, **kwargs)
 
 
 class ArticleListView(PublicReadView):
+    queryset = LiveDocument.objects.none()  # names the model for the schema; reads use selectors
     serializer_class = ArticleSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = ArticleFilter
-    pagination_class = ArticleCursorPagination
+    pagination_class = ArticlePagination
+    parameters = (*ArticleFilter.base_filters, "ordering", "page_size", "cursor")
+    repeatable = ArticleFilter.REPEATABLE
 
-    def get_queryset(self):
-        return Article.objects.public()
+    def parse(self, query):
+        filters = {name: query[name] for name in ArticleFilter.base_filters if name in query}
+        filterset = ArticleFilter(data=querydict(filters), queryset=self.queryset)
+        return parsed(
+            filter=filterset.entry_filter,
+            ordering=lambda: selectors.valid_ordering(query.get("ordering", [None])[0]),
+            **paging(query, (datetime, int)),
+        )
 
-    def filtered(self):
-        if not hasattr(self, "_filtered"):
-            self._filtered = self.filter_queryset(self.get_queryset())
-        return self._filtered
-
-    def validators(self, language):
-        return self.validated(language, *list_state(self.filtered()))
-
-    def body(self):
-        page = self.paginate_queryset(self.filtered().with_page_data())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+    def build(self, request, language, query, values):
+        page = selectors.entry_page(
+            values["filter"], language=language, ordering=values["ordering"], **keyset(values)
+        )
+        body = self.page_body(language, query, page, values["cursor"], joined(page.items))
+        return json_response(body, keys=[LIST_KEY])
 
     @documented(
         summary="List public entries",
@@ -233,36 +160,26 @@ class ArticleListView(PublicReadView):
         "repeated values of one filter combine with OR.",
         ok=ArticleSerializer(many=True),
     )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    def get(self, request, **kwargs):
+        return super().get(request, **kwargs)
 
 
 class ArticleDetailView(PublicReadView):
     serializer_class = ArticleSerializer
 
-    def validators(self, language):
-        row = (
-            Article.objects.public()
-            .filter(slug=self.kwargs["slug"])
-            .values_list("updated_at", "published_at", "vendor__updated_at")
-            .first()
-        )
-        if row is None:
+    def build(self, request, language, query, values, slug):
+        document = selectors.entry_detail(slug=slug, language=language)
+        if document is None:
             raise NotFound("No public entry has this slug.")
-        return self.validated(language, list(row), list(row))
-
-    def body(self):
-        article = get_object_or_404(
-            Article.objects.public().with_page_data(), slug=self.kwargs["slug"]
-        )
-        return Response(self.get_serializer(article).data)
+        return json_response(document.document.encode(), keys=[entry_key(document.entry_id)])
 
     @documented(
         summary="One public entry",
         description="Everything the entry's page shows. Entries that are not public "
         "(drafts, in review, scheduled, archived) are 404, unless `preview` carries a valid "
-        "preview token for this entry: then the entry is returned in any state, with "
-        "`Cache-Control: private, no-store`.",
+        "preview token for this entry: then the entry is returned in any state, built from "
+        "its working copy as publishing would build it, with `Cache-Control: private, "
+        "no-store`.",
         ok=ArticleSerializer,
         errors=(404,),
         parameters=[
@@ -274,102 +191,120 @@ class ArticleDetailView(PublicReadView):
             )
         ],
     )
-    def get(self, request, *args, **kwargs):
+    def get(self, request, slug):
         token = request.query_params.get("preview")
-        preview = token and article_for_preview(slug=self.kwargs["slug"], token=token)
-        if preview:
-            self.cacheable = False
-            response = Response(self.get_serializer(preview).data)
-            response.headers["Cache-Control"] = "private, no-store"
-            return response
-        return super().get(request, *args, **kwargs)
+        if token:
+            language = request_language(request)
+            document = selectors.preview_document(slug=slug, token=token, language=language)
+            if document is not None:
+                response = json_response(document.encode())
+                response.headers["Cache-Control"] = "private, no-store"
+                return response
+        return super().get(request, slug=slug)
 
 
 class MoreFromVendorView(PublicReadView):
     serializer_class = MoreFromVendorSerializer
+    parameters = ("limit",)
 
-    def article(self) -> Article:
-        if not hasattr(self, "_article"):
-            self._article = get_object_or_404(
-                Article.objects.public().only("pk", "vendor_id"), slug=self.kwargs["slug"]
+    def parse(self, query):
+        raw = query.get("limit", [None])[0]
+        return {
+            "limit": whole_number(
+                "limit",
+                raw,
+                default=selectors.MORE_FROM_VENDOR_DEFAULT,
+                maximum=selectors.MORE_FROM_VENDOR_MAX,
             )
-        return self._article
+        }
 
-    def limit(self) -> int:
-        return whole_number_param(
-            self.request, "limit", default=MORE_FROM_VENDOR_DEFAULT, maximum=MORE_FROM_VENDOR_MAX
-        )
+    def build(self, request, language, query, values, slug):
+        related = selectors.related_entries(slug=slug, language=language, limit=values["limit"])
+        if related is None:
+            raise NotFound("No public entry has this slug.")
+        body = b'{"results":' + joined(card for _id, card in related.others) + b"}"
+        keys = [entry_key(related.entry_id), vendor_key(related.vendor_id)]
+        keys += [entry_key(entry_id) for entry_id, _card in related.others]
+        return json_response(body, keys=keys)
 
-    def validators(self, language):
-        self.limit()
-        vendor_entries = Article.objects.public().filter(vendor_id=self.article().vendor_id)
-        return self.validated(language, *list_state(vendor_entries))
-
-    def body(self):
-        entries = (
-            Article.objects.select_related("vendor")
-            .prefetch_related("translations")
-            .more_from_vendor(self.article(), limit=self.limit())
-        )
-        return Response(self.get_serializer({"results": entries}).data)
-
-    @extend_schema(
+    @documented(
         summary="More from the entry's vendor",
         description="The vendor's other public entries, newest first.",
+        ok=MoreFromVendorSerializer,
+        errors=(404,),
         parameters=[
-            *LANGUAGE_PARAMETERS,
             OpenApiParameter(
                 "limit",
-                whole_number_schema(maximum=MORE_FROM_VENDOR_MAX),
-                description=f"How many: 1 to {MORE_FROM_VENDOR_MAX} "
-                f"(default {MORE_FROM_VENDOR_DEFAULT}).",
-            ),
-            *CACHE_HEADERS,
-            RETRY_AFTER,
+                whole_number_schema(maximum=selectors.MORE_FROM_VENDOR_MAX),
+                description=f"How many: 1 to {selectors.MORE_FROM_VENDOR_MAX} "
+                f"(default {selectors.MORE_FROM_VENDOR_DEFAULT}).",
+            )
         ],
-        responses={
-            200: MoreFromVendorSerializer,
-            **error_responses(304, 400, 401, 404, 429),
-        },
     )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    def get(self, request, **kwargs):
+        return super().get(request, **kwargs)
 
 
 class ChangesView(PublicReadView):
-    """Incremental sync; see ``articles.api.sync``."""
+    """The change feed (``selectors.changes_after``); never cached, as what is settled
+    grows with time alone."""
 
     serializer_class = ChangesPageSerializer
-    cacheable = False
 
-    @extend_schema(
+    @documented(
         summary="Changes since a cursor (incremental sync)",
-        description="Every change to the public entries after `since`, oldest first: "
-        "`upsert` carries the full entry (store it under its `id`), `delete` only its `id` and "
-        "`slug` (drop it). Without `since`, every change from the start, which builds a "
-        "mirror from nothing. Send `next` as `since` on the next request; while `has_more` "
-        "is true, more changes are ready at once. Changes appear a few seconds after they "
-        "happen, so that none committed late is ever skipped; a change may be seen twice, and "
-        "applying it again is harmless.",
+        description="Every change to the public entries after `since`, in the order they "
+        "became visible: `upsert` carries the full entry (store it under its `id`), `delete` "
+        "only its `id` and `slug` (drop it). Without `since`, every change from the start, "
+        "which builds a mirror from nothing. Send `next` as `since` on the next request; "
+        "while `has_more` is true, more changes are ready at once. Changes are served once "
+        "they are a few seconds old, so that none committed late is ever skipped; a change "
+        "may be seen twice, and applying it again is harmless. A cursor of an earlier "
+        "version of the feed is refused: sync again from the start.",
+        ok=ChangesPageSerializer,
+        cached=False,
         parameters=[
-            *LANGUAGE_PARAMETERS,
             OpenApiParameter("since", OpenApiTypes.STR, description="A `next` cursor."),
             OpenApiParameter(
                 "page_size",
                 whole_number_schema(maximum=settings.API_MAX_PAGE_SIZE),
                 description="Changes per response: 1 to API_MAX_PAGE_SIZE (default PAGE_SIZE).",
             ),
-            RETRY_AFTER,
         ],
-        responses={200: ChangesPageSerializer, **error_responses(400, 401, 429)},
     )
-    def get(self, request, *args, **kwargs):
-        request_language(request)
-        since = request.query_params.get("since")
-        try:
-            position = Position.decode(since) if since else None
-        except InvalidCursor:
-            raise ValidationError({"since": ["Malformed cursor; use a `next` value."]}) from None
-        page = changes_after(position, limit=page_size_param(request))
-        data = {"results": page.changes, "next": page.next.encode(), "has_more": page.has_more}
-        return Response(self.get_serializer(data).data)
+    def get(self, request):
+        language = request_language(request)
+        with refusals_as_400():
+            values = parsed(
+                limit=lambda: page_size(request.query_params.get("page_size")),
+                since=lambda: since(request.query_params.get("since")),
+            )
+        page = selectors.changes_after(values["since"], language=language, limit=values["limit"])
+        results = b",".join(change_body(change) for change in page.changes)
+        body = orjson.dumps({"next": page.next.encode(), "has_more": page.has_more})
+        response = json_response(b'{"results":[' + results + b"]," + body[1:])
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def since(cursor: str | None) -> selectors.FeedPosition | None:
+    if not cursor:
+        return None
+    try:
+        return selectors.FeedPosition.decode(cursor)
+    except selectors.OutdatedCursor:
+        message = (
+            "This cursor comes from an earlier version of the change feed and cannot be "
+            "continued: empty your mirror and sync again from the start (without `since`)."
+        )
+    except selectors.InvalidCursor:
+        message = "Malformed cursor; use a `next` value."
+    raise selectors.InvalidRequest({"since": [message]})
+
+
+def change_body(change: selectors.Change) -> bytes:
+    head = orjson.dumps(
+        {"action": change.action, "id": change.id, "slug": change.slug, "time": iso(change.time)}
+    )
+    article = change.document.encode() if change.document else b"null"
+    return head[:-1] + b',"article":' + article + b"}"

@@ -1,9 +1,11 @@
 """RSS, Atom and JSON Feed per language, for all vendors or one."""
 
 import json
+from datetime import timedelta
 
 import feedparser
 import pytest
+import time_machine
 
 from tests.factories import (
     ArticleFactory,
@@ -11,6 +13,7 @@ from tests.factories import (
     TopicFactory,
     VendorFactory,
 )
+from tests.utils import go_live
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +25,7 @@ def entries():
     ArticleTranslationFactory(article=dutch, language="en", title="Agents for builders")
     ArticleTranslationFactory(article=dutch, language="nl", title="Agenten voor bouwers")
     dutch.topics.add(TopicFactory(name="Agents", slug="agents"))
+    go_live(dutch)
     english_only = ArticleFactory(vendor=openai, languages=["en"])
     other_vendor = ArticleFactory(vendor=VendorFactory(slug="anthropic"))
     hidden = [
@@ -91,10 +95,43 @@ def test_an_unknown_language_or_vendor_is_404(client, entries, url):
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/feeds/en.atom", "/feeds/en.rss", "/feeds/en.json"])
-def test_feeds_run_a_fixed_number_of_queries(client, django_assert_num_queries, url):
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/feeds/en.atom", 2),  # the log head, the documents
+        ("/feeds/en.rss", 2),
+        ("/feeds/en.json", 2),
+        ("/feeds/nl/openai.json", 3),  # and the vendor
+    ],
+)
+def test_feeds_run_a_fixed_number_of_queries_and_are_cached(
+    client, django_assert_num_queries, url, queries
+):
     topic = TopicFactory()
+    vendor = VendorFactory(slug="openai")
     for _ in range(30):
-        ArticleFactory(languages=["en", "nl"]).topics.add(topic)
-    with django_assert_num_queries(3):
-        client.get(url)
+        article = ArticleFactory(vendor=vendor, languages=["en", "nl"])
+        article.topics.add(topic)
+        go_live(article)
+    with django_assert_num_queries(queries):
+        first = client.get(url)
+    assert first.headers["Cache-Control"] == "public, max-age=60"
+    with django_assert_num_queries(1):
+        assert client.get(url).content == first.content
+
+
+def test_a_feed_shows_a_publication_at_once_and_a_scheduled_entry_at_its_time(client):
+    scheduled = ArticleFactory(scheduled=True, languages=[])
+    ArticleTranslationFactory(article=scheduled, title="Coming soon")
+    go_live(scheduled)
+    first = client.get("/feeds/en.atom")
+    assert feedparser.parse(first.content).entries == []
+    out_now = ArticleFactory(languages=[])
+    ArticleTranslationFactory(article=out_now, title="Out now")
+    go_live(out_now)
+    titles = [e.title for e in feedparser.parse(client.get("/feeds/en.atom").content).entries]
+    assert "Out now" in titles and "Coming soon" not in titles
+    with time_machine.travel(scheduled.published_at + timedelta(seconds=1)):
+        later = client.get("/feeds/en.atom", HTTP_IF_NONE_MATCH=first.headers["ETag"])
+        assert later.status_code == 200
+        assert "Coming soon" in [entry.title for entry in feedparser.parse(later.content).entries]

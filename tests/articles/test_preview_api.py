@@ -9,6 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from articles.previews import preview_token_create
+from articles.services import article_update
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,22 @@ def test_rest_serves_a_draft_with_a_valid_token_privately(client, draft):
     assert response.json()["title"] == "draft-entry title (nl)"
     assert response["Cache-Control"] == "private, no-store"
     assert "ETag" not in response and "Last-Modified" not in response
+
+
+def test_a_rest_preview_shows_the_working_copy_and_is_never_cached(client):
+    entry = ArticleFactory(slug="live-entry", languages=["en", "nl"])
+    new_title = "Nieuwe titel, nog niet gepubliceerd"
+    article_update(article=entry, user=None, translations={"nl": {"title": new_title}})
+    token = preview_token_create(article=entry)
+    public = client.get("/api/v1/articles/live-entry/", {"lang": "nl"})
+    preview = rest(client, "live-entry", token)
+    assert public.json()["title"] == "live-entry title (nl)"
+    assert preview.json()["title"] == new_title
+    assert set(preview.json()) == set(public.json())
+    assert preview["Cache-Control"] == "private, no-store"
+    assert "Surrogate-Key" not in preview
+    again = client.get("/api/v1/articles/live-entry/", {"lang": "nl"})
+    assert again.content == public.content
 
 
 def test_graphql_serves_a_draft_with_a_valid_token_privately(client, draft):

@@ -1,0 +1,265 @@
+"""What a partner notices of caching: validators, 304s, fresh content the moment anything is
+published, Surrogate-Key headers, and a fixed, small number of queries per response."""
+
+from datetime import timedelta
+
+import pytest
+import redis
+import time_machine
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from articles.services import article_archive, article_publish_changes, article_update
+from tests.factories import (
+    ArticleFactory,
+    SignalBulletFactory,
+    TopicFactory,
+    VendorFactory,
+    VendorTranslationFactory,
+    make_framework,
+    make_scorecard,
+)
+from tests.utils import go_live
+
+pytestmark = pytest.mark.django_db
+
+ARTICLES = "/api/v1/articles/"
+VENDORS = "/api/v1/vendors/"
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def detail(slug: str) -> str:
+    return f"{ARTICLES}{slug}/"
+
+
+def titles(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [entry["title"] for entry in response.json()["results"]]
+
+
+def retitle(article, title: str) -> None:
+    article_update(article=article, user=None, translations={"en": {"title": title}})
+    article_publish_changes(article=article, user=None)
+
+
+def entries_with_everything(count: int) -> list:
+    framework = make_framework()
+    topic = TopicFactory(slug="agents")
+    vendor = VendorFactory(slug="openai")
+    articles = []
+    for _ in range(count):
+        article = ArticleFactory(vendor=vendor, languages=["en", "nl"])
+        SignalBulletFactory(article=article)
+        article.topics.add(topic)
+        make_scorecard(
+            article=article,
+            framework=framework,
+            ratings={"CBRN": ("Medium", "Low"), "Persuasion": ("Low", None)},
+            risk_areas=["Jailbreaks"],
+        )
+        go_live(article)
+        articles.append(article)
+    return articles
+
+
+# --- Queries ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page_size", [1, 50])
+def test_a_page_of_entries_takes_the_log_head_and_one_query_for_the_rows(
+    api, django_assert_num_queries, page_size
+):
+    entries_with_everything(50)
+    with django_assert_num_queries(2):
+        response = api.get(ARTICLES, {"page_size": page_size, "lang": "nl"})
+    assert len(response.json()["results"]) == page_size
+    # A vendor or topic filter adds one query for both: their slugs must exist.
+    params = {"page_size": page_size, "vendor": "openai", "topic": "agents", "q": "title"}
+    with django_assert_num_queries(3):
+        response = api.get(ARTICLES, params)
+    assert len(response.json()["results"]) == page_size
+    with django_assert_num_queries(1):
+        again = api.get(ARTICLES, params)
+    assert again.content == response.content
+
+
+@pytest.mark.parametrize("page_size", [1, 50])
+def test_vendors_and_topics_take_a_fixed_number_of_queries(
+    api, django_assert_num_queries, page_size
+):
+    for _ in range(50):
+        article = ArticleFactory()
+        VendorTranslationFactory(vendor=article.vendor)
+        article.topics.add(TopicFactory())
+        go_live(article)
+    # the log head, vendors with their counts, their translations
+    with django_assert_num_queries(3):
+        vendors = api.get(VENDORS, {"page_size": page_size})
+    assert len(vendors.json()["results"]) == page_size
+    # the log head, topics with their counts
+    with django_assert_num_queries(2):
+        topics = api.get("/api/v1/topics/")
+    assert len(topics.json()["results"]) == 50
+
+
+@pytest.mark.parametrize("limit", [1, 20])
+def test_an_entry_and_more_from_its_vendor_take_a_fixed_number_of_queries(
+    api, django_assert_num_queries, limit
+):
+    entry, *_others = entries_with_everything(25)
+    with django_assert_num_queries(2):  # the log head, the document
+        assert api.get(detail(entry.slug)).status_code == 200
+    with django_assert_num_queries(3):  # the log head, the entry, its vendor's other entries
+        response = api.get(f"{detail(entry.slug)}more-from-vendor/", {"limit": limit})
+    assert len(response.json()["results"]) == limit
+
+
+def test_every_cached_endpoint_answers_a_conditional_request_with_one_query(
+    api, django_assert_num_queries
+):
+    (entry,) = entries_with_everything(1)
+    for url in (
+        f"{ARTICLES}?vendor=openai&topic=agents",
+        detail(entry.slug),
+        f"{detail(entry.slug)}more-from-vendor/",
+        VENDORS,
+        f"{VENDORS}openai/",
+        "/api/v1/topics/",
+        "/feeds/en.atom",
+        "/feeds/nl/openai.json",
+    ):
+        etag = api.get(url).headers["ETag"]
+        with django_assert_num_queries(1):
+            again = api.get(url, HTTP_IF_NONE_MATCH=etag)
+        assert again.status_code == 304, url
+        assert again.content == b"" and again.headers["ETag"] == etag
+
+
+# --- Validators ------------------------------------------------------------------------------
+
+
+def test_validators_depend_on_the_language_and_the_query(api):
+    entries_with_everything(2)
+    first = api.get(ARTICLES, {"lang": "nl"})
+    assert first.headers["Cache-Control"] == "public, max-age=60"
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert api.get(ARTICLES, {"lang": "nl"}, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert api.get(ARTICLES, HTTP_IF_NONE_MATCH=etag, HTTP_ACCEPT_LANGUAGE="nl").status_code == 304
+    assert api.get(ARTICLES, {"lang": "nl"}, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    assert api.get(ARTICLES, {"lang": "en"}, HTTP_IF_NONE_MATCH=etag).status_code == 200
+    other_query = {"lang": "nl", "page_size": 1}
+    assert api.get(ARTICLES, other_query, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_a_request_that_would_be_refused_is_never_answered_304(api):
+    ArticleFactory(vendor=VendorFactory(slug="openai"))
+    modified = api.get(ARTICLES).headers["Last-Modified"]
+    bad_page = api.get(ARTICLES, {"page_size": "0"}, HTTP_IF_NONE_MATCH="*")
+    assert bad_page.status_code == 400 and list(bad_page.json()) == ["page_size"]
+    unknown = api.get(ARTICLES, {"vendor": "nobody"}, HTTP_IF_NONE_MATCH="*")
+    assert unknown.json() == {"vendor": ["Unknown: nobody."]}
+    unknown = api.get(ARTICLES, {"vendor": "nobody"}, HTTP_IF_MODIFIED_SINCE=modified)
+    assert unknown.status_code == 400
+    assert api.get(detail("no-such-entry"), HTTP_IF_NONE_MATCH="*").status_code == 404
+    assert api.get(ARTICLES, {"vendor": "openai"}, HTTP_IF_NONE_MATCH="*").status_code == 304
+
+
+def test_errors_are_not_publicly_cacheable(api):
+    for url in (detail("no-such-entry"), f"{ARTICLES}?page_size=0"):
+        response = api.get(url)
+        assert response.status_code in (400, 404)
+        assert "public" not in response.headers.get("Cache-Control", "")
+        assert "ETag" not in response.headers
+
+
+# --- Freshness -------------------------------------------------------------------------------
+
+
+def test_publishing_changes_makes_every_cached_response_fresh_at_once(api):
+    article = ArticleFactory()
+    sibling = ArticleFactory(vendor=article.vendor)
+    urls = [ARTICLES, detail(article.slug), f"{detail(sibling.slug)}more-from-vendor/"]
+    before = {url: api.get(url) for url in urls}
+    assert "A better title" not in str([response.content for response in before.values()])
+    retitle(article, "A better title")
+    for url in urls:
+        after = api.get(url, HTTP_IF_NONE_MATCH=before[url].headers["ETag"])
+        assert after.status_code == 200, url
+        assert b"A better title" in after.content, url
+
+
+def test_a_scheduled_entry_appears_at_its_time_without_any_write(api):
+    scheduled = ArticleFactory(published_at=timezone.now() + timedelta(hours=1))
+    ArticleFactory(vendor=scheduled.vendor)
+    first = api.get(ARTICLES)
+    assert scheduled.slug not in str(first.content)
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        for conditions in (
+            {"HTTP_IF_NONE_MATCH": first.headers["ETag"]},
+            {"HTTP_IF_MODIFIED_SINCE": first.headers["Last-Modified"]},
+            {},
+        ):
+            later = api.get(ARTICLES, **conditions)
+            assert later.status_code == 200
+            assert scheduled.slug in [entry["slug"] for entry in later.json()["results"]]
+
+
+def test_taking_an_entry_down_removes_it_from_cached_lists_and_its_page(api):
+    article = ArticleFactory()
+    ArticleFactory(vendor=article.vendor)
+    first = api.get(ARTICLES)
+    etag = api.get(detail(article.slug)).headers["ETag"]
+    assert api.get(detail(article.slug), HTTP_IF_NONE_MATCH=etag).status_code == 304
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        article_archive(article=article, user=None)
+        later = api.get(ARTICLES, HTTP_IF_MODIFIED_SINCE=first.headers["Last-Modified"])
+        assert later.status_code == 200
+        assert article.slug not in [entry["slug"] for entry in later.json()["results"]]
+        assert api.get(detail(article.slug), HTTP_IF_NONE_MATCH=etag).status_code == 404
+
+
+def test_the_response_cache_works_on_redis(api, settings, django_assert_num_queries):
+    server = redis.Redis.from_url(REDIS_URL)
+    try:
+        server.ping()
+    except redis.ConnectionError:
+        pytest.skip("No Redis at 127.0.0.1:6379.")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "rest-caching-test",
+        }
+    }
+    article = ArticleFactory()
+    try:
+        first = api.get(ARTICLES)
+        with django_assert_num_queries(1):
+            assert api.get(ARTICLES).content == first.content
+        retitle(article, "Fresh from Redis")
+        assert titles(api.get(ARTICLES)) == ["Fresh from Redis"]
+    finally:
+        for key in server.scan_iter("rest-caching-test:*"):
+            server.delete(key)
+
+
+# --- Surrogate keys --------------------------------------------------------------------------
+
+
+def test_responses_name_what_they_show_for_a_cdn_to_purge(api):
+    article = ArticleFactory()
+    sibling = ArticleFactory(vendor=article.vendor)
+    vendor = article.vendor
+    assert api.get(ARTICLES).headers["Surrogate-Key"] == "lists"
+    assert api.get(detail(article.slug)).headers["Surrogate-Key"] == f"entry-{article.pk}"
+    more = api.get(f"{detail(article.slug)}more-from-vendor/").headers["Surrogate-Key"]
+    assert more.split() == [f"entry-{article.pk}", f"vendor-{vendor.pk}", f"entry-{sibling.pk}"]
+    vendor_page = api.get(f"{VENDORS}{vendor.slug}/").headers["Surrogate-Key"]
+    assert vendor_page.split() == ["lists", f"vendor-{vendor.pk}"]
+    assert api.get(VENDORS).headers["Surrogate-Key"] == "lists"
+    assert api.get("/feeds/en.rss").headers["Surrogate-Key"] == "lists"
