@@ -23,6 +23,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, models
 from django.db.models import Case, F, FloatField, Func, Lookup, Q, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import In
 from django.utils.html import escape
 
 from cms.languages import default_language
@@ -367,10 +368,13 @@ def _tsquery(stemmed: Query) -> SearchQuery:
 
 
 def matching(query: Query, language: str) -> Q:
-    """The condition on ``LiveDocument`` rows in ``language`` that match ``query``."""
+    """The condition on ``LiveDocument`` rows in ``language`` that match ``query``. On SQLite
+    the matches are read from the index once; the unary ``+`` keeps the planner reading the
+    documents in their list order rather than looking each match up."""
     if connection.vendor != "postgresql":
         sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-        return Q(pk__in=RawSQL(sql, [_fts5_match(query, language)]))
+        unindexed = Func(F("pk"), template="+%(expressions)s", output_field=models.IntegerField())
+        return Q(In(unindexed, RawSQL(sql, [_fts5_match(query, language)])))
     condition = Q()
     for fallback, stemmed in _versions(query, language):
         branch = Q(search_vector=_tsquery(stemmed))
@@ -384,27 +388,60 @@ def _rank(stemmed: Query):
     )
 
 
-def scored(documents, query: Query, language: str):
+def scored(documents, query: Query, language: str, *, newest: int | None = None):
     """``documents`` (in ``language``) that match ``query``, each with ``search_score``: how
-    well it matches, higher is better (bm25 with column weights on SQLite, computed in one
-    pass of the FTS5 index joined to the rows; ts_rank with weights on PostgreSQL; the two
-    scales differ)."""
+    well it matches, higher is better (bm25 with column weights on SQLite; ts_rank with
+    weights on PostgreSQL; the two scales differ). With ``newest``, only that many matches
+    are kept, those written last (the highest document ids: the entries published or
+    updated most recently), so a word found in most entries ranks a bounded set; the floor
+    costs one query, and the ranking then reads only the index entries above it."""
     if connection.vendor != "postgresql":
+        matched = documents.filter(fts__text__match=_fts5_match(query, language))
+        position = "fts__position"
         bm25 = Func(
             F("fts__text"), *map(Value, BM25_WEIGHTS), function="bm25", output_field=FloatField()
         )
-        return documents.filter(fts__text__match=_fts5_match(query, language)).annotate(
-            search_score=-bm25
-        )
-    versions = _versions(query, language)
-    if len(versions) == 1:
-        rank = _rank(versions[0][1])
+        score = -bm25
     else:
-        (_own, own), (_fallback, other) = versions
-        rank = Case(
-            When(fallback=True, then=_rank(other)), default=_rank(own), output_field=FloatField()
+        matched = documents.filter(matching(query, language))
+        position = "pk"
+        versions = _versions(query, language)
+        if len(versions) == 1:
+            score = _rank(versions[0][1])
+        else:
+            (_own, own), (_fallback, other) = versions
+            score = Case(
+                When(fallback=True, then=_rank(other)),
+                default=_rank(own),
+                output_field=FloatField(),
+            )
+    if newest is not None:
+        floor = (
+            matched.order_by(f"-{position}").values_list(position, flat=True)[newest - 1 :].first()
         )
-    return documents.filter(matching(query, language)).annotate(search_score=rank)
+        if floor is not None:
+            matched = matched.filter(**{f"{position}__gte": floor})
+    return matched.annotate(search_score=score)
+
+
+def scores(documents, query: Query, language: str) -> dict[int, float]:
+    """The ``search_score`` of each of ``documents`` (a page of ``LiveDocument`` rows in
+    ``language``) by entry id. On SQLite in one pass over the index entries between the
+    lowest and highest id, as bm25 would scan the whole index again for each lookup by id."""
+    if connection.vendor == "postgresql":
+        return dict(scored(documents, query, language).values_list("entry_id", "search_score"))
+    entries = dict(documents.values_list("pk", "entry_id"))
+    if not entries:
+        return {}
+    weights = ", ".join(map(str, BM25_WEIGHTS))
+    marks = ", ".join(["%s"] * len(entries))
+    sql = (
+        f"SELECT rowid, -bm25({FTS_TABLE}, {weights}) FROM {FTS_TABLE} "
+        f"WHERE {FTS_TABLE} MATCH %s AND rowid BETWEEN %s AND %s AND +rowid IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_fts5_match(query, language), min(entries), max(entries), *entries])
+        return {entries[pk]: score for pk, score in cursor.fetchall()}
 
 
 class Match(Lookup):

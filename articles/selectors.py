@@ -7,7 +7,7 @@ the types below and render what comes back, usually stored JSON as it is.
 import base64
 import binascii
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import orjson
@@ -27,8 +27,8 @@ from cms.languages import default_language, resolve_translation
 
 MAX_FILTER_VALUES = 50
 MAX_SEARCH_LENGTH = 200
-# Relevance order ranks this many of a search's matches, the newest: a word found in most
-# entries stays fast, and what it finds is recent (docs/rest.md, "Search").
+# Relevance order ranks this many of a search's matches, those published or updated last: a
+# word found in most entries stays fast, and what it finds is recent (docs/rest.md, "Search").
 SEARCH_RANKED = 2000
 MORE_FROM_VENDOR_DEFAULT = 4
 MORE_FROM_VENDOR_MAX = 20
@@ -195,13 +195,13 @@ def entry_list(entry_filter: EntryFilter, *, language: str, ordering: str | None
 
     Without ``ordering``, a search comes most relevant first (``RELEVANCE``: each document
     annotated with ``search_score``, higher is better, ties newest id first), ranking the
-    newest ``SEARCH_RANKED`` matches; anything else newest first."""
-    documents = entry_filter.apply(visible_documents(language), language=language)
+    ``SEARCH_RANKED`` matches published or updated last; anything else newest first."""
     if ordering is not None or entry_filter.search_query is None:
+        documents = entry_filter.apply(visible_documents(language), language=language)
         return documents.order_by(*ORDERINGS[ordering or DEFAULT_ORDERING])
-    newest = documents.order_by(*ORDERINGS[DEFAULT_ORDERING]).values("pk")[:SEARCH_RANKED]
-    ranked = LiveDocument.objects.filter(pk__in=newest)
-    return full_text.scored(ranked, entry_filter.search_query, language).order_by(*RELEVANCE)
+    others = replace(entry_filter, search="").apply(visible_documents(language), language=language)
+    ranked = full_text.scored(others, entry_filter.search_query, language, newest=SEARCH_RANKED)
+    return ranked.order_by(*RELEVANCE)
 
 
 @dataclass(frozen=True)
@@ -216,11 +216,11 @@ class SearchHit:
 
 def search_hits(entry_filter: EntryFilter, *, language: str, documents) -> list[SearchHit]:
     """The hit of each of ``documents`` (a page of ``entry_list`` with a search, as stored
-    JSON text or parsed) in one query, in the same order."""
+    JSON text or parsed), in the same order; one or two queries."""
     query = entry_filter.search_query
     parsed = [json.loads(d) if isinstance(d, str | bytes) else d for d in documents]
     page = LiveDocument.objects.filter(language=language, entry_id__in=[d["id"] for d in parsed])
-    scores = dict(full_text.scored(page, query, language).values_list("entry_id", "search_score"))
+    scores = full_text.scores(page, query, language)
     return [
         SearchHit(float(f"{scores.get(d['id']) or 0.0:.6g}"), full_text.snippet(query, d, language))
         for d in parsed

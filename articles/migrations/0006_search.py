@@ -56,6 +56,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('document', models.OneToOneField(db_column='rowid', on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='fts', serialize=False, to='articles.livedocument')),
                 ('text', search.IndexColumn(db_column='articles_livedocument_search')),
+                ('position', models.BigIntegerField(db_column='oid')),
             ],
             options={
                 'db_table': 'articles_livedocument_search',

@@ -112,6 +112,8 @@ class LiveSearchIndex(models.Model):
         related_name="fts",
     )
     text = IndexColumn(db_column=FTS_TABLE)
+    # The rowid again (SQLite's alias "oid"), for the index itself to filter on.
+    position = models.BigIntegerField(db_column="oid")
 
     class Meta:
         managed = False
