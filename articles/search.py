@@ -23,6 +23,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, models
 from django.db.models import Case, F, FloatField, Func, Lookup, Q, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.db.models.lookups import In
 from django.utils.html import escape
 
@@ -383,9 +384,12 @@ def matching(query: Query, language: str) -> Q:
 
 
 def _rank(stemmed: Query):
-    return SearchRank(
+    """ts_rank as double precision: a real would come back rounded, and a cursor holding the
+    rounded score would not find its row again."""
+    rank = SearchRank(
         F("search_vector"), _tsquery(stemmed), weights=TS_RANK_WEIGHTS, normalization=Value(1)
     )
+    return Cast(rank, FloatField())
 
 
 def scored(documents, query: Query, language: str, *, newest: int | None = None):

@@ -236,6 +236,7 @@ class Page:
     items: list
     keys: list[tuple]
     more: bool
+    hits: list["SearchHit"] | None = None  # a search's, one per item
 
 
 def _reverse(order: tuple[str, ...]) -> tuple[str, ...]:
@@ -272,21 +273,25 @@ def entry_page(
     entry_filter: EntryFilter,
     *,
     language: str,
-    ordering: str = DEFAULT_ORDERING,
+    ordering: str | None = None,
     limit: int,
     after: tuple | None = None,
     backwards: bool = False,
 ) -> Page:
     """A page of :func:`entry_list` as stored documents (JSON text); keys are (time, entry
-    id) in ``ordering``'s time. Unknown vendor or topic slugs are refused."""
-    order = ORDERINGS[ordering]
+    id) in ``ordering``'s time, or (score, entry id) in a search's relevance order. A search
+    gives each item's hit. Unknown vendor or topic slugs are refused."""
+    search = entry_filter.search_query is not None
+    order = RELEVANCE if search and ordering is None else ORDERINGS[ordering or DEFAULT_ORDERING]
     rows = entry_list(entry_filter, language=language, ordering=ordering).values_list(
         *(name.lstrip("-") for name in order), "document"
     )
     page = _keyset_page(
         rows, order, limit=limit, after=after, backwards=backwards, key=lambda row: row[:2]
     )
-    return Page([row[2] for row in page.items], page.keys, page.more)
+    documents = [row[2] for row in page.items]
+    hits = search_hits(entry_filter, language=language, documents=documents) if search else None
+    return Page(documents, page.keys, page.more, hits)
 
 
 def entry_detail(*, slug: str, language: str) -> LiveDocument | None:

@@ -245,3 +245,77 @@ def test_the_sqlite_index_comes_back_after_its_triggers_are_lost():
     search.install(connection)
     entry("added", en={"title": "Triggers again"})
     assert sorted(found("triggers")) == ["added", "kept"]
+
+
+# --- Through the APIs ----------------------------------------------------------------------
+
+
+def test_rest_search_results_carry_score_and_snippet_most_relevant_first(client):
+    entry("in-body", nl={"title": "Weekoverzicht", "body": "Ook over nieuwe modellen."})
+    entry("in-title", nl={"title": "Een model voor iedereen", "summary": "Kort."})
+    entry("other", nl={"title": "Iets anders"})
+    response = client.get("/api/v1/articles/", {"q": "modellen", "lang": "nl"})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["slug"] for r in results] == ["in-title", "in-body"]
+    assert results[0]["score"] > results[1]["score"] > 0
+    assert results[0]["snippet"] == "Een <mark>model</mark> voor iedereen"
+    assert "<mark>modellen</mark>" in results[1]["snippet"]
+    assert results[0]["title"] == "Een model voor iedereen"  # the stored document, unchanged
+    newest_first = client.get(
+        "/api/v1/articles/", {"q": "modellen", "lang": "nl", "ordering": "-published"}
+    )
+    assert [r["slug"] for r in newest_first.json()["results"]] == ["in-body", "in-title"]
+    assert "snippet" in newest_first.json()["results"][0]
+    plain = client.get("/api/v1/articles/").json()["results"][0]
+    assert "score" not in plain and "snippet" not in plain
+
+
+def test_rest_relevance_pages_follow_on_without_repeats(client):
+    for n in range(5):
+        entry(f"e{n}", en={"title": "Agents " * (n + 1), "body": "agents"})
+    seen, url = [], "/api/v1/articles/?q=agents&page_size=2"
+    while url:
+        page = client.get(url).json()
+        seen += [r["slug"] for r in page["results"]]
+        url = page["next"]
+    assert seen == found("agents")
+    assert sorted(seen) == [f"e{n}" for n in range(5)]
+
+
+def test_rest_refuses_a_search_it_cannot_read(client):
+    response = client.get("/api/v1/articles/", {"q": '"open weights'})
+    assert response.status_code == 400
+    assert response.json() == {"q": ['Close the quoted phrase with a second ".']}
+
+
+SEARCH = """
+query ($search: String!) { articles(filters: {search: $search}, language: NL) {
+  totalCount results { slug translation { fallback } search { score snippet } } } }
+"""
+
+
+def graphql(client, search):
+    return client.post(
+        "/graphql/", {"query": SEARCH, "variables": {"search": search}}, "application/json"
+    ).json()
+
+
+def test_graphql_search_gives_each_result_its_score_and_snippet(client):
+    entry("english-only", en={"title": "Agents for spreadsheets"})
+    entry("dutch", nl={"title": "Agenten voor rekenbladen", "summary": "Samenvatting."})
+    page = graphql(client, "agent")["data"]["articles"]
+    assert page["totalCount"] == 2
+    by_slug = {r["slug"]: r for r in page["results"]}
+    assert by_slug["english-only"]["translation"]["fallback"] is True
+    assert by_slug["english-only"]["search"]["snippet"] == "<mark>Agents</mark> for spreadsheets"
+    assert by_slug["dutch"]["search"]["snippet"] == "<mark>Agenten</mark> voor rekenbladen"
+    assert all(r["search"]["score"] > 0 for r in page["results"])
+
+
+def test_graphql_refuses_a_search_it_cannot_read(client):
+    body = graphql(client, "agents or")
+    assert body["data"] is None
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "filters.search" in error["extensions"]["fields"]
