@@ -204,14 +204,15 @@ def _marked_window(text: str, language: str, wanted: set[str]):
     """The best window of ``text`` for ``wanted`` stems: (distinct, count, html) or None."""
     text = unicodedata.normalize("NFC", text or "")
     tokens = list(WORD.finditer(text))
-    hits = [i for i, token in enumerate(tokens) if stem(token.group(), language) in wanted]
+    stems = [stem(token.group(), language) for token in tokens]
+    hits = [i for i, stemmed in enumerate(stems) if stemmed in wanted]
     if not hits:
         return None
     best = None
     for first in hits:
         start = max(0, min(first - 4, len(tokens) - SNIPPET_WORDS))
         inside = [i for i in hits if start <= i < start + SNIPPET_WORDS]
-        found = {stem(tokens[i].group(), language) for i in inside}
+        found = {stems[i] for i in inside}
         key = (len(found), len(inside))
         if best is None or key > best[0]:
             best = (key, start, set(inside))
