@@ -15,9 +15,20 @@ def backfill_live_versions(sender, using, **kwargs):
         live_publish_bulk(batch)
 
 
+def restore_search_index(sender, using, **kwargs):
+    """A migration that rebuilds the document table on SQLite drops the search triggers:
+    put them back (and reindex) whenever any are missing."""
+    from django.db import connections
+
+    from articles import search
+
+    search.install(connections[using])
+
+
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Articles"
 
     def ready(self):
+        post_migrate.connect(restore_search_index, sender=self)
         post_migrate.connect(backfill_live_versions, sender=self)

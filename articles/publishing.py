@@ -14,6 +14,7 @@ from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
 
+from articles import search
 from articles.documents import SharedData, build_documents, working_copy
 from articles.models import (
     Article,
@@ -74,6 +75,7 @@ def _documents(entry: LiveEntry, shared: SharedData) -> list[LiveDocument]:
             summary=document.card["summary"],
             document=dumps(document.full),
             card=dumps(document.card),
+            **search.index_fields(document.full, document.language),
         )
         for document in build_documents(
             article_id=entry.pk,
@@ -258,7 +260,8 @@ def live_publish_bulk(
 def live_rebuild(*, batch_size: int = 1000) -> tuple[int, int]:
     """Give every published entry without a live version one (a database from before live
     versions existed), then re-render every live entry from the source it was published from
-    (after a change to the document's shape). Idempotent; returns (backfilled, changed)."""
+    (after a change to the document's shape) and bring its search index up to date.
+    Idempotent; returns (backfilled, changed)."""
     missing = Article.objects.filter(status=Article.Status.PUBLISHED, live__isnull=True)
     backfilled = 0
     while batch := list(missing.order_by("pk")[:batch_size]):
@@ -268,4 +271,5 @@ def live_rebuild(*, batch_size: int = 1000) -> tuple[int, int]:
     for start in range(0, len(pks), batch_size):
         batch = LiveEntry.objects.filter(pk__in=pks[start : start + batch_size])
         changed += live_refresh(entries=batch)
+    search.reindex(LiveDocument.objects.all(), batch_size=batch_size)
     return backfilled, changed

@@ -7,7 +7,7 @@ the types below and render what comes back, usually stored JSON as it is.
 import base64
 import binascii
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import orjson
@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from articles import search as full_text
 from articles.choices import ArticleKind
 from articles.documents import SharedData, build_documents, working_copy
 from articles.models import LiveDocument, LiveEntry, PublicationLog, Topic, Vendor
@@ -26,6 +27,9 @@ from cms.languages import default_language, resolve_translation
 
 MAX_FILTER_VALUES = 50
 MAX_SEARCH_LENGTH = 200
+# Relevance order ranks this many of a search's matches, those published or updated last: a
+# word found in most entries stays fast, and what it finds is recent (docs/rest.md, "Search").
+SEARCH_RANKED = 2000
 MORE_FROM_VENDOR_DEFAULT = 4
 MORE_FROM_VENDOR_MAX = 20
 FEED_SIZE = 50
@@ -40,6 +44,7 @@ ORDERINGS = {
     "updated": ("updated_at", "entry_id"),
 }
 DEFAULT_ORDERING = "-published"
+RELEVANCE = ("-search_score", "-entry_id")
 
 
 class InvalidRequest(ValueError):
@@ -107,6 +112,9 @@ class EntryFilter:
     updated_since: datetime | None = None
     search: str = ""
     has_scorecard: bool | None = None
+    search_query: full_text.Query | None = field(
+        default=None, init=False, compare=False, repr=False
+    )
 
     def __post_init__(self):
         for name in ("vendors", "kinds", "topics"):
@@ -123,8 +131,14 @@ class EntryFilter:
         if len(search) > MAX_SEARCH_LENGTH:
             _refuse("search", f"Use at most {MAX_SEARCH_LENGTH} characters.")
         object.__setattr__(self, "search", search)
+        if search:
+            try:
+                object.__setattr__(self, "search_query", full_text.parse(search))
+            except full_text.SearchSyntaxError as error:
+                _refuse("search", str(error))
 
-    def apply(self, documents):
+    def apply(self, documents, *, language: str):
+        """``documents`` (in ``language``) narrowed to what this filter asks for."""
         if self.vendors or self.topics:
             known = self._known_slugs()
             errors = {}
@@ -149,8 +163,8 @@ class EntryFilter:
             documents = documents.filter(updated_at__gte=self.updated_since)
         if self.has_scorecard is not None:
             documents = documents.filter(has_scorecard=self.has_scorecard)
-        if self.search:
-            documents = _search(documents, self.search)
+        if self.search_query:
+            documents = documents.filter(full_text.matching(self.search_query, language))
         return documents
 
     def _known_slugs(self) -> dict[str, dict[str, int]]:
@@ -171,21 +185,46 @@ class EntryFilter:
         return known
 
 
-def _search(documents, text: str):
-    """Entries whose title or summary, as served in the language asked for, contain ``text``
-    (case-insensitive)."""
-    return documents.filter(Q(title__icontains=text) | Q(summary__icontains=text))
-
-
 def visible_documents(language: str):
     """The live documents the public may see now, in ``language`` (fallback applied)."""
     return LiveDocument.objects.visible().filter(language=language)
 
 
-def entry_list(entry_filter: EntryFilter, *, language: str, ordering: str = DEFAULT_ORDERING):
-    """Public entries matching ``entry_filter``, in ``ordering`` (a key of ``ORDERINGS``)."""
-    documents = entry_filter.apply(visible_documents(language))
-    return documents.order_by(*ORDERINGS[ordering])
+def entry_list(entry_filter: EntryFilter, *, language: str, ordering: str | None = None):
+    """Public entries matching ``entry_filter``, in ``ordering`` (a key of ``ORDERINGS``).
+
+    Without ``ordering``, a search comes most relevant first (``RELEVANCE``: each document
+    annotated with ``search_score``, higher is better, ties newest id first), ranking the
+    ``SEARCH_RANKED`` matches published or updated last; anything else newest first."""
+    if ordering is not None or entry_filter.search_query is None:
+        documents = entry_filter.apply(visible_documents(language), language=language)
+        return documents.order_by(*ORDERINGS[ordering or DEFAULT_ORDERING])
+    others = replace(entry_filter, search="").apply(visible_documents(language), language=language)
+    ranked = full_text.scored(others, entry_filter.search_query, language, newest=SEARCH_RANKED)
+    return ranked.order_by(*RELEVANCE)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """Why a document is in a search's results: its score (higher is better; the scale
+    differs between SQLite and PostgreSQL) and a passage of its text with the reader's words
+    marked (HTML: ``<mark>`` around each, the rest escaped)."""
+
+    score: float
+    snippet: str
+
+
+def search_hits(entry_filter: EntryFilter, *, language: str, documents) -> list[SearchHit]:
+    """The hit of each of ``documents`` (a page of ``entry_list`` with a search, as stored
+    JSON text or parsed), in the same order; one or two queries."""
+    query = entry_filter.search_query
+    parsed = [json.loads(d) if isinstance(d, str | bytes) else d for d in documents]
+    page = LiveDocument.objects.filter(language=language, entry_id__in=[d["id"] for d in parsed])
+    scores = full_text.scores(page, query, language)
+    return [
+        SearchHit(float(f"{scores.get(d['id']) or 0.0:.6g}"), full_text.snippet(query, d, language))
+        for d in parsed
+    ]
 
 
 @dataclass(frozen=True)
@@ -197,6 +236,7 @@ class Page:
     items: list
     keys: list[tuple]
     more: bool
+    hits: list["SearchHit"] | None = None  # a search's, one per item
 
 
 def _reverse(order: tuple[str, ...]) -> tuple[str, ...]:
@@ -236,21 +276,25 @@ def entry_page(
     entry_filter: EntryFilter,
     *,
     language: str,
-    ordering: str = DEFAULT_ORDERING,
+    ordering: str | None = None,
     limit: int,
     after: tuple | None = None,
     backwards: bool = False,
 ) -> Page:
     """A page of :func:`entry_list` as stored documents (JSON text); keys are (time, entry
-    id) in ``ordering``'s time. Unknown vendor or topic slugs are refused."""
-    order = ORDERINGS[ordering]
+    id) in ``ordering``'s time, or (score, entry id) in a search's relevance order. A search
+    gives each item's hit. Unknown vendor or topic slugs are refused."""
+    search = entry_filter.search_query is not None
+    order = RELEVANCE if search and ordering is None else ORDERINGS[ordering or DEFAULT_ORDERING]
     rows = entry_list(entry_filter, language=language, ordering=ordering).values_list(
         *(name.lstrip("-") for name in order), "document"
     )
     page = _keyset_page(
         rows, order, limit=limit, after=after, backwards=backwards, key=lambda row: row[:2]
     )
-    return Page([row[2] for row in page.items], page.keys, page.more)
+    documents = [row[2] for row in page.items]
+    hits = search_hits(entry_filter, language=language, documents=documents) if search else None
+    return Page(documents, page.keys, page.more, hits)
 
 
 def entry_detail(*, slug: str, language: str) -> LiveDocument | None:
@@ -344,7 +388,7 @@ def vendor_pages(
     along, as it carries the total."""
     vendor_ids = set(vendor_ids)
     rows = (
-        entry_filter.apply(visible_documents(language))
+        entry_filter.apply(visible_documents(language), language=language)
         .filter(vendor_id__in=vendor_ids)
         .annotate(
             position=Window(

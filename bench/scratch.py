@@ -54,7 +54,8 @@ def _postgres(url: str, sql: str):
     parts = urlsplit(url)
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
-        return conn.execute(sql).fetchall() if sql.lstrip().lower().startswith("select") else None
+        cursor = conn.execute(sql)
+        return cursor.fetchall() if sql.lstrip().lower().startswith("select") else None
 
 
 def live_entries(url: str) -> int | None:

@@ -64,7 +64,9 @@ class ArticleFilter(django_filters.FilterSet):
     published_before = django_filters.IsoDateTimeFilter(help_text="ISO 8601; published before it.")
     updated_since = django_filters.IsoDateTimeFilter(help_text="ISO 8601; updated at or after it.")
     q = django_filters.CharFilter(
-        help_text="Text in the title or summary, in the language served (case-insensitive)."
+        help_text="Search the entries' texts in the language served: words (other forms "
+        'found too), "quoted phrases", -excluded words, `or` between terms; most relevant '
+        "first unless `ordering` is given. At most 200 characters and 12 words."
     )
     has_scorecard = StrictBooleanFilter(help_text="true or false: with or without a scorecard.")
 

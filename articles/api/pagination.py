@@ -141,7 +141,7 @@ class ArticlePagination(KeysetPagination):
                 "required": False,
                 "in": "query",
                 "description": "Order of entries: by publication or update time, `-` for "
-                "newest first.",
+                "newest first. A search (`q`) without it comes most relevant first.",
                 "schema": {
                     "type": "string",
                     "enum": list(selectors.ORDERINGS),

@@ -112,6 +112,20 @@ class ArticleSerializer(ArticleSummarySerializer):
     )
 
 
+class ArticleListItemSerializer(ArticleSerializer):
+    """An entry in a list; in the results of a search (``q``) with why it matched."""
+
+    score = serializers.FloatField(
+        required=False,
+        help_text="Search results only: relevance, higher is better; compare within one list only.",
+    )
+    snippet = serializers.CharField(
+        required=False,
+        help_text="Search results only: HTML, a passage of the entry with the words searched "
+        "for in <mark>, the rest escaped.",
+    )
+
+
 class MoreFromVendorSerializer(serializers.Serializer):
     results = ArticleSummarySerializer(many=True)
 

@@ -41,6 +41,7 @@ from articles.api.pagination import (
 )
 from articles.api.schema import documented
 from articles.api.serializers import (
+    ArticleListItemSerializer,
     ArticleSerializer,
     ChangesPageSerializer,
     MoreFromVendorSerializer,
@@ -129,7 +130,7 @@ class TopicListView(PublicReadView):
 
 class ArticleListView(PublicReadView):
     queryset = LiveDocument.objects.none()  # names the model for the schema; reads use selectors
-    serializer_class = ArticleSerializer
+    serializer_class = ArticleListItemSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = ArticleFilter
     pagination_class = ArticlePagination
@@ -139,29 +140,45 @@ class ArticleListView(PublicReadView):
     def parse(self, query):
         filters = {name: query[name] for name in ArticleFilter.base_filters if name in query}
         filterset = ArticleFilter(data=querydict(filters), queryset=self.queryset)
+        ordering = query.get("ordering", [None])[0]
+        # A search without an ordering comes most relevant first, paged by (score, id).
+        relevance = ordering is None and bool(query.get("q", [""])[0].strip())
         return parsed(
             filter=filterset.entry_filter,
-            ordering=lambda: selectors.valid_ordering(query.get("ordering", [None])[0]),
-            **paging(query, (datetime, int)),
+            ordering=lambda: None if relevance else selectors.valid_ordering(ordering),
+            **paging(query, (float, int) if relevance else (datetime, int)),
         )
 
     def build(self, request, language, query, values):
         page = selectors.entry_page(
             values["filter"], language=language, ordering=values["ordering"], **keyset(values)
         )
-        body = self.page_body(language, query, page, values["cursor"], joined(page.items))
+        results = joined(with_hits(page.items, page.hits))
+        body = self.page_body(language, query, page, values["cursor"], results)
         return json_response(body, keys=[LIST_KEY])
 
     @documented(
         summary="List public entries",
         description="Public entries, newest publication first unless `ordering` says "
-        "otherwise, in pages linked by `next` and `previous` (cursor pagination: pages "
+        "otherwise (a search, `q`, comes most relevant first, each result with its `score` "
+        "and `snippet`), in pages linked by `next` and `previous` (cursor pagination: pages "
         "neither repeat nor skip entries while new ones arrive). Filters combine with AND; "
         "repeated values of one filter combine with OR.",
-        ok=ArticleSerializer(many=True),
+        ok=ArticleListItemSerializer(many=True),
     )
     def get(self, request, **kwargs):
         return super().get(request, **kwargs)
+
+
+def with_hits(documents: list[str], hits: list[selectors.SearchHit] | None) -> list[str]:
+    """Search results: each stored document with its ``score`` and ``snippet`` added at the
+    end of its JSON text, without parsing it."""
+    if hits is None:
+        return documents
+    return [
+        document[:-1] + "," + orjson.dumps(asdict(hit)).decode()[1:]
+        for document, hit in zip(documents, hits, strict=True)
+    ]
 
 
 class ArticleDetailView(PublicReadView):

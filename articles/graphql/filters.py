@@ -35,8 +35,9 @@ class ArticleFilter:
     search: str | None = strawberry.field(
         default=None,
         description=(
-            "Text in the title or summary, in the language served to the reader "
-            "(case-insensitive; at most 200 characters)."
+            "Search the entries' texts in the language served: words (other forms found "
+            'too), "quoted phrases", -excluded words, `or` between terms (docs/graphql.md); '
+            "at most 200 characters and 12 words."
         ),
     )
     has_scorecard: bool | None = strawberry.field(

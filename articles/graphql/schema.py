@@ -13,11 +13,19 @@ from articles.graphql.types import (
     Article,
     ArticlePage,
     PageRequest,
+    SearchHit,
     Topic,
     Vendor,
 )
 from articles.previews import preview_documents
-from articles.selectors import InvalidRequest, entry_detail, entry_list, topic_list, vendor_list
+from articles.selectors import (
+    InvalidRequest,
+    entry_detail,
+    entry_list,
+    search_hits,
+    topic_list,
+    vendor_list,
+)
 
 PRIVATE = "private, no-store"
 LANGUAGE_DESCRIPTION = (
@@ -56,9 +64,9 @@ class Query:
 
     @strawberry.field(
         description=(
-            "Public entries, newest first unless `ordering` says otherwise. "
-            + PAGINATION_DESCRIPTION
-            + LANGUAGE_DESCRIPTION
+            "Public entries, newest first unless `ordering` says otherwise; a search "
+            "(`filters.search`) without `ordering` comes most relevant first, each entry with "
+            "its `search`. " + PAGINATION_DESCRIPTION + LANGUAGE_DESCRIPTION
         )
     )
     async def articles(
@@ -74,7 +82,7 @@ class Query:
         try:
             wanted = entry_filter(filters)
             documents = await reading(entry_list)(
-                wanted, language=served, ordering=ordering_key(ordering)
+                wanted, language=served, ordering=ordering and ordering_key(ordering)
             )
         except InvalidRequest as error:
             raise refusal(error, "filters.") from error
@@ -83,7 +91,15 @@ class Query:
         )
 
         async def entries():
-            return Article.from_documents(await reading(list)(rows))
+            found = await reading(list)(rows)
+            articles = Article.from_documents(found)
+            if wanted.search_query:
+                hits = await reading(search_hits)(
+                    wanted, language=served, documents=[document for _id, document in found]
+                )
+                for article, hit in zip(articles, hits, strict=True):
+                    article.search = SearchHit(score=hit.score, snippet=hit.snippet)
+            return articles
 
         return ArticlePage(page=page, count=reading(documents.count), entries=entries)
 

@@ -206,6 +206,17 @@ class ArticleTranslation:
         )
 
 
+@strawberry.type(description="Why an entry is in the results of a search.")
+class SearchHit:
+    score: float = strawberry.field(
+        description="Relevance, higher is better; compare within one list only."
+    )
+    snippet: str = strawberry.field(
+        description="HTML: a passage of the entry with the words searched for in `<mark>`, "
+        "the rest escaped."
+    )
+
+
 @strawberry.type(description="One page of entries, and how many there are in all.")
 class ArticlePage:
     page: strawberry.Private[PageRequest]
@@ -337,6 +348,11 @@ class Article:
         )
     )
     vendor_id: strawberry.Private[int]
+    search: SearchHit | None = strawberry.field(
+        default=None,
+        description="In the results of `articles(filters: {search: ...})`: why the entry "
+        "matched; null elsewhere.",
+    )
 
     @classmethod
     def from_documents(cls, rows: Iterable[tuple[int, str | dict]]) -> list["Article"]:

@@ -7,12 +7,14 @@ transaction. Every public surface reads these tables only.
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from articles.choices import ArticleKind
 from articles.models.content import Article, Topic, Vendor
+from articles.search import FTS_TABLE, IndexColumn
 from cms.languages import language_choices
 
 
@@ -70,6 +72,13 @@ class LiveDocument(models.Model):
     summary = models.TextField(blank=True)
     document = models.TextField(help_text="The full entry, as JSON.")
     card = models.TextField(help_text="The short form (lists of related entries), as JSON.")
+    # The search index's input (``articles.search.index_fields``): stemmed words per field.
+    # Triggers feed them to the FTS5 table (SQLite) or into ``search_vector`` (PostgreSQL).
+    search_title = models.TextField(default="", editable=False)
+    search_summary = models.TextField(default="", editable=False)
+    search_extra = models.TextField(default="", editable=False)
+    search_body = models.TextField(default="", editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = LiveQuerySet.as_manager()
 
@@ -89,6 +98,29 @@ class LiveDocument(models.Model):
 
     def __str__(self):
         return f"{self.slug} ({self.language})"
+
+
+class LiveSearchIndex(models.Model):
+    """SQLite only: the FTS5 table over the documents' search columns (``articles.search``),
+    joined to documents to rank matches. Triggers keep it current; the ORM never writes it."""
+
+    document = models.OneToOneField(
+        LiveDocument,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_column="rowid",
+        related_name="fts",
+    )
+    text = IndexColumn(db_column=FTS_TABLE)
+    # The rowid again (SQLite's alias "oid"), for the index itself to filter on.
+    position = models.BigIntegerField(db_column="oid")
+
+    class Meta:
+        managed = False
+        db_table = FTS_TABLE
+
+    def __str__(self):
+        return f"index of document {self.pk}"
 
 
 class PublicationEvent(models.TextChoices):
