@@ -141,3 +141,12 @@ def test_the_change_feed_waits_for_the_settle_window_and_skips_entries_taken_dow
         ("upsert", kept.slug),
         ("delete", removed.slug),
     ]
+
+
+def test_a_cancelled_schedule_does_not_come_back_when_the_entry_is_published_again():
+    article = ArticleFactory(scheduled=True)
+    article = article_unpublish(article=article, user=None)
+    assert article.published_at is None
+    article = article_submit_for_review(article=article, user=None)
+    article_publish(article=article, user=None)
+    assert document(article.slug)["slug"] == article.slug
