@@ -11,6 +11,7 @@ from datetime import datetime
 import orjson
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 
 from articles.documents import SharedData, build_documents, working_copy
@@ -22,6 +23,10 @@ from articles.models import (
     PublicationEvent,
     PublicationLog,
 )
+
+#: Sent by ``log_append`` inside the publishing transaction with the stored ``rows``: what a
+#: receiver writes commits or rolls back with them (the webhooks outbox).
+log_appended = Signal()
 
 
 def dumps(data) -> str:
@@ -50,6 +55,7 @@ def log_append(rows: list[PublicationLog]) -> None:
         row.effective_at = max(now, row.effective_at) if row.effective_at else now
         row.created_at = now
     PublicationLog.objects.bulk_create(rows)
+    log_appended.send(sender=PublicationLog, rows=rows)
 
 
 def _documents(entry: LiveEntry, shared: SharedData) -> list[LiveDocument]:

@@ -10,9 +10,11 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from strawberry.django.views import GraphQLView
 
+from articles import selectors
 from cms.playgrounds import graphiql_html, with_playground_csp
 from cms.schema import schema
 from cms.throttling import throttled
+from kernel import http_cache
 
 
 def graphql_error(message: str, status: int = 400, **extensions) -> JsonResponse:
@@ -34,7 +36,7 @@ class PublicGraphQLView(GraphQLView):
         response = (
             self.refuse_oversized(request)
             or self.refuse_malformed(request)
-            or self.cap_answer(self.answer(request))
+            or self.cached_answer(request)
         )
         patch_vary_headers(response, ["Accept-Language"])
         if (
@@ -49,6 +51,32 @@ class PublicGraphQLView(GraphQLView):
     def render_graphql_ide(self, request) -> HttpResponse:
         """GraphiQL from the project's own static files (strawberry's page loads a CDN)."""
         return with_playground_csp(HttpResponse(graphiql_html(request)))
+
+    def cached_answer(self, request):
+        """A query sent with GET is answered like the REST API's public reads: validated and
+        cached by the publication log's head, so publishing anything makes it stale at once.
+        Answers with errors, previews and everything sent with POST are never cached."""
+
+        def build():
+            response = self.cap_answer(self.answer(request))
+            if b'"errors":' in response.content:
+                patch_cache_control(response, no_store=True)
+            return response
+
+        if request.method != "GET" or "query" not in request.GET:
+            return build()
+        head = selectors.log_head()
+        return http_cache.public_response(
+            request,
+            version=head.token,
+            modified=head.due,
+            variant=[
+                request.build_absolute_uri(request.path),
+                request.headers.get("Accept-Language", ""),
+                http_cache.normalised_query(dict(request.GET.lists())),
+            ],
+            build=build,
+        )
 
     def answer(self, request):
         """strawberry's answer, with a request it refuses (bad body, no query, a mutation

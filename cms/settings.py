@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "articles",
     "feedback",
     "reader",
+    "django_tasks_db",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -264,3 +266,58 @@ SPECTACULAR_SETTINGS |= {
 if DEBUG:
     # `make serve`: frontends under development on any local port may call the APIs.
     CORS_ALLOWED_ORIGIN_REGEXES = [r"^http://localhost(:\d+)?$", r"^http://127\.0\.0\.1(:\d+)?$"]
+
+# --- Webhooks and background tasks (docs/webhooks.md) ----------------------------------------
+# Deliveries run as tasks: on the database (django-tasks-db, `manage.py db_worker`, started by
+# `make serve`) by default, on RQ (`manage.py rqworker --job-class django_tasks_rq.Job
+# --with-scheduler`) when REDIS_URL is set; TASKS_BACKEND=db|rq overrides the choice.
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="rq" if REDIS_URL else "db")
+if TASKS_BACKEND not in ("db", "rq"):
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'db' or 'rq'.")
+if TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL.")
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 120}}
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "db": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
+        }[TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+# Encrypts signing secrets at rest (Fernet); comma-separated to rotate: the first encrypts,
+# all decrypt. Derived from DJANGO_SECRET_KEY when empty.
+WEBHOOK_SECRET_KEY = env.list("WEBHOOK_SECRET_KEY", default=[])
+# Development and tests only: targets on private, loopback and link-local addresses (and plain
+# http to them) are accepted.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+# Seconds one delivery attempt may take, connection to last byte.
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+# Seconds between attempts, each with up to 20% jitter; after the last the event has failed.
+WEBHOOK_RETRY_DELAYS = [
+    int(s)
+    for s in env.list(
+        "WEBHOOK_RETRY_DELAYS",
+        default=["5", "30", "120", "600", "1800", "3600", "10800", "21600", "43200"],
+    )
+]
+# A subscription whose deliveries have all failed for this long is disabled.
+WEBHOOK_DISABLE_AFTER_HOURS = env.int("WEBHOOK_DISABLE_AFTER_HOURS", default=72)
+# Hours the previous secret still signs (beside the new one) after a rotation.
+WEBHOOK_SECRET_OVERLAP_HOURS = env.int("WEBHOOK_SECRET_OVERLAP_HOURS", default=24)
+# Entry documents larger than this (all languages together) are sent as fetch URLs.
+WEBHOOK_MAX_DOCUMENTS_BYTES = env.int("WEBHOOK_MAX_DOCUMENTS_BYTES", default=256 * 1024)
+# Absolute base of the fetch URLs, e.g. https://cms.example.com.
+WEBHOOK_SITE_URL = env.str("WEBHOOK_SITE_URL", default="http://127.0.0.1:8000")
+# Bytes of each response kept in the delivery log.
+WEBHOOK_RESPONSE_EXCERPT_BYTES = env.int("WEBHOOK_RESPONSE_EXCERPT_BYTES", default=1024)
+# Days the delivery log keeps finished deliveries and their attempts.
+WEBHOOK_LOG_RETENTION_DAYS = env.int("WEBHOOK_LOG_RETENTION_DAYS", default=30)
+# The sweep (every WEBHOOK_SWEEP_SECONDS) re-enqueues deliveries overdue by
+# WEBHOOK_SWEEP_GRACE_SECONDS: lost tasks, a worker that died mid-attempt.
+WEBHOOK_SWEEP_SECONDS = env.int("WEBHOOK_SWEEP_SECONDS", default=60)
+WEBHOOK_SWEEP_GRACE_SECONDS = env.int("WEBHOOK_SWEEP_GRACE_SECONDS", default=300)
+# --- end of webhooks -------------------------------------------------------------------------

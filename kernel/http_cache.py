@@ -10,7 +10,9 @@ and the cache key are both a digest of these, so
   makes every stored response unreachable at once (they expire on their own).
 
 Only 200 responses are stored, and only a request known to have a 200 response is answered
-304 on ``If-None-Match: *`` or ``If-Modified-Since``: a refused request stays refused.
+304 on ``If-None-Match: *`` or ``If-Modified-Since``: a refused request stays refused. A
+response its surface marked private or ``no-store`` (a preview) is passed on as built: never
+stored, never marked public.
 """
 
 import hashlib
@@ -59,7 +61,7 @@ def public_response(
         response = HttpResponse(content, headers=headers)
     else:
         response = build()
-        if response.status_code != 200:
+        if response.status_code != 200 or _private(response):
             return response
         headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
         cache.set(key, (response.content, headers), TIMEOUT)
@@ -67,6 +69,11 @@ def public_response(
     return get_conditional_response(
         request, etag=etag, last_modified=last_modified, response=response
     )
+
+
+def _private(response) -> bool:
+    control = response.get("Cache-Control", "")
+    return "private" in control or "no-store" in control
 
 
 def _if_none_match(request) -> list[str]:

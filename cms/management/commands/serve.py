@@ -4,9 +4,15 @@ Importing the project takes a few seconds, so everything happens in one process:
 migrations only when some are pending, load the demo only into a database without entries, then
 run the development server. Without --reload nothing is imported twice; with it, Django's
 autoreloader runs the server in a child process that imports the project again.
+
+Beside the server runs the task worker that delivers webhooks (`manage.py db_worker`, or
+`rqworker` when the tasks run on RQ), as a child process stopped when the server stops.
 """
 
 import os
+import signal
+import subprocess
+import sys
 
 from django.conf import settings
 from django.core.management import call_command
@@ -37,9 +43,35 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport, reload, **options):
         # Under --reload this command runs again in the reloader's child: prepare only once.
-        if not os.environ.get(DJANGO_AUTORELOAD_ENV):
-            self.prepare_database()
-        call_command("runserver", addrport, use_reloader=reload, skip_checks=False)
+        if os.environ.get(DJANGO_AUTORELOAD_ENV):
+            call_command("runserver", addrport, use_reloader=reload, skip_checks=False)
+            return
+        self.prepare_database()
+        worker = self.start_worker(reload)
+        # A SIGTERM ends the server the way Ctrl-C does, so that the worker is stopped too.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
+            call_command("runserver", addrport, use_reloader=reload, skip_checks=False)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+    def start_worker(self, reload: bool) -> subprocess.Popen:
+        """The task worker that delivers webhooks, and the periodic sweep it runs."""
+        from webhooks.services import sweep_ensure
+
+        if settings.TASKS_BACKEND == "rq":
+            command = ["rqworker", "--job-class", "django_tasks_rq.Job", "--with-scheduler"]
+        else:
+            command = ["db_worker", "--reload" if reload else "--no-reload"]
+        manage = settings.BASE_DIR / "manage.py"
+        worker = subprocess.Popen([sys.executable, manage, *command, "--verbosity", "0"])
+        sweep_ensure()
+        self.stdout.write(f"Webhook deliveries: {command[0]} started (process {worker.pid}).")
+        return worker
 
     def prepare_database(self):
         executor = MigrationExecutor(connection)

@@ -1,0 +1,66 @@
+"""GraphQL queries sent with GET are cached and validated like the REST API's public reads."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.services import article_unpublish
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+QUERY = "{ articles { results { slug } } }"
+
+
+def get(client, query=QUERY, **headers):
+    return client.get("/graphql/", {"query": query}, headers=headers)
+
+
+def slugs(response):
+    return [entry["slug"] for entry in response.json()["data"]["articles"]["results"]]
+
+
+def test_a_repeated_get_is_served_from_the_cache_with_one_query(client):
+    article = ArticleFactory()
+    first = get(client)
+    assert slugs(first) == [article.slug]
+    assert "public" in first["Cache-Control"]
+    with CaptureQueriesContext(connection) as queries:
+        again = get(client)
+    assert again.content == first.content
+    assert len(queries) == 1  # the publication log's head
+
+
+def test_a_matching_etag_is_answered_304_with_one_query(client):
+    ArticleFactory()
+    etag = get(client)["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        response = get(client, **{"If-None-Match": etag})
+    assert response.status_code == 304
+    assert len(queries) == 1
+
+
+def test_publishing_makes_the_cached_answer_stale_at_once(client):
+    kept, removed = ArticleFactory(), ArticleFactory()
+    before = get(client)
+    assert sorted(slugs(before)) == sorted([kept.slug, removed.slug])
+    article_unpublish(article=removed, user=None)
+    after = get(client, **{"If-None-Match": before["ETag"]})
+    assert after.status_code == 200
+    assert slugs(after) == [kept.slug]
+
+
+def test_the_language_asked_for_selects_the_cached_answer(client):
+    ArticleFactory(languages=["en", "nl"])
+    query = "{ articles { results { translation { language } } } }"
+    english = get(client, query, **{"Accept-Language": "en"}).json()
+    dutch = get(client, query, **{"Accept-Language": "nl"}).json()
+    assert english["data"]["articles"]["results"][0]["translation"]["language"] == "EN"
+    assert dutch["data"]["articles"]["results"][0]["translation"]["language"] == "NL"
+
+
+def test_answers_with_errors_are_not_cached(client):
+    response = get(client, "{ articles(pagination: {limit: 0}) { results { slug } } }")
+    assert response.json()["errors"]
+    assert "no-store" in response["Cache-Control"]
+    assert "ETag" not in response

@@ -1,0 +1,67 @@
+"""`make serve` starts the worker that delivers webhooks, and stops it when it stops."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+
+from tests.cms.test_serve import Server
+from tests.webhooks.conftest import Receiver
+
+PUBLISH = """
+from articles.models import Article
+from articles.services import article_publish, article_submit_for_review
+from webhooks.services import subscription_create
+subscription_create(name="Partner", url={url!r})
+article = Article.objects.filter(status="published").first()
+article.status, article.published_at = "draft", None
+article.save()
+article_submit_for_review(article=article, user=None)
+article_publish(article=article, user=None)
+"""
+
+
+def test_serve_runs_the_delivery_worker_and_stops_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("WEBHOOK_ALLOW_PRIVATE_TARGETS", "1")
+    receiver, server = Receiver(), Server(tmp_path)
+    try:
+        server.__enter__()
+        env = os.environ | {
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        }
+        code = PUBLISH.format(url=receiver.url)
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+            timeout=60,
+        )
+        deadline = time.monotonic() + 30
+        while not receiver.requests and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert [r.json["type"] for r in receiver.requests] == ["entry.published"]
+        worker = int(server.printed().split("db_worker started (process ")[1].split(")")[0])
+        os.kill(server.process.pid, signal.SIGTERM)  # the server alone, not its group
+        server.process.wait(timeout=30)
+        deadline = time.monotonic() + 20
+        while _running(worker) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _running(worker)
+    finally:
+        receiver.close()
+        if server.process.poll() is None:
+            server.__exit__(None, None, None)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().split()[2] != "Z"  # a zombie has exited
