@@ -56,18 +56,6 @@ def test_vendor_counts_only_public_entries():
     assert Vendor.objects.with_public_counts().get(pk=vendor.pk).public_article_count == 2
 
 
-def test_more_from_vendor_is_the_vendors_other_public_entries_newest_first():
-    vendor = VendorFactory()
-    now = timezone.now()
-    entry = ArticleFactory(vendor=vendor, published_at=now - timedelta(days=1))
-    older = ArticleFactory(vendor=vendor, published_at=now - timedelta(days=3))
-    newer = ArticleFactory(vendor=vendor, published_at=now - timedelta(hours=1))
-    ArticleFactory(vendor=vendor, draft=True)
-    ArticleFactory()  # another vendor
-    assert list(Article.objects.more_from_vendor(entry, limit=4)) == [newer, older]
-    assert list(Article.objects.more_from_vendor(entry, limit=1)) == [newer]
-
-
 def test_editing_a_translation_or_signal_marks_the_article_updated():
     article = ArticleFactory()
     before = Article.objects.get(pk=article.pk)
@@ -177,16 +165,6 @@ def test_an_unmitigated_category_counts_at_its_pre_mitigation_level():
     )
     assert _summary(article).overall.name == "High"
     assert not _summary(article).may_deploy
-
-
-def test_search_matches_the_served_language_with_fallback():
-    dutch = ArticleFactory(languages=["en", "nl"])
-    dutch.translations.filter(language="nl").update(title="Nieuwe redeneermodellen")
-    english_only = ArticleFactory(languages=["en"])
-    english_only.translations.update(title="Reasoning models")
-    assert list(Article.objects.search("redeneer", language="nl")) == [dutch]
-    assert list(Article.objects.search("reasoning", language="nl")) == [english_only]
-    assert list(Article.objects.search("redeneer", language="en")) == []
 
 
 def test_an_entry_in_memory_is_public_exactly_when_the_public_queryset_has_it():

@@ -5,7 +5,7 @@ import pytest
 import yaml
 from rest_framework.test import APIClient
 
-from articles.querysets import MORE_FROM_VENDOR_MAX
+from articles.selectors import MORE_FROM_VENDOR_MAX
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

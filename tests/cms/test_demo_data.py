@@ -1,6 +1,9 @@
+import json
+
 import pytest
 from django.core.management import call_command
 
+from articles import selectors
 from articles.models import Article, ArticleTranslation, ScorecardRating, SignalBullet, Vendor
 from feedback.models import Feedback
 
@@ -58,10 +61,8 @@ def test_the_seed_entry_is_complete_in_english_and_dutch():
         "Hallucinations",
         "Jailbreaks",
     ]
-    more = [
-        a.translation("en").translation.title
-        for a in Article.objects.more_from_vendor(seed, limit=4)
-    ]
+    cards = selectors.more_from_vendor(slug=seed.slug, language="en", limit=4)
+    more = [json.loads(card)["title"] for card in cards]
     assert more == [
         "OpenAI available at FedRAMP Moderate",
         "Choco automates food distribution with AI agents",
