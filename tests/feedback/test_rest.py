@@ -177,7 +177,9 @@ def test_a_repeat_after_the_duplicate_window_is_stored_again(settings):
 
 def test_a_repeat_just_across_a_time_bucket_edge_is_still_stored_once(settings):
     window = settings.FEEDBACK["DUPLICATE_WINDOW_SECONDS"]
-    edge = (int(timezone.now().timestamp()) // window + 1) * window
+    # A bucket edge at mid-morning: at midnight the client fingerprint's daily salt turns too.
+    morning = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
+    edge = (int(morning.timestamp()) // window + 1) * window
     payload = {"kind": "topic_request", "message": "Cover Qwen"}
     with time_machine.travel(edge - 2, tick=False) as traveller:
         first = submit(payload)
