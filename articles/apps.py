@@ -15,6 +15,21 @@ def backfill_live_versions(sender, using, **kwargs):
         live_publish_bulk(batch)
 
 
+def refresh_outdated_documents(sender, using, **kwargs):
+    """Documents stored by an earlier release lack what this one serves: re-render every live
+    entry from the content it was published from, once."""
+    import orjson
+
+    from articles.documents import NEWEST_FIELD
+    from articles.models import LiveDocument
+    from articles.publishing import live_rebuild
+
+    newest = LiveDocument.objects.using(using).order_by("-pk").values_list("document", flat=True)
+    sample = newest.first()
+    if sample is not None and NEWEST_FIELD not in orjson.loads(sample):
+        live_rebuild()
+
+
 def restore_search_index(sender, using, **kwargs):
     """A migration that rebuilds the document table on SQLite drops the search triggers:
     put them back (and reindex) whenever any are missing."""
@@ -32,3 +47,4 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         post_migrate.connect(restore_search_index, sender=self)
         post_migrate.connect(backfill_live_versions, sender=self)
+        post_migrate.connect(refresh_outdated_documents, sender=self)

@@ -18,3 +18,11 @@ class ArticleKind(models.TextChoices):
     POLICY = "policy", "Policy"
     SECURITY = "security", "Security"
     OPEN_SOURCE = "open_source", "Open source"
+
+
+class NoteKind(models.TextChoices):
+    """What a note on an entry tells readers, the way news desks type them."""
+
+    CORRECTION = "correction", "Correction"
+    CLARIFICATION = "clarification", "Clarification"
+    UPDATE = "update", "Update"

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +15,22 @@ def changes_submitted():
     return Article.objects.filter(
         status=ArticleStatus.PUBLISHED, changes_submitted_at__isnull=False
     ).order_by("changes_submitted_at")
+
+
+def open_corrections(article_ids) -> dict[int, int]:
+    """Readers' corrections nobody acted on yet (new or reviewed) per entry, in one query."""
+    from feedback.models import Feedback
+
+    rows = (
+        Feedback.objects.filter(
+            article_id__in=list(article_ids),
+            kind=Feedback.Kind.CORRECTION,
+            status__in=[Feedback.Status.NEW, Feedback.Status.REVIEWED],
+        )
+        .values_list("article_id")
+        .annotate(count=Count("id"))
+    )
+    return dict(rows.order_by())
 
 
 def due_for_revisit():
@@ -39,6 +56,19 @@ def _entries(title, query, param, note, limit) -> Queue:
         url = reverse("admin:articles_article_change", args=[article.pk])
         queue.items.append((str(article), url, note(article)))
     return queue
+
+
+def _revisit_queue(limit: int) -> Queue:
+    """Entries due for revisit, each with its open reader corrections counted."""
+    articles = list(due_for_revisit()[:limit])
+    counts = open_corrections(article.pk for article in articles)
+    return _entries(
+        "Due for revisit",
+        due_for_revisit(),
+        "revisit=due",
+        lambda a: f"since {a.revisit_after:%Y-%m-%d} · {counts.get(a.pk, 0)} open correction(s)",
+        limit,
+    )
 
 
 def desk_queues(user, *, limit: int = 5) -> list[Queue]:
@@ -70,13 +100,7 @@ def desk_queues(user, *, limit: int = 5) -> list[Queue]:
                 lambda a: f"goes live {_when(a.published_at)}",
                 limit,
             ),
-            _entries(
-                "Due for revisit",
-                due_for_revisit(),
-                "revisit=due",
-                lambda a: f"since {a.revisit_after:%Y-%m-%d}",
-                limit,
-            ),
+            _revisit_queue(limit),
         ]
     if user.has_perm("feedback.view_feedback"):
         queues.append(_corrections(limit))

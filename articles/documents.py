@@ -21,9 +21,13 @@ from articles.models import (
 )
 from articles.rendering import render_markdown
 from articles.scorecards import summarize
+from articles.structured_data import news_article
 from cms.languages import default_language, supported_languages
 
 TEXT_FIELDS = ("title", "summary", "audience", "body")
+# The field documents gained last: a stored document without it was built by an earlier
+# release and is re-rendered on migrate (``articles.apps``). Update it with the shape.
+NEWEST_FIELD = "structured_data"
 # The document starts with the card's identity, then the source, then the card's other keys.
 HEAD_KEYS = ("id", "slug", "vendor", "kind")
 
@@ -49,6 +53,16 @@ def working_copy(article: Article) -> dict:
             for t in sorted(article.translations.all(), key=lambda t: t.language)
         },
         "signals": signals,
+        "notes": [
+            {
+                "id": note.pk,
+                "kind": note.kind,
+                "text": dict(sorted(note.text.items())),
+                "amends": note.amends_id,
+                "published_at": iso(note.published_at) if note.published_at else None,
+            }
+            for note in sorted(article.notes.all(), key=note_order)
+        ],
         "scorecard": None
         if scorecard is None
         else {
@@ -60,6 +74,11 @@ def working_copy(article: Article) -> dict:
             ),
         },
     }
+
+
+def note_order(note) -> tuple:
+    """Notes oldest first; those not live yet last, in the order they were written."""
+    return (note.published_at is None, note.published_at or note.created_at, note.pk)
 
 
 def iso(moment: datetime) -> str:
@@ -165,8 +184,34 @@ def _served(available, requested: str) -> str | None:
     return None
 
 
+def _notes(notes: list[dict], requested: str, *, now: str) -> list[dict]:
+    """The notes in ``requested`` (each falls back on its own, as the texts do), oldest first;
+    a note not live yet (a preview) is dated ``now``."""
+    served_notes = []
+    for note in notes:
+        served = _served(note["text"], requested)
+        served_notes.append(
+            {
+                "id": note["id"],
+                "kind": note["kind"],
+                "text": note["text"].get(served, ""),
+                "language": served,
+                "fallback": served is not None and served != requested,
+                "amends": note["amends"],
+                "published_at": note["published_at"] or now,
+            }
+        )
+    return served_notes
+
+
 def build_documents(
-    *, article_id: int, source: dict, published_at: datetime, updated_at: datetime, shared
+    *,
+    article_id: int,
+    source: dict,
+    published_at: datetime,
+    updated_at: datetime,
+    modified_at: datetime,
+    shared,
 ) -> list[Document]:
     """The entry in every supported language (each falls back on its own, as the texts do)."""
     vendor = shared.vendors[source["vendor"]]
@@ -188,6 +233,7 @@ def build_documents(
             "kind": source["kind"],
             "published_at": iso(published_at),
             "updated_at": iso(updated_at),
+            "modified_at": iso(modified_at),
             "title": texts["title"],
             "summary": texts["summary"],
             "language": served,
@@ -206,6 +252,8 @@ def build_documents(
             "signals": list(source["signals"].get(signal_language, [])),
             "scorecard": scorecard,
             "available_languages": sorted(source["translations"]),
+            "notes": _notes(source["notes"], requested, now=iso(updated_at)),
         }
+        full["structured_data"] = news_article(full, vendor=vendor)
         documents.append(Document(requested, card["fallback"], full, card))
     return documents

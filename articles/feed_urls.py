@@ -1,6 +1,13 @@
 from django.urls import re_path
 
-from articles.feeds import AtomEntryFeed, EntryFeed, json_feed
+from articles.feeds import (
+    AtomEntryFeed,
+    AtomNoteFeed,
+    EntryFeed,
+    NoteFeed,
+    json_feed,
+    json_notes_feed,
+)
 from cms.throttling import throttled
 
 LANGUAGE = r"(?P<language>[\w-]+)"
@@ -10,6 +17,9 @@ VENDOR = r"(?P<vendor>[\w-]+)"
 rss, atom, json = throttled(EntryFeed()), throttled(AtomEntryFeed()), throttled(json_feed)
 
 urlpatterns = [
+    re_path(rf"^corrections/{LANGUAGE}\.rss$", throttled(NoteFeed()), name="notes-feed-rss"),
+    re_path(rf"^corrections/{LANGUAGE}\.atom$", throttled(AtomNoteFeed()), name="notes-feed-atom"),
+    re_path(rf"^corrections/{LANGUAGE}\.json$", throttled(json_notes_feed), name="notes-feed-json"),
     re_path(rf"^{LANGUAGE}\.rss$", rss, name="feed-rss"),
     re_path(rf"^{LANGUAGE}\.atom$", atom, name="feed-atom"),
     re_path(rf"^{LANGUAGE}\.json$", json, name="feed-json"),

@@ -11,10 +11,12 @@ from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from articles import selectors
 from articles.api.base import LIST_KEY
+from articles.choices import NoteKind
 from articles.models import Vendor
 from cms.languages import UnsupportedLanguage, validate_language
 from kernel import http_cache
@@ -91,6 +93,21 @@ def authors(entry: dict) -> list[str]:
     return entry["authors"] or [entry["vendor"]["name"]]
 
 
+def note_label(note: dict) -> str:
+    return f"{NoteKind(note['kind']).label} ({note['published_at'][:10]})"
+
+
+def notes_html(entry: dict) -> str:
+    """The entry's notes as HTML paragraphs, oldest first, for an item's text."""
+    return format_html_join(
+        "", "<p><strong>{}</strong>: {}</p>", ((note_label(n), n["text"]) for n in entry["notes"])
+    )
+
+
+def with_notes(html: str, entry: dict) -> str:
+    return format_html("{}{}", html, notes_html(entry)) if entry["notes"] else html
+
+
 class EntryFeed(Feed):
     """RSS 2.0; :class:`AtomEntryFeed` is the same feed in Atom."""
 
@@ -126,7 +143,7 @@ class EntryFeed(Feed):
         return title(entry)
 
     def item_description(self, entry):
-        return entry["summary"]
+        return with_notes(format_html("<p>{}</p>", entry["summary"]), entry)
 
     def item_link(self, entry):
         return entry["source_url"] or entry_url(entry)
@@ -144,7 +161,7 @@ class EntryFeed(Feed):
         return parse_datetime(entry["published_at"])
 
     def item_updateddate(self, entry):
-        return parse_datetime(entry["updated_at"])
+        return parse_datetime(entry["modified_at"])
 
     def item_categories(self, entry):
         return [topic["name"] for topic in entry["topics"]]
@@ -167,12 +184,13 @@ def _json_feed(request, scope: FeedScope):
             **({"external_url": entry["source_url"]} if entry["source_url"] else {}),
             "title": title(entry),
             "summary": entry["summary"],
-            "content_html": entry["body_html"],
+            "content_html": with_notes(entry["body_html"], entry),
             "date_published": entry["published_at"],
-            "date_modified": entry["updated_at"],
+            "date_modified": entry["modified_at"],
             "authors": [{"name": name} for name in authors(entry)],
             "tags": [topic["name"] for topic in entry["topics"]],
             "language": entry["language"] or scope.language,
+            "_notes": entry["notes"],
         }
         for entry in scope.entries()
     ]
@@ -186,3 +204,89 @@ def _json_feed(request, scope: FeedScope):
         "items": items,
     }
     return JsonResponse(feed, content_type="application/feed+json")
+
+
+def json_notes_feed(request, language):
+    """The corrections feed in JSON Feed 1.1."""
+    return cached_feed(request, lambda: _json_notes_feed(request, FeedScope.from_url(language)))
+
+
+def _json_notes_feed(request, scope: FeedScope):
+    feed = NoteFeed()
+    items = [
+        {
+            "id": feed.item_guid(item),
+            "url": feed.item_link(item),
+            "title": feed.item_title(item),
+            "content_text": item[0]["text"],
+            "date_published": item[0]["published_at"],
+            "tags": feed.item_categories(item),
+            "language": item[0]["language"] or scope.language,
+            "_entry": {"id": item[1]["id"], "slug": item[1]["slug"]},
+        }
+        for item in feed.items(scope)
+    ]
+    return JsonResponse(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": feed.title(scope),
+            "description": feed.description(scope),
+            "feed_url": request.build_absolute_uri(request.path),
+            "language": scope.language,
+            "items": items,
+        },
+        content_type="application/feed+json",
+    )
+
+
+class NoteFeed(EntryFeed):
+    """The corrections feed of one language: every note on a public entry (corrections,
+    clarifications, updates), newest first, each linking to its entry."""
+
+    def get_object(self, request, language):
+        return FeedScope.from_url(language)
+
+    def title(self, scope):
+        return f"AI news: corrections and updates ({scope.language})"
+
+    def description(self, scope):
+        return "Corrections, clarifications and updates to our entries, newest first."
+
+    subtitle = description
+
+    def items(self, scope):
+        return selectors.feed_notes(language=scope.language)
+
+    def item_title(self, item):
+        note, entry = item
+        return f"{NoteKind(note['kind']).label}: {title(entry)}"
+
+    def item_description(self, item):
+        note, _entry = item
+        return format_html("<p>{}</p>", note["text"])
+
+    def item_link(self, item):
+        _note, entry = item
+        return entry["structured_data"]["url"]
+
+    def item_guid(self, item):
+        note, _entry = item
+        return f"urn:ainews:note:{note['id']}"
+
+    def item_author_name(self, item):
+        return None
+
+    def item_pubdate(self, item):
+        note, _entry = item
+        return parse_datetime(note["published_at"])
+
+    def item_updateddate(self, item):
+        return self.item_pubdate(item)
+
+    def item_categories(self, item):
+        note, _entry = item
+        return [note["kind"]]
+
+
+class AtomNoteFeed(NoteFeed):
+    feed_type = Atom1Feed

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from simple_history.models import HistoricalRecords
 
+from articles.choices import NoteKind
 from articles.models import (
     Article,
     ArticleTranslation,
@@ -273,4 +274,15 @@ def source_changes(before: dict, after: dict) -> list[tuple[str, str, str]]:
     old = {name: before[name] for name in SOURCE_FIELDS}
     new = {name: after[name] for name in SOURCE_FIELDS}
     snapshots = [snapshot_from_source(before), snapshot_from_source(after)]
-    return _changes(old, new, *snapshots, _Names([old, new], snapshots))
+    return _changes(old, new, *snapshots, _Names([old, new], snapshots)) + _new_notes(before, after)
+
+
+def _new_notes(before: dict, after: dict) -> list[tuple[str, str, str]]:
+    """Notes waiting to go live (a live note never changes), one line per language."""
+    live = {note["id"] for note in before["notes"]}
+    return [
+        (f"New {NoteKind(note['kind']).label.lower()} ({language})", "", text)
+        for note in after["notes"]
+        if note["id"] not in live
+        for language, text in note["text"].items()
+    ]

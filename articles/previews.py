@@ -70,6 +70,7 @@ def preview_documents(*, slug: str, token: str) -> Preview | None:
         source=source,
         published_at=published_at,
         updated_at=max(published_at, now),
+        modified_at=max(published_at, now),
         shared=SharedData([source]),
     )
     return Preview(article.vendor_id, {document.language: document.full for document in documents})

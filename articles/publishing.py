@@ -20,6 +20,7 @@ from articles.models import (
     Article,
     LiveDocument,
     LiveEntry,
+    Note,
     PublicationCounter,
     PublicationEvent,
     PublicationLog,
@@ -59,7 +60,13 @@ def log_append(rows: list[PublicationLog]) -> None:
     log_appended.send(sender=PublicationLog, rows=rows)
 
 
+def _noted_at(source: dict) -> datetime | None:
+    times = [note["published_at"] for note in source["notes"] if note["published_at"]]
+    return datetime.fromisoformat(max(times)) if times else None
+
+
 def _documents(entry: LiveEntry, shared: SharedData) -> list[LiveDocument]:
+    noted_at = _noted_at(entry.source)
     return [
         LiveDocument(
             entry=entry,
@@ -69,6 +76,8 @@ def _documents(entry: LiveEntry, shared: SharedData) -> list[LiveDocument]:
             kind=entry.kind,
             published_at=entry.published_at,
             updated_at=entry.updated_at,
+            modified_at=entry.modified_at,
+            noted_at=noted_at,
             has_scorecard=entry.has_scorecard,
             fallback=document.fallback,
             title=document.card["title"],
@@ -82,6 +91,7 @@ def _documents(entry: LiveEntry, shared: SharedData) -> list[LiveDocument]:
             source=entry.source,
             published_at=entry.published_at,
             updated_at=entry.updated_at,
+            modified_at=entry.modified_at,
             shared=shared,
         )
     ]
@@ -100,20 +110,41 @@ def _visible_at(published_at: datetime, now: datetime) -> datetime:
     return max(published_at, now)
 
 
+def _modified_at(previous, published_at, visible_at, significant, was_visible) -> datetime:
+    """First publication: the publication time; then a significant change's time."""
+    if not was_visible:
+        return published_at
+    return visible_at if significant else previous.modified_at
+
+
 @transaction.atomic
-def live_write(*, article: Article, user, published_at: datetime) -> LiveEntry:
-    """Make the working copy of ``article`` its live version, visible from ``published_at``."""
+def live_write(
+    *, article: Article, user, published_at: datetime, significant: bool = False
+) -> LiveEntry:
+    """Make the working copy of ``article`` its live version, visible from ``published_at``.
+
+    Its notes not live yet go live with it, dated when the change becomes visible (with a
+    first publication: its publication time). An entry the public saw keeps its public
+    modification time unless the change is ``significant`` or brings a note.
+    """
+    now = timezone.now()
+    visible_at = _visible_at(published_at, now)
+    previous = LiveEntry.objects.filter(pk=article.pk).first()
+    was_visible = previous is not None and previous.published_at <= now
+    noted = Note.objects.filter(article=article, published_at__isnull=True).update(
+        published_at=visible_at if was_visible else published_at
+    )
+    significant = significant or noted > 0
     article = Article.objects.with_page_data().get(pk=article.pk)
     source = working_copy(article)
-    now = timezone.now()
-    previous = LiveEntry.objects.filter(pk=article.pk).first()
     entry = LiveEntry(
         article=article,
         slug=source["slug"],
         vendor_id=source["vendor"],
         kind=source["kind"],
         published_at=published_at,
-        updated_at=_visible_at(published_at, now),
+        updated_at=visible_at,
+        modified_at=_modified_at(previous, published_at, visible_at, significant, was_visible),
         has_scorecard=source["scorecard"] is not None,
         source=source,
         revision=article.version,
@@ -122,9 +153,10 @@ def live_write(*, article: Article, user, published_at: datetime) -> LiveEntry:
     entry.save()
     entry.topics.set(source["topics"])
     _store([entry])
-    was_visible = previous is not None and previous.published_at <= now
-    event = PublicationEvent.UPDATED if was_visible else PublicationEvent.PUBLISHED
-    log_append([_log_row(entry, event, user, effective_at=published_at)])
+    row = _log_row(entry, PublicationEvent.PUBLISHED, user, effective_at=published_at)
+    if was_visible:
+        row.event, row.significant = PublicationEvent.UPDATED, significant
+    log_append([row])
     return entry
 
 
@@ -198,6 +230,8 @@ def live_refresh(*, entries: Iterable[LiveEntry], user=None, vendor=None) -> int
         _log_row(entry, PublicationEvent.UPDATED, user, effective_at=entry.published_at)
         for entry in changed
     ]
+    for row in rows:
+        row.significant = False
     if vendor is not None:
         rows.append(
             PublicationLog(
@@ -225,8 +259,12 @@ def live_publish_bulk(
         )
     )
     now = timezone.now()
-    entries = []
+    entries, noted = [], []
     for article in articles:
+        for note in article.notes.all():
+            if note.published_at is None:
+                note.published_at = article.published_at
+                noted.append(note)
         source = working_copy(article)
         entries.append(
             LiveEntry(
@@ -236,11 +274,13 @@ def live_publish_bulk(
                 kind=source["kind"],
                 published_at=article.published_at,
                 updated_at=_visible_at(article.published_at, now),
+                modified_at=article.published_at,
                 has_scorecard=source["scorecard"] is not None,
                 source=source,
                 revision=article.version,
             )
         )
+    Note.objects.bulk_update(noted, ["published_at"])
     LiveEntry.objects.bulk_create(entries)
     LiveEntry.topics.through.objects.bulk_create(
         LiveEntry.topics.through(liveentry_id=entry.pk, topic_id=topic)

@@ -58,6 +58,7 @@ class ArticleQuerySet(models.QuerySet):
             "translations",
             "signal_bullets",
             "topics",
+            "notes",
             "scorecard__risk_areas",
             "scorecard__framework__levels",
             Prefetch(

@@ -19,10 +19,9 @@ from django.utils.dateparse import parse_datetime
 
 from articles import search as full_text
 from articles.choices import ArticleKind
-from articles.documents import SharedData, build_documents, working_copy
 from articles.models import LiveDocument, LiveEntry, PublicationLog, Topic, Vendor
 from articles.models.live import REMOVAL_EVENTS, UPSERT_EVENTS
-from articles.previews import article_for_preview
+from articles.previews import preview_documents
 from cms.languages import default_language, resolve_translation
 
 MAX_FILTER_VALUES = 50
@@ -507,28 +506,35 @@ def preview_document(*, slug: str, token: str, language: str) -> str | None:
     """Not public: the entry a valid preview token names, in any state, as JSON built from its
     working copy by the code publishing uses (as if it were published now); None for any
     token that is not valid for ``slug``."""
-    article = article_for_preview(slug=slug, token=token)
-    if article is None:
-        return None
-    source = working_copy(article)
-    published_at = article.published_at or timezone.now()
-    documents = build_documents(
-        article_id=article.pk,
-        source=source,
-        published_at=published_at,
-        updated_at=max(published_at, timezone.now()),
-        shared=SharedData([source]),
-    )
-    return next(orjson.dumps(d.full).decode() for d in documents if d.language == language)
+    preview = preview_documents(slug=slug, token=token)
+    return None if preview is None else orjson.dumps(preview.documents[language]).decode()
 
 
 def feed_entries(*, language: str, vendor: Vendor | None = None) -> list[dict]:
-    """The newest public entries for a feed, as documents."""
+    """The public entries for a feed, as documents, the last modified first: a significant
+    update or a new note brings an entry back to the top."""
     documents = visible_documents(language)
     if vendor is not None:
         documents = documents.filter(vendor_id=vendor.pk)
-    rows = documents.order_by(*ORDERINGS["-published"]).values_list("document", flat=True)
+    rows = documents.order_by("-modified_at", "-entry_id").values_list("document", flat=True)
     return [json.loads(document) for document in rows[:FEED_SIZE]]
+
+
+def feed_notes(*, language: str) -> list[tuple[dict, dict]]:
+    """The newest notes on public entries as (note, entry document) pairs, newest first.
+
+    The entries whose newest notes are newest hold the ``FEED_SIZE`` newest notes: one query.
+    """
+    rows = (
+        visible_documents(language)
+        .filter(noted_at__isnull=False)
+        .order_by("-noted_at", "-entry_id")
+        .values_list("document", flat=True)
+    )
+    entries = [json.loads(document) for document in rows[:FEED_SIZE]]
+    notes = [(note, entry) for entry in entries for note in entry["notes"]]
+    notes.sort(key=lambda pair: (pair[0]["published_at"], pair[0]["id"]), reverse=True)
+    return notes[:FEED_SIZE]
 
 
 # --- The publication log: validators and the change feed ------------------------------------

@@ -253,6 +253,16 @@ FEEDBACK = {
     "MAX_REQUEST_BYTES": env.int("FEEDBACK_MAX_REQUEST_BYTES", default=16 * 1024),
 }
 
+# --- The publisher, as readers and search engines see it (schema.org JSON-LD) -----------------
+SITE_NAME = env.str("SITE_NAME", default="AI News Desk")
+# Absolute base of public links: canonical URLs, the publisher's url.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+SITE_LOGO_URL = env.str("SITE_LOGO_URL", default="")
+# An entry's canonical URL with {id}, {slug} and {lang}, e.g.
+# "https://news.example/{lang}/{slug}"; empty: the reader site's page under SITE_URL.
+# Entries take a change of these four settings with `manage.py rebuild_live`.
+CANONICAL_URL_TEMPLATE = env.str("CANONICAL_URL_TEMPLATE", default="")
+
 # --- Reader site, previews and playgrounds ---------------------------------------------------
 # Where an editor's preview link points: a frontend URL with {slug}, {token} and {lang}, e.g.
 # "https://front.example/preview/{slug}?token={token}&lang={lang}". Empty: the reader site at
@@ -312,7 +322,7 @@ WEBHOOK_SECRET_OVERLAP_HOURS = env.int("WEBHOOK_SECRET_OVERLAP_HOURS", default=2
 # Entry documents larger than this (all languages together) are sent as fetch URLs.
 WEBHOOK_MAX_DOCUMENTS_BYTES = env.int("WEBHOOK_MAX_DOCUMENTS_BYTES", default=256 * 1024)
 # Absolute base of the fetch URLs, e.g. https://cms.example.com.
-WEBHOOK_SITE_URL = env.str("WEBHOOK_SITE_URL", default="http://127.0.0.1:8000")
+WEBHOOK_SITE_URL = env.str("WEBHOOK_SITE_URL", default=SITE_URL)
 # Bytes of each response kept in the delivery log.
 WEBHOOK_RESPONSE_EXCERPT_BYTES = env.int("WEBHOOK_RESPONSE_EXCERPT_BYTES", default=1024)
 # Days the delivery log keeps finished deliveries and their attempts.

@@ -33,13 +33,30 @@ class ArticleWithFeedbackFilter(admin.SimpleListFilter):
 
 @admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "excerpt", "entry", "language", "status"]
+    list_display = ["created_at", "kind", "excerpt", "entry", "language", "status", "note_link"]
     list_filter = ["status", "kind", "language", ArticleWithFeedbackFilter]
-    list_select_related = ["article"]
+    list_select_related = ["article", "note"]
     search_fields = ["message"]
     date_hierarchy = "created_at"
-    fields = ["kind", "message", "article", "language", "created_at", "public_id", "status"]
-    readonly_fields = ["kind", "message", "article", "language", "created_at", "public_id"]
+    fields = [
+        "kind",
+        "message",
+        "article",
+        "language",
+        "created_at",
+        "public_id",
+        "status",
+        "note_link",
+    ]
+    readonly_fields = [
+        "kind",
+        "message",
+        "article",
+        "language",
+        "created_at",
+        "public_id",
+        "note_link",
+    ]
     # The destructive one last; "Delete selected" asks for confirmation on its own page.
     actions = ["mark_reviewed", "mark_actioned", "mark_spam", "delete_selected"]
     change_list_template = "admin/feedback/feedback/change_list.html"
@@ -55,6 +72,17 @@ class FeedbackAdmin(admin.ModelAdmin):
     @admin.display(description="Entry", ordering="article__slug")
     def entry(self, feedback):
         return feedback.article_slug
+
+    @admin.display(description="Note")
+    def note_link(self, feedback):
+        """The note written from this feedback, or a link to write one from a correction."""
+        if feedback.note_id:
+            url = reverse("admin:articles_note_change", args=[feedback.note_id])
+            return format_html('<a href="{}">{}</a>', url, feedback.note.get_kind_display())
+        if feedback.kind == Feedback.Kind.CORRECTION and feedback.article_id:
+            url = reverse("admin:articles_note_add") + f"?feedback={feedback.pk}"
+            return format_html('<a href="{}">Write a note</a>', url)
+        return "—"
 
     @admin.action(description="Mark selected feedback as reviewed")
     def mark_reviewed(self, request, queryset):

@@ -36,6 +36,14 @@ class Feedback(models.Model):
         related_name="feedback",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    note = models.ForeignKey(
+        "articles.Note",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback",
+        help_text="The note on the entry the desk wrote from this feedback.",
+    )
     message = models.TextField(blank=True)
     language = models.CharField(max_length=10, choices=language_choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)

@@ -9,11 +9,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Note
 from articles.selectors import is_public
+from articles.services.notes import note_create
 from cms.languages import UnsupportedLanguage, default_language, validate_language
 from feedback.models import Feedback
 from feedback.throttling import spend_submission
@@ -200,6 +202,18 @@ def feedback_set_status(*, queryset, status: str) -> int:
     if status not in Feedback.Status.values:
         raise ValueError(f"Unknown status {status!r}.")
     return queryset.update(status=status)
+
+
+@transaction.atomic
+def feedback_write_note(*, feedback: Feedback, kind: str, texts: dict[str, str], user) -> Note:
+    """Write a note on the entry ``feedback`` is about (it goes live when the entry's changes
+    are published) and mark the feedback actioned, linked to the note."""
+    if feedback.article_id is None:
+        raise ValidationError("This feedback is not about an entry: there is nothing to note.")
+    note = note_create(article=feedback.article, kind=kind, texts=texts, user=user)
+    Feedback.objects.filter(pk=feedback.pk).update(status=Feedback.Status.ACTIONED, note=note)
+    feedback.status, feedback.note = Feedback.Status.ACTIONED, note
+    return note
 
 
 def feedback_purge(*, older_than: datetime, anonymise: bool = False, dry_run: bool = False) -> int:

@@ -5,9 +5,11 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from articles.choices import NoteKind
 from articles.models import (
     Article,
     ArticleTranslation,
+    Note,
     RiskArea,
     RiskFramework,
     Scorecard,
@@ -240,3 +242,14 @@ def admin_form_data(response) -> dict:
         for form in inline.formset.forms:
             add(form)
     return data
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    """A correction in the working copy (not live until the entry's changes are published)."""
+
+    class Meta:
+        model = Note
+
+    article = factory.SubFactory(ArticleFactory)
+    kind = NoteKind.CORRECTION
+    text = factory.LazyAttribute(lambda o: {"en": f"We corrected {o.article.slug}."})

@@ -64,6 +64,9 @@ class Event(models.Model):
     type = models.CharField(max_length=32, choices=PublicationEvent.choices)
     position = models.PositiveBigIntegerField()
     effective_at = models.DateTimeField()
+    significant = models.BooleanField(
+        null=True, help_text="entry.updated only: a significant change or a new note."
+    )
     article_id = models.BigIntegerField(null=True)
     vendor_id = models.BigIntegerField(null=True)
     slug = models.SlugField(max_length=200)

@@ -49,6 +49,7 @@ def events_build(rows: list[PublicationLog]) -> list[Event]:
                 type=row.event,
                 position=row.position,
                 effective_at=row.effective_at,
+                significant=row.significant,
                 article_id=row.article_id,
                 vendor_id=row.vendor_id,
                 slug=row.slug,
@@ -65,6 +66,8 @@ def _data(event: Event, subscription: Subscription) -> dict:
     if event.type == "vendor.updated":
         return {**data, "vendor_id": event.vendor_id, "slug": event.slug}
     data |= {"id": event.article_id, "slug": event.slug, "vendor_id": event.vendor_id}
+    if event.type == "entry.updated":
+        data["significant"] = bool(event.significant)
     if event.documents:
         documents = orjson.loads(event.documents)
         if subscription.languages:

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from articles.admin import entries, reference  # noqa: F401  (registers the model admins)
+from articles.admin import entries, notes, reference  # noqa: F401  (registers the model admins)
 
 admin.site.site_header = "AI news desk"
 admin.site.site_title = "AI news desk"

@@ -14,10 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
@@ -31,10 +31,11 @@ from articles.admin.inlines import (
     SignalBulletInline,
     edit_from_forms,
 )
+from articles.admin.notes import notes_summary
 from articles.admin.panel import WorkflowPanelMixin
 from articles.admin.states import state_label, unpublished_changes, when
 from articles.admin.writes import ServiceErrorsMixin
-from articles.desk import changes_submitted, due_for_revisit
+from articles.desk import changes_submitted, due_for_revisit, open_corrections
 from articles.history import article_versions
 from articles.models import Article
 from articles.permissions import may_edit_content, may_translate
@@ -91,7 +92,14 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
 
     change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/history.html"
-    list_display = ["title", "vendor", "status_label", "published_at", "missing_translations"]
+    list_display = [
+        "title",
+        "vendor",
+        "status_label",
+        "published_at",
+        "missing_translations",
+        "open_corrections_count",
+    ]
     list_filter = [StatusFilter, RevisitFilter, "vendor", "kind", MissingTranslationFilter]
     list_select_related = ["vendor"]
     search_fields = ["slug", "translations__title", "translations__summary"]
@@ -102,6 +110,7 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
         ("Source", {"fields": ["source_url", "source_authors", "topics"]}),
         ("Follow-up", {"fields": ["revisit_after"]}),
         ("Record", {"fields": ["created_at", "updated_at", "version", "publish_log"]}),
+        ("Notes: corrections, clarifications, updates", {"fields": ["notes"]}),
         ("Reader feedback", {"fields": ["reader_feedback"]}),
     ]
     inlines = [ArticleTranslationInline, SignalBulletInline, ScorecardInline, ScorecardRatingInline]
@@ -133,6 +142,7 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
             "updated_at",
             "version",
             "publish_log",
+            "notes",
             "reader_feedback",
         ]
         if not may_edit_content(request.user, obj):
@@ -170,8 +180,10 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
         live (the status column shows it)."""
         changelist = super().get_changelist_instance(request)
         changed = unpublished_changes(changelist.result_list)
+        corrections = open_corrections(article.pk for article in changelist.result_list)
         for article in changelist.result_list:
             article.has_changes = article.pk in changed
+            article.open_corrections = corrections.get(article.pk, 0)
         return changelist
 
     # Saving: the form and its inlines become one call of the services.
@@ -217,6 +229,10 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
 
     # Columns and read-only fields.
 
+    @admin.display(description="Notes")
+    def notes(self, article):
+        return notes_summary(article)
+
     @admin.display(description="Corrections and helpful votes")
     def reader_feedback(self, article):
         return article_feedback_summary(article)
@@ -228,6 +244,17 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
     @admin.display(description="Status", ordering="status")
     def status_label(self, article):
         return state_label(article, changed=getattr(article, "has_changes", False))
+
+    @admin.display(description="Open corrections")
+    def open_corrections_count(self, article):
+        """Readers' corrections not acted on yet, linking to them."""
+        count = article.open_corrections
+        if not count:
+            return "—"
+        url = reverse("admin:feedback_feedback_changelist")
+        return format_html(
+            '<a href="{}?article={}&kind__exact=correction">{}</a>', url, article.pk, count
+        )
 
     @admin.display(description="Missing")
     def missing_translations(self, article):

@@ -125,6 +125,8 @@ class WorkflowPanelMixin:
             if not step.allowed(request.user, article):
                 raise PermissionDenied(f"You may not do this: {step.button.lower()}.")
             service, options, done = step.service, {}, step.done
+            if step.action == Action.PUBLISH_CHANGES:
+                options["significant"] = request.POST.get("significant") == "1"
         elif action in {t.value for t in TRANSITIONS}:
             transition = TRANSITIONS[Action(action)]
             if not may_take(request.user, transition):

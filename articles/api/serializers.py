@@ -4,7 +4,8 @@ the contract tests hold the two together."""
 
 from rest_framework import serializers
 
-from articles.choices import ArticleKind
+from articles.choices import ArticleKind, NoteKind
+from articles.models.notes import NOTE_TEXT_MAX_LENGTH
 
 
 class LanguageFields(serializers.Serializer):
@@ -81,6 +82,23 @@ class ScorecardSerializer(serializers.Serializer):
     risk_areas = TopicSerializer(many=True)
 
 
+class NoteSerializer(serializers.Serializer):
+    """A dated correction, clarification or update; never edited once published."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=NoteKind.choices)
+    text = serializers.CharField(max_length=NOTE_TEXT_MAX_LENGTH, help_text="Plain text.")
+    language = serializers.CharField(allow_null=True)
+    fallback = serializers.BooleanField(
+        help_text="True when the note has no text in the requested language and the default "
+        "language's is served."
+    )
+    amends = serializers.IntegerField(
+        allow_null=True, help_text="The id of the earlier note this one amends."
+    )
+    published_at = serializers.DateTimeField()
+
+
 class ArticleSummarySerializer(LanguageFields):
     """The short form of a public entry, as in "more from this vendor"."""
 
@@ -89,7 +107,13 @@ class ArticleSummarySerializer(LanguageFields):
     vendor = VendorShortSerializer()
     kind = serializers.ChoiceField(choices=ArticleKind.choices)
     published_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField(help_text="The last change the public saw.")
+    updated_at = serializers.DateTimeField(
+        help_text="The last change the public saw, however small: what mirrors sync on."
+    )
+    modified_at = serializers.DateTimeField(
+        help_text="The last significant change or note: the date to show readers "
+        "(schema.org dateModified). Typo fixes do not move it."
+    )
     title = serializers.CharField()
     summary = serializers.CharField()
 
@@ -109,6 +133,13 @@ class ArticleSerializer(ArticleSummarySerializer):
     scorecard = ScorecardSerializer(allow_null=True)
     available_languages = serializers.ListField(
         child=serializers.CharField(), help_text="The languages the entry has texts in."
+    )
+    notes = NoteSerializer(
+        many=True, help_text="Corrections, clarifications and updates, oldest first."
+    )
+    structured_data = serializers.DictField(
+        help_text="schema.org NewsArticle JSON-LD for the entry in this language, for a "
+        '<script type="application/ld+json"> in the page head.'
     )
 
 

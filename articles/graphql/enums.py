@@ -8,6 +8,7 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from articles.choices import ArticleKind as ArticleKindChoices
+from articles.choices import NoteKind as NoteKindChoices
 from cms.languages import UnsupportedLanguage, default_language, negotiate_language
 
 Language = strawberry.enum(
@@ -21,6 +22,11 @@ Language = strawberry.enum(
 ArticleKind = strawberry.enum(
     Enum("ArticleKind", {kind.name: kind.value for kind in ArticleKindChoices}),
     description="What kind of release an entry covers.",
+)
+
+NoteKind = strawberry.enum(
+    Enum("NoteKind", {kind.name: kind.value for kind in NoteKindChoices}),
+    description="What a note on an entry tells readers.",
 )
 
 

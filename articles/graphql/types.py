@@ -17,12 +17,14 @@ from datetime import datetime
 import orjson
 import strawberry
 from django.conf import settings
+from strawberry.scalars import JSON
 from strawberry_django.pagination import OffsetPaginationInfo, OffsetPaginationInput
 
 from articles.graphql import loaders
 from articles.graphql.enums import ArticleKind, Language, served_language
 from articles.graphql.filters import ArticleFilter, entry_filter
 from articles.graphql.loaders import refusal
+from articles.graphql.notes import EntryNote
 from articles.graphql.orders import ArticleOrder, ordering_key
 from articles.selectors import (
     MORE_FROM_VENDOR_DEFAULT,
@@ -325,7 +327,12 @@ class Article:
     topics: list[Topic]
     published_at: datetime = strawberry.field(description="When the entry was published.")
     updated_at: datetime = strawberry.field(
-        description="When what the public sees of the entry last changed."
+        description="When what the public sees of the entry last changed, however little: "
+        "what mirrors sync on."
+    )
+    modified_at: datetime = strawberry.field(
+        description="The last significant change or note: the date to show readers "
+        "(schema.org dateModified). Typo fixes do not move it."
     )
     scorecard: Scorecard | None = strawberry.field(
         description="The safety scorecard of a model release, if it has one."
@@ -346,6 +353,13 @@ class Article:
             'The quick editorial signal ("why this matters"), in order, in the language the '
             "texts are served in."
         )
+    )
+    notes: list[EntryNote] = strawberry.field(
+        description="Corrections, clarifications and updates, oldest first."
+    )
+    structured_data: JSON = strawberry.field(
+        description="schema.org NewsArticle JSON-LD for the entry in the served language, for "
+        'a <script type="application/ld+json"> in the page head.'
     )
     vendor_id: strawberry.Private[int]
     search: SearchHit | None = strawberry.field(
@@ -373,12 +387,15 @@ class Article:
             topics=[Topic(name=t["name"], slug=t["slug"]) for t in document["topics"]],
             published_at=datetime.fromisoformat(document["published_at"]),
             updated_at=datetime.fromisoformat(document["updated_at"]),
+            modified_at=datetime.fromisoformat(document["modified_at"]),
             scorecard=Scorecard.from_dict(document["scorecard"]),
             kind=ArticleKind(document["kind"]),
             authors=document["authors"],
             translation=ArticleTranslation.from_document(document),
             available_languages=[Language(code) for code in document["available_languages"]],
             signals=document["signals"],
+            notes=[EntryNote.from_dict(note) for note in document["notes"]],
+            structured_data=document["structured_data"],
             vendor_id=vendor_id,
         )
 

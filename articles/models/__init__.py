@@ -20,12 +20,14 @@ from articles.models.live import (
     PublicationEvent,
     PublicationLog,
 )
+from articles.models.notes import Note
 
 __all__ = [
     "Article",
     "ArticleTranslation",
     "LiveDocument",
     "LiveEntry",
+    "Note",
     "PublicationCounter",
     "PublicationEvent",
     "PublicationLog",

@@ -35,6 +35,10 @@ class LiveEntry(models.Model):
     kind = models.CharField(max_length=32, choices=ArticleKind.choices)
     published_at = models.DateTimeField()
     updated_at = models.DateTimeField(help_text="The last time the public content changed.")
+    modified_at = models.DateTimeField(
+        help_text="The last significant change or note: what readers and search engines are "
+        "told (schema.org dateModified)."
+    )
     topics = models.ManyToManyField(Topic, blank=True, related_name="+")
     has_scorecard = models.BooleanField(default=False)
     source = models.JSONField(help_text="The working copy's content as published.")
@@ -66,6 +70,8 @@ class LiveDocument(models.Model):
     kind = models.CharField(max_length=32, choices=ArticleKind.choices)
     published_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    modified_at = models.DateTimeField()
+    noted_at = models.DateTimeField(null=True, help_text="The time of the entry's newest note.")
     has_scorecard = models.BooleanField(default=False)
     fallback = models.BooleanField(default=False)
     title = models.CharField(max_length=300)
@@ -94,6 +100,16 @@ class LiveDocument(models.Model):
                 name="live_vendor_newest_idx",
             ),
             models.Index(fields=["language", "-updated_at", "-entry"], name="live_updated_idx"),
+            models.Index(fields=["language", "-modified_at", "-entry"], name="live_modified_idx"),
+            models.Index(
+                fields=["language", "vendor", "-modified_at", "-entry"],
+                name="live_vendor_modified_idx",
+            ),
+            models.Index(
+                fields=["language", "-noted_at", "-entry"],
+                condition=Q(noted_at__isnull=False),
+                name="live_noted_idx",
+            ),
         ]
 
     def __str__(self):
@@ -149,6 +165,10 @@ class PublicationLog(models.Model):
     vendor_id = models.BigIntegerField(null=True, blank=True)
     slug = models.SlugField(max_length=200)
     effective_at = models.DateTimeField()
+    significant = models.BooleanField(
+        null=True,
+        help_text="For an update: whether the desk called it significant (or it added a note).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -12,6 +12,7 @@ from articles.services.content import (
     normalise,
     scorecard_create,
 )
+from articles.services.notes import note_create, note_delete, note_update
 from articles.services.reference import (
     risk_area_create,
     risk_area_delete,
@@ -65,6 +66,9 @@ __all__ = [
     "article_unpublish",
     "article_update",
     "normalise",
+    "note_create",
+    "note_delete",
+    "note_update",
     "risk_area_create",
     "risk_area_delete",
     "risk_area_update",

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.documents import working_copy
-from articles.models import Article, LiveEntry, PublicationEvent, PublishEvent
+from articles.models import Article, LiveEntry, Note, PublicationEvent, PublishEvent
 from articles.permissions import allowed, may_edit_content, may_translate
 from articles.publishing import live_remove, live_write
 from articles.services.content import article_touch
@@ -148,15 +148,21 @@ def article_submit_changes(*, article: Article, user) -> Article:
 
 
 @transaction.atomic
-def article_publish_changes(*, article: Article, user) -> Article:
+def article_publish_changes(*, article: Article, user, significant: bool = False) -> Article:
     """Make the working copy of a live entry its new live version, with the same checks as
-    publishing; the publication time stays."""
+    publishing; the publication time stays.
+
+    Every change moves the entry's update time (mirrors see it); only a ``significant`` one,
+    or one that brings a note, moves the public modification time readers are shown.
+    """
     if not allowed(user, "articles.publish_article"):
         raise PermissionDenied("You may not do this: publish changes.")
     article = _locked(article)
     _require_changes(article)
     _refuse_problems(article)
-    live_write(article=article, user=user, published_at=article.published_at)
+    live_write(
+        article=article, user=user, published_at=article.published_at, significant=significant
+    )
     Article.objects.filter(pk=article.pk).update(changes_submitted_at=None)
     article.changes_submitted_at = None
     _log_step(article, Action.PUBLISH_CHANGES, user, article.status)
@@ -165,11 +171,15 @@ def article_publish_changes(*, article: Article, user) -> Article:
 
 @transaction.atomic
 def article_discard_changes(*, article: Article, user) -> Article:
-    """Bring the working copy of a live entry back to its live content."""
+    """Bring the working copy of a live entry back to its live content (notes not live yet
+    are removed)."""
     if not may_edit_content(user, article):
         raise PermissionDenied("You may not change this entry.")
     article = _locked(article)
     _require_changes(article)
+    for note in Note.objects.filter(article=article, published_at__isnull=True):
+        note._history_user = user
+        note.delete()
     article = article_apply_source(
         article=article,
         source=article.live.source,

@@ -81,6 +81,7 @@ def test_live_documents_are_exactly_what_publishing_renders_from_the_working_cop
             source=entry.source,
             published_at=entry.published_at,
             updated_at=entry.updated_at,
+            modified_at=entry.modified_at,
             shared=shared,
         )
         stored = {d.language: json.loads(d.document) for d in entry.documents.all()}

@@ -23,7 +23,7 @@ def draft():
 
 def test_a_valid_token_returns_the_draft_with_its_page_data(draft, django_assert_num_queries):
     token = preview_token_create(article=draft)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         article = article_for_preview(slug="draft-entry", token=token)
         assert article.translation("en").translation.title == "draft-entry title (en)"
     assert article == draft and not article.is_public

@@ -136,6 +136,23 @@ def test_a_missing_translation_says_which_language_is_shown(open_page, seed):
     expect(page.tab.locator(".prose")).to_have_attribute("lang", "en")
 
 
+def test_an_entry_shows_its_notes_and_tells_search_engines_about_its_corrections(open_page, seed):
+    page = open_page()
+    page.open("/read/nl/openai-available-at-fedramp-moderate/")
+    tab = page.tab
+    expect(tab.get_by_role("heading", name="Correcties en updates")).to_be_visible()
+    expect(tab.locator(".notes li")).to_have_text(
+        re.compile(r"^Verduidelijking .*: FedRAMP Moderate geeft een clouddienst")
+    )
+    data = tab.evaluate(
+        "JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)"
+    )
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "OpenAI beschikbaar op FedRAMP Moderate"
+    assert data["correction"][0]["text"].startswith("FedRAMP Moderate geeft")
+    assert len(page.graphql) == 1 and page.errors == []
+
+
 def test_an_unknown_entry_says_so(open_page, seed):
     page = open_page()
     page.open("/read/en/no-such-entry/")

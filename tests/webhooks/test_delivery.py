@@ -6,7 +6,8 @@ from django.db import transaction
 from standardwebhooks import Webhook
 
 from articles.models import LiveDocument, PublicationLog
-from articles.services import article_unpublish
+from articles.services import article_publish_changes, article_unpublish, article_update
+from tests.factories import NoteFactory
 from tests.webhooks.conftest import publish, run_worker
 from webhooks.models import Delivery
 
@@ -54,3 +55,20 @@ def test_an_unpublished_entry_is_announced_without_documents(receiver, subscript
     assert set(by_type) == {"entry.published", "entry.unpublished"}
     assert "documents" not in by_type["entry.unpublished"]
     assert by_type["entry.unpublished"]["slug"] == "fresh-entry"
+
+
+def test_an_update_says_whether_it_was_significant(receiver, subscription):
+    article = publish()
+    article_update(article=article, user=None, translations={"en": {"title": "Typo fixed"}})
+    article_publish_changes(article=article, user=None)
+    article_update(article=article, user=None, translations={"en": {"summary": "New facts."}})
+    article_publish_changes(article=article, user=None, significant=True)
+    NoteFactory(article=article)
+    article_publish_changes(article=article, user=None)
+    run_worker()
+    updates = sorted(
+        (r.json["data"] for r in receiver.requests if r.json["type"] == "entry.updated"),
+        key=lambda data: data["position"],
+    )
+    assert [data["significant"] for data in updates] == [False, True, True]
+    assert updates[-1]["documents"]["en"]["notes"][0]["kind"] == "correction"

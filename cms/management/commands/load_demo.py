@@ -30,6 +30,7 @@ from articles.services import (
     article_create,
     article_publish,
     article_submit_for_review,
+    note_create,
     risk_framework_create,
     scorecard_create,
     vendor_create,
@@ -145,6 +146,8 @@ class Command(BaseCommand):
         )
         if "scorecard" in item:
             self.load_scorecard(article, item["scorecard"])
+        for note in item.get("notes", []):
+            note_create(article=article, kind=note["kind"], texts=note["text"], user=None)
         self.take_steps(article, item)
         return True
 

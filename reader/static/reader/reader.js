@@ -24,13 +24,14 @@ const formatDate = (iso, code) =>
 const TEXTS = `fragment Texts on Article {
   translation { language requestedLanguage fallback title summary audience bodyHtml }
   signals
+  notes { kind text language publishedAt }
   vendor { slug name }
   moreFromVendor(limit: 4) { slug publishedAt translation { language title summary } }
 }`;
 // A draft seen through a preview link has no publication time yet: it is not asked for then.
 const entryFragment = (preview) => `fragment Entry on Article {
   ...Texts
-  slug kind sourceUrl authors ${preview ? "" : "publishedAt"}
+  slug kind sourceUrl authors ${preview ? "" : "publishedAt modifiedAt structuredData"}
   scorecard {
     framework { name url deployThreshold { name } developThreshold { name } }
     overall { name rank }
@@ -89,6 +90,25 @@ function served(code, translation) {
   if (!translation.fallback) return h("p", { class: "served" }, L.servedIn);
   return h("p", { class: "served fallback" },
     L.fallback(languageName(code, code), languageName(servedCode, code)));
+}
+
+/** The entry's dated corrections, clarifications and updates, oldest first. */
+function notesSection(code, notes) {
+  const L = labels(code);
+  return [
+    h("h2", {}, L.notes),
+    h("ul", {}, notes.map((note) => h("li", { class: "note" },
+      h("strong", {}, `${L.noteKinds[note.kind] || note.kind} `),
+      h("time", { datetime: note.publishedAt }, formatDate(note.publishedAt, code)), ": ",
+      h("span", { lang: codeOf(note.language) }, note.text)))),
+  ];
+}
+
+/** schema.org JSON-LD for search engines, as the API built it (text, never markup). */
+function structuredData(data) {
+  const script = h("script", { type: "application/ld+json" });
+  script.textContent = JSON.stringify(data);
+  document.head.append(script);
 }
 
 function scorecardSection(scorecard, L) {
@@ -158,6 +178,7 @@ async function showEntry() {
   const card = entry.scorecard;
 
   document.title = `${entry.translation.title} · AI News`;
+  if (entry.structuredData) structuredData(entry.structuredData);
   const article = h("article", { class: both ? "entry both" : "entry" },
     preview ? h("p", { class: "preview-banner", role: "note" }, L.preview) : null,
     h("header", { class: "entry-head" },
@@ -171,6 +192,8 @@ async function showEntry() {
         `${entry.vendor.name} · ${labels(code).kinds[entry.kind] || entry.kind} · `,
         entry.publishedAt ? [`${labels(code).published} `,
           h("time", { datetime: entry.publishedAt }, formatDate(entry.publishedAt, code)), " · "] : null,
+        entry.modifiedAt && entry.modifiedAt !== entry.publishedAt ? [`${labels(code).updated} `,
+          h("time", { datetime: entry.modifiedAt }, formatDate(entry.modifiedAt, code)), " · "] : null,
         h("a", { href: webUrl(entry.sourceUrl) }, labels(code).source)))),
     h("section", { class: "signal", "aria-label": L.signal }, pair(columns, (code) => [
       h("h2", {}, labels(code).signal),
@@ -185,6 +208,8 @@ async function showEntry() {
       body.innerHTML = texts[code].translation.bodyHtml; // sanitised by the API
       return body;
     })),
+    entry.notes.length ? h("section", { class: "notes", "aria-label": L.notes },
+      pair(columns, (code) => notesSection(code, texts[code].notes))) : null,
     h("section", { class: "authors", "aria-label": L.authors }, pair(columns, (code) => [
       h("h2", {}, labels(code).authors),
       h("ul", {}, entry.authors.map((author) => h("li", {}, author))),

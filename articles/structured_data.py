@@ -1,0 +1,112 @@
+"""schema.org ``NewsArticle`` JSON-LD for an entry in one language, and its canonical URL.
+
+Built with the entry's documents at publishing time from the settings that name the
+publisher (``SITE_NAME``, ``SITE_URL``, ``SITE_LOGO_URL``) and the canonical URL
+(``CANONICAL_URL_TEMPLATE``); ``manage.py rebuild_live`` applies a change of those settings to
+every live entry.
+"""
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core import checks
+from django.urls import NoReverseMatch, reverse
+
+from articles.choices import NoteKind
+
+CANONICAL_PLACEHOLDERS = ("id", "slug", "lang")
+# Notes that correct what was published; an update adds to it instead.
+CORRECTING_KINDS = (NoteKind.CORRECTION, NoteKind.CLARIFICATION)
+
+
+def canonical_url(*, article_id: int, slug: str, language: str) -> str:
+    """Where the entry lives for readers: ``CANONICAL_URL_TEMPLATE`` filled in, else the
+    reader site's page, else the REST detail."""
+    template = settings.CANONICAL_URL_TEMPLATE
+    if template:
+        return template.format(id=article_id, slug=quote(slug), lang=language)
+    try:
+        path = reverse("reader:entry", kwargs={"lang": language, "slug": slug})
+    except NoReverseMatch:
+        path = f"{reverse('v1:article-detail', args=[slug])}?lang={language}"
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _organization(name: str, url: str = "") -> dict:
+    return {"@type": "Organization", "name": name, **({"url": url} if url else {})}
+
+
+def _authors(authors: list[str], vendor) -> list[dict]:
+    """The source's authors; the vendor as an Organization when it is the author (by name, or
+    when the source names nobody)."""
+    if not authors:
+        return [_organization(vendor.name, vendor.website)]
+    return [
+        _organization(vendor.name, vendor.website)
+        if name.casefold() == vendor.name.casefold()
+        else {"@type": "Person", "name": name}
+        for name in authors
+    ]
+
+
+def _publisher() -> dict:
+    publisher = _organization(settings.SITE_NAME, settings.SITE_URL)
+    if settings.SITE_LOGO_URL:
+        publisher["logo"] = {"@type": "ImageObject", "url": settings.SITE_LOGO_URL}
+    return publisher
+
+
+def news_article(document: dict, *, vendor) -> dict:
+    """The JSON-LD of ``document`` (a full entry document, notes included)."""
+    url = canonical_url(
+        article_id=document["id"], slug=document["slug"], language=document["requested_language"]
+    )
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "@id": url,
+        "url": url,
+        "mainEntityOfPage": url,
+        "headline": document["title"],
+        "description": document["summary"],
+        "datePublished": document["published_at"],
+        "dateModified": document["modified_at"],
+        "author": _authors(document["authors"], vendor),
+        "publisher": _publisher(),
+        "inLanguage": document["language"] or document["requested_language"],
+        "about": [{"@type": "Thing", "name": topic["name"]} for topic in document["topics"]],
+        "correction": [
+            {
+                "@type": "CorrectionComment",
+                "text": note["text"],
+                "datePublished": note["published_at"],
+            }
+            for note in document["notes"]
+            if note["kind"] in CORRECTING_KINDS
+        ],
+    }
+    if document["source_url"]:
+        data["isBasedOn"] = document["source_url"]
+    return data
+
+
+@checks.register(checks.Tags.urls)
+def check_canonical_url_template(app_configs=None, **kwargs):
+    template = settings.CANONICAL_URL_TEMPLATE
+    if not template:
+        return []
+    try:
+        template.format(**dict.fromkeys(CANONICAL_PLACEHOLDERS, ""))
+    except (KeyError, IndexError, ValueError) as error:
+        problem = f"it cannot be filled in ({error!r})"
+    else:
+        if "{slug}" in template or "{id}" in template:
+            return []
+        problem = "it names no entry: it needs {slug} or {id}"
+    return [
+        checks.Error(
+            f"CANONICAL_URL_TEMPLATE {template!r} is not usable: {problem}.",
+            hint="Use only {id}, {slug} and {lang}, e.g. https://news.example/{lang}/{slug}",
+            id="articles.E001",
+        )
+    ]
