@@ -13,6 +13,7 @@ from django.core import checks
 from django.urls import NoReverseMatch, reverse
 
 from articles.choices import NoteKind
+from kernel.url_templates import url_template_errors
 
 CANONICAL_PLACEHOLDERS = ("id", "slug", "lang")
 # Notes that correct what was published; an update adds to it instead.
@@ -92,21 +93,11 @@ def news_article(document: dict, *, vendor) -> dict:
 
 @checks.register(checks.Tags.urls)
 def check_canonical_url_template(app_configs=None, **kwargs):
-    template = settings.CANONICAL_URL_TEMPLATE
-    if not template:
-        return []
-    try:
-        template.format(**dict.fromkeys(CANONICAL_PLACEHOLDERS, ""))
-    except (KeyError, IndexError, ValueError) as error:
-        problem = f"it cannot be filled in ({error!r})"
-    else:
-        if "{slug}" in template or "{id}" in template:
-            return []
-        problem = "it names no entry: it needs {slug} or {id}"
-    return [
-        checks.Error(
-            f"CANONICAL_URL_TEMPLATE {template!r} is not usable: {problem}.",
-            hint="Use only {id}, {slug} and {lang}, e.g. https://news.example/{lang}/{slug}",
-            id="articles.E001",
-        )
-    ]
+    return url_template_errors(
+        "CANONICAL_URL_TEMPLATE",
+        settings.CANONICAL_URL_TEMPLATE,
+        placeholders=CANONICAL_PLACEHOLDERS,
+        needs=("slug", "id"),
+        example="https://news.example/{lang}/{slug}",
+        id="articles.E001",
+    )

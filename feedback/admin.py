@@ -48,15 +48,7 @@ class FeedbackAdmin(admin.ModelAdmin):
         "status",
         "note_link",
     ]
-    readonly_fields = [
-        "kind",
-        "message",
-        "article",
-        "language",
-        "created_at",
-        "public_id",
-        "note_link",
-    ]
+    readonly_fields = [name for name in fields if name != "status"]
     # The destructive one last; "Delete selected" asks for confirmation on its own page.
     actions = ["mark_reviewed", "mark_actioned", "mark_spam", "delete_selected"]
     change_list_template = "admin/feedback/feedback/change_list.html"

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from cms.languages import default_language, validate_language
+from kernel.url_templates import url_template_errors
 
 PLACEHOLDERS = ("slug", "token", "lang")
 
@@ -33,22 +34,11 @@ def preview_url(article: Article, token: str, *, language: str | None = None) ->
 
 @checks.register(checks.Tags.urls)
 def check_preview_url_template(app_configs=None, **kwargs):
-    template = settings.PREVIEW_URL_TEMPLATE
-    if not template:
-        return []
-    try:
-        template.format(**dict.fromkeys(PLACEHOLDERS, ""))
-    except (KeyError, IndexError, ValueError) as error:
-        problem = f"it cannot be filled in ({error!r})"
-    else:
-        if "{token}" in template:
-            return []
-        problem = "it has no {token}"
-    return [
-        checks.Error(
-            f"PREVIEW_URL_TEMPLATE {template!r} is not usable: {problem}.",
-            hint="Use only {slug}, {token} and {lang}, e.g. "
-            "https://front.example/preview/{slug}?token={token}&lang={lang}",
-            id="reader.E001",
-        )
-    ]
+    return url_template_errors(
+        "PREVIEW_URL_TEMPLATE",
+        settings.PREVIEW_URL_TEMPLATE,
+        placeholders=PLACEHOLDERS,
+        needs=("token",),
+        example="https://front.example/preview/{slug}?token={token}&lang={lang}",
+        id="reader.E001",
+    )

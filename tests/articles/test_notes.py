@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import feedparser
 import pytest
 import time_machine
+from django.core.checks import run_checks
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -351,3 +352,19 @@ def test_the_revisit_queue_counts_open_reader_corrections(client, entry):
     assert "2 open correction(s)" in home
     listing = client.get(reverse("admin:articles_article_changelist"), {"revisit": "due"})
     assert listing.context["cl"].result_list[0].open_corrections == 2
+
+
+@pytest.mark.parametrize(
+    ("template", "usable"),
+    [
+        ("https://news.example/{lang}/{slug}", True),
+        ("https://news.example/entries/{id}", True),
+        ("https://news.example/{lang}/", False),  # names no entry
+        ("https://news.example/{slugg}", False),
+    ],
+)
+def test_the_canonical_url_template_is_checked_at_start_up(settings, template, usable):
+    settings.CANONICAL_URL_TEMPLATE = template
+    errors = [error for error in run_checks() if error.id == "articles.E001"]
+    assert (not errors) == usable
+    assert all(template in error.msg for error in errors)
