@@ -10,6 +10,7 @@ import time_machine
 from tests.factories import (
     ArticleFactory,
     ArticleTranslationFactory,
+    NoteFactory,
     TopicFactory,
     VendorFactory,
 )
@@ -102,6 +103,8 @@ def test_an_unknown_language_or_vendor_is_404(client, entries, url):
         ("/feeds/en.rss", 2),
         ("/feeds/en.json", 2),
         ("/feeds/nl/openai.json", 3),  # and the vendor
+        ("/feeds/corrections/nl.atom", 2),
+        ("/feeds/corrections/en.json", 2),
     ],
 )
 def test_feeds_run_a_fixed_number_of_queries_and_are_cached(
@@ -112,6 +115,7 @@ def test_feeds_run_a_fixed_number_of_queries_and_are_cached(
     for _ in range(30):
         article = ArticleFactory(vendor=vendor, languages=["en", "nl"])
         article.topics.add(topic)
+        NoteFactory.create_batch(2, article=article)
         go_live(article)
     with django_assert_num_queries(queries):
         first = client.get(url)
