@@ -25,7 +25,7 @@ from articles.models import (
     Topic,
     Vendor,
 )
-from articles.services.content import normalise
+from articles.services.edits import normalise
 
 TRANSLATION_FIELDS = ["title", "summary", "audience", "body"]
 ARTICLE_FIELDS = [

@@ -53,7 +53,7 @@ from articles.services import (
     article_unpublish,
     article_update,
 )
-from articles.services.content import FIELDS
+from articles.services.edits import FIELDS
 from articles.workflow import TRANSITIONS, UNPUBLISHED_STATES, may_take
 from cms.languages import supported_languages
 from feedback.admin import article_feedback_summary

@@ -19,7 +19,7 @@ from articles.models import (
     SignalBullet,
 )
 from articles.rendering import render_markdown
-from articles.services.content import KEEP, TEXT_FIELDS
+from articles.services.edits import KEEP, TEXT_FIELDS
 from cms.languages import supported_languages
 
 

@@ -7,11 +7,10 @@ from articles.services.content import (
     article_create,
     article_lock_for_edit,
     article_mark_revisited,
-    article_touch,
     article_update,
-    normalise,
     scorecard_create,
 )
+from articles.services.edits import article_touch, normalise
 from articles.services.notes import note_create, note_delete, note_update
 from articles.services.reference import (
     risk_area_create,

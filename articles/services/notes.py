@@ -11,7 +11,7 @@ from articles.choices import NoteKind
 from articles.models import Article, Note
 from articles.models.notes import NOTE_TEXT_MAX_LENGTH
 from articles.permissions import may_edit_content, may_translate
-from articles.services.content import article_touch, normalise
+from articles.services.edits import article_touch, normalise
 from cms.languages import default_language, supported_languages
 
 

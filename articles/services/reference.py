@@ -23,7 +23,7 @@ from articles.models import (
 )
 from articles.permissions import allowed
 from articles.publishing import live_refresh
-from articles.services.content import normalise
+from articles.services.edits import normalise
 
 # A row of an inline list: (id or None for a new row, its values or None to delete it).
 Row = tuple[int | None, dict | None]

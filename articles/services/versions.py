@@ -6,7 +6,8 @@ from django.db import transaction
 
 from articles.models import Article
 from articles.permissions import may_edit_content
-from articles.services.content import Edit, plan_edit, write_edit
+from articles.services.content import Edit
+from articles.services.edits import plan_edit, write_edit
 
 
 def _locked(article: Article) -> Article:

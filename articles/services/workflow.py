@@ -12,7 +12,7 @@ from articles.documents import working_copy
 from articles.models import Article, LiveEntry, Note, PublicationEvent, PublishEvent
 from articles.permissions import allowed, may_edit_content, may_translate
 from articles.publishing import live_remove, live_write
-from articles.services.content import article_touch
+from articles.services.edits import article_touch
 from articles.services.versions import article_apply_source
 from articles.workflow import TRANSITIONS, Action
 from cms.languages import default_language
