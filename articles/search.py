@@ -128,9 +128,11 @@ PIECE = re.compile(r'(-?)"([^"]*)"|(-?)([^\s"]+)|(")')
 
 
 def parse(text: str) -> Query:
-    """Words, "quoted phrases", -excluded words or phrases and ``or`` between terms (which
-    binds tighter than the implied "and": ``agent safety or risk`` is agent AND (safety OR
-    risk)). A word written with inner punctuation (``o3-mini``) is a phrase of its parts."""
+    """Words, "quoted phrases", -excluded words or phrases and ``or`` between terms to
+    search for (it binds tighter than the implied "and": ``agent safety or risk`` is agent
+    AND (safety OR risk); next to an excluded term it is refused, as "either not x or y" is
+    no search either database runs well). A word written with inner punctuation
+    (``o3-mini``) is a phrase of its parts."""
     terms: list[tuple[bool, Phrase] | str] = []
     for match in PIECE.finditer(text):
         minus_quoted, quoted, minus, word, stray = match.groups()
@@ -147,8 +149,13 @@ def parse(text: str) -> Query:
     joining = False
     for position, term in enumerate(terms):
         if term == "or":
+            before = terms[position - 1] if position else None
             after = terms[position + 1] if position + 1 < len(terms) else None
-            if not required or joining or not isinstance(after, tuple) or after[0]:
+            if any(isinstance(side, tuple) and side[0] for side in (before, after)):
+                raise SearchSyntaxError(
+                    'Use "or" between words or phrases to search for, not next to an excluded one.'
+                )
+            if not required or joining or not isinstance(after, tuple):
                 raise SearchSyntaxError('Put a word or phrase to search for on both sides of "or".')
             joining = True
             continue

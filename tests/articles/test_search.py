@@ -205,7 +205,9 @@ def test_search_combines_with_the_other_filters():
         ("or agents", '"or"'),
         ("agents or", '"or"'),
         ("agents or or safety", '"or"'),
-        ("agents or -safety", '"or"'),
+        ("agents or -safety", "excluded"),
+        ("agents -safety or risk", "excluded"),
+        ("-safety or risk", "excluded"),
         ("-safety", "at least one word"),
         ("!!! ???", "at least one word"),
         (" ".join(f"w{n}" for n in range(search.MAX_TERMS + 1)), "at most"),
@@ -289,6 +291,14 @@ def test_rest_refuses_a_search_it_cannot_read(client):
     assert response.json() == {"q": ['Close the quoted phrase with a second ".']}
 
 
+def test_rest_refuses_or_next_to_an_excluded_word(client):
+    response = client.get("/api/v1/articles/", {"q": "agents -safety or risk"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "q": ['Use "or" between words or phrases to search for, not next to an excluded one.']
+    }
+
+
 SEARCH = """
 query ($search: String!) { articles(filters: {search: $search}, language: NL) {
   totalCount results { slug translation { fallback } search { score snippet } } } }
@@ -319,3 +329,15 @@ def test_graphql_refuses_a_search_it_cannot_read(client):
     [error] = body["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert "filters.search" in error["extensions"]["fields"]
+
+
+def test_graphql_refuses_or_next_to_an_excluded_word(client):
+    body = graphql(client, "-safety or risk")
+    assert body["data"] is None
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["fields"] == {
+        "filters.search": [
+            'Use "or" between words or phrases to search for, not next to an excluded one.'
+        ]
+    }
