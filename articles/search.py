@@ -21,9 +21,9 @@ import snowballstemmer
 from django.conf.locale import LANG_INFO
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, models
-from django.db.models import Case, F, FloatField, Func, Lookup, Q, Value, When
+from django.db.models import Case, F, FloatField, Func, Lookup, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import In
 from django.utils.html import escape
 
@@ -405,8 +405,8 @@ def scored(documents, query: Query, language: str, *, newest: int | None = None)
     well it matches, higher is better (bm25 with column weights on SQLite; ts_rank with
     weights on PostgreSQL; the two scales differ). With ``newest``, only that many matches
     are kept, those written last (the highest document ids: the entries published or
-    updated most recently), so a word found in most entries ranks a bounded set; the floor
-    costs one query, and the ranking then reads only the index entries above it."""
+    updated most recently), so a word found in most entries ranks a bounded set: a subquery
+    finds the lowest id kept, and the ranking reads only the index entries above it."""
     if connection.vendor != "postgresql":
         matched = documents.filter(fts__text__match=_fts5_match(query, language))
         position = "fts__position"
@@ -428,32 +428,30 @@ def scored(documents, query: Query, language: str, *, newest: int | None = None)
                 output_field=FloatField(),
             )
     if newest is not None:
-        floor = (
-            matched.order_by(f"-{position}").values_list(position, flat=True)[newest - 1 :].first()
-        )
-        if floor is not None:
-            matched = matched.filter(**{f"{position}__gte": floor})
+        floor = matched.order_by(f"-{position}").values(position)[newest - 1 : newest]
+        matched = matched.filter(**{f"{position}__gte": Coalesce(Subquery(floor), 0)})
     return matched.annotate(search_score=score)
 
 
 def scores(documents, query: Query, language: str) -> dict[int, float]:
     """The ``search_score`` of each of ``documents`` (a page of ``LiveDocument`` rows in
-    ``language``) by entry id. On SQLite in one pass over the index entries between the
-    lowest and highest id, as bm25 would scan the whole index again for each lookup by id."""
+    ``language``) by entry id, in one query. On SQLite in one pass over the index entries
+    between the page's lowest and highest document id, as bm25 would scan the whole index
+    again for each lookup by id."""
     if connection.vendor == "postgresql":
         return dict(scored(documents, query, language).values_list("entry_id", "search_score"))
-    entries = dict(documents.values_list("pk", "entry_id"))
-    if not entries:
-        return {}
+    page_sql, page_params = documents.values("pk", "entry_id").query.sql_with_params()
     weights = ", ".join(map(str, BM25_WEIGHTS))
-    marks = ", ".join(["%s"] * len(entries))
     sql = (
-        f"SELECT rowid, -bm25({FTS_TABLE}, {weights}) FROM {FTS_TABLE} "
-        f"WHERE {FTS_TABLE} MATCH %s AND rowid BETWEEN %s AND %s AND +rowid IN ({marks})"
+        f"WITH page(id, entry_id) AS MATERIALIZED ({page_sql}) "
+        f"SELECT page.entry_id, -bm25({FTS_TABLE}, {weights}) "
+        f"FROM {FTS_TABLE} CROSS JOIN page ON page.id = {FTS_TABLE}.rowid "
+        f"WHERE {FTS_TABLE} MATCH %s "
+        f"AND {FTS_TABLE}.rowid BETWEEN (SELECT min(id) FROM page) AND (SELECT max(id) FROM page)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_fts5_match(query, language), min(entries), max(entries), *entries])
-        return {entries[pk]: score for pk, score in cursor.fetchall()}
+        cursor.execute(sql, [*page_params, _fts5_match(query, language)])
+        return dict(cursor.fetchall())
 
 
 class Match(Lookup):

@@ -214,16 +214,22 @@ class SearchHit:
     snippet: str
 
 
-def search_hits(entry_filter: EntryFilter, *, language: str, documents) -> list[SearchHit]:
+def search_hits(
+    entry_filter: EntryFilter, *, language: str, documents, scores: list[float] | None = None
+) -> list[SearchHit]:
     """The hit of each of ``documents`` (a page of ``entry_list`` with a search, as stored
-    JSON text or parsed), in the same order; one or two queries."""
+    JSON text or parsed), in the same order. ``scores``: the page's own ``search_score``s
+    when it was read in relevance order; without them, one query reads them."""
     query = entry_filter.search_query
     parsed = [json.loads(d) if isinstance(d, str | bytes) else d for d in documents]
-    page = LiveDocument.objects.filter(language=language, entry_id__in=[d["id"] for d in parsed])
-    scores = full_text.scores(page, query, language)
+    if scores is None:
+        ids = [d["id"] for d in parsed]
+        page = LiveDocument.objects.filter(language=language, entry_id__in=ids)
+        by_entry = full_text.scores(page, query, language) if ids else {}
+        scores = [by_entry.get(d["id"]) for d in parsed]
     return [
-        SearchHit(float(f"{scores.get(d['id']) or 0.0:.6g}"), full_text.snippet(query, d, language))
-        for d in parsed
+        SearchHit(float(f"{score or 0.0:.6g}"), full_text.snippet(query, d, language))
+        for d, score in zip(parsed, scores, strict=True)
     ]
 
 
@@ -293,7 +299,10 @@ def entry_page(
         rows, order, limit=limit, after=after, backwards=backwards, key=lambda row: row[:2]
     )
     documents = [row[2] for row in page.items]
-    hits = search_hits(entry_filter, language=language, documents=documents) if search else None
+    hits = None
+    if search:
+        scores = [key[0] for key in page.keys] if ordering is None else None
+        hits = search_hits(entry_filter, language=language, documents=documents, scores=scores)
     return Page(documents, page.keys, page.more, hits)
 
 

@@ -86,16 +86,22 @@ class Query:
             )
         except InvalidRequest as error:
             raise refusal(error, "filters.") from error
+        # In relevance order each row carries its score: the hits need no query for it.
+        relevance = wanted.search_query is not None and ordering is None
+        scored = ("search_score",) if relevance else ()
         rows = documents[page.offset : page.offset + page.limit].values_list(
-            "vendor_id", "document"
+            "vendor_id", "document", *scored
         )
 
         async def entries():
             found = await reading(list)(rows)
-            articles = Article.from_documents(found)
+            articles = Article.from_documents([row[:2] for row in found])
             if wanted.search_query:
                 hits = await reading(search_hits)(
-                    wanted, language=served, documents=[document for _id, document in found]
+                    wanted,
+                    language=served,
+                    documents=[row[1] for row in found],
+                    scores=[row[2] for row in found] if relevance else None,
                 )
                 for article, hit in zip(articles, hits, strict=True):
                     article.search = SearchHit(score=hit.score, snippet=hit.snippet)

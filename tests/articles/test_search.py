@@ -341,3 +341,14 @@ def test_graphql_refuses_or_next_to_an_excluded_word(client):
             'Use "or" between words or phrases to search for, not next to an excluded one.'
         ]
     }
+
+
+def test_a_graphql_search_page_takes_one_query_for_the_rows_and_one_for_the_count(
+    client, django_assert_num_queries
+):
+    for n in range(3):
+        entry(f"e{n}", en={"title": f"Agents {n}"}, nl={"title": f"Agenten {n}"})
+    with django_assert_num_queries(2):
+        page = graphql(client, "agent")["data"]["articles"]
+    assert page["totalCount"] == 3
+    assert all(r["search"]["score"] > 0 for r in page["results"])
