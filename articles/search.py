@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import islice
 
 import snowballstemmer
 from django.conf.locale import LANG_INFO
@@ -208,27 +209,28 @@ def to_tsquery(query: Query) -> str:
 
 
 def _marked_window(text: str, language: str, wanted: set[str]):
-    """The best window of ``text`` for ``wanted`` stems: (distinct, count, html) or None."""
+    """The best window of ``text`` for ``wanted`` stems: (distinct, count, html) or None.
+    Each distinct word is stemmed once, and only the window's words are located."""
     text = unicodedata.normalize("NFC", text or "")
-    tokens = list(WORD.finditer(text))
-    stems = [stem(token.group(), language) for token in tokens]
-    hits = [i for i, stemmed in enumerate(stems) if stemmed in wanted]
-    if not hits:
+    tokens = WORD.findall(text)
+    stems = {word: stemmed for word in set(tokens) if (stemmed := stem(word, language)) in wanted}
+    if not stems:
         return None
+    hits = [i for i, word in enumerate(tokens) if word in stems]
     best = None
     for first in hits:
         start = max(0, min(first - 4, len(tokens) - SNIPPET_WORDS))
         inside = [i for i in hits if start <= i < start + SNIPPET_WORDS]
-        found = {stems[i] for i in inside}
-        key = (len(found), len(inside))
+        key = (len({stems[tokens[i]] for i in inside}), len(inside))
         if best is None or key > best[0]:
             best = (key, start, set(inside))
     (distinct, count), start, marked = best
     end = min(start + SNIPPET_WORDS, len(tokens))
-    out, cursor = ["…" if start else ""], tokens[start].start()
-    for i in range(start, end):
-        token = tokens[i]
-        out.append(escape(text[cursor : token.start()]))
+    window = islice(WORD.finditer(text), start, end)
+    out, cursor = ["…" if start else ""], None
+    for i, token in enumerate(window, start):
+        if cursor is not None:
+            out.append(escape(text[cursor : token.start()]))
         word = escape(token.group())
         out.append(f"<mark>{word}</mark>" if i in marked else word)
         cursor = token.end()
