@@ -407,8 +407,9 @@ def scored(documents, query: Query, language: str, *, newest: int | None = None)
     well it matches, higher is better (bm25 with column weights on SQLite; ts_rank with
     weights on PostgreSQL; the two scales differ). With ``newest``, only that many matches
     are kept, those written last (the highest document ids: the entries published or
-    updated most recently), so a word found in most entries ranks a bounded set: a subquery
-    finds the lowest id kept, and the ranking reads only the index entries above it."""
+    updated most recently), so a word found in most entries ranks a bounded set: the lowest
+    id kept is found first (a query on PostgreSQL, a subquery on SQLite), and the ranking
+    then reads only the index entries above it."""
     if connection.vendor != "postgresql":
         matched = documents.filter(fts__text__match=_fts5_match(query, language))
         position = "fts__position"
@@ -430,30 +431,23 @@ def scored(documents, query: Query, language: str, *, newest: int | None = None)
                 output_field=FloatField(),
             )
     if newest is not None:
-        floor = matched.order_by(f"-{position}").values(position)[newest - 1 : newest]
-        matched = matched.filter(**{f"{position}__gte": Coalesce(Subquery(floor), 0)})
+        newest_first = matched.order_by(f"-{position}").values_list(position, flat=True)
+        if connection.vendor == "postgresql":
+            # A floor known when planning lets PostgreSQL bound the scan with it: one query.
+            floor = newest_first[newest - 1 :].first()
+            if floor is not None:
+                matched = matched.filter(pk__gte=floor)
+        else:
+            # The index alone tells cheaply whether there are that many matches at all; only
+            # then are the matches looked up in the documents for the floor, in a subquery.
+            many = RawSQL(
+                f"EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT 1 OFFSET %s)",
+                [_fts5_match(query, language), newest - 1],
+                output_field=models.BooleanField(),
+            )
+            floor = Coalesce(Subquery(newest_first[newest - 1 : newest]), 0)
+            matched = matched.filter(fts__position__gte=Case(When(many, then=floor), default=0))
     return matched.annotate(search_score=score)
-
-
-def scores(documents, query: Query, language: str) -> dict[int, float]:
-    """The ``search_score`` of each of ``documents`` (a page of ``LiveDocument`` rows in
-    ``language``) by entry id, in one query. On SQLite in one pass over the index entries
-    between the page's lowest and highest document id, as bm25 would scan the whole index
-    again for each lookup by id."""
-    if connection.vendor == "postgresql":
-        return dict(scored(documents, query, language).values_list("entry_id", "search_score"))
-    page_sql, page_params = documents.values("pk", "entry_id").query.sql_with_params()
-    weights = ", ".join(map(str, BM25_WEIGHTS))
-    sql = (
-        f"WITH page(id, entry_id) AS MATERIALIZED ({page_sql}) "
-        f"SELECT page.entry_id, -bm25({FTS_TABLE}, {weights}) "
-        f"FROM {FTS_TABLE} CROSS JOIN page ON page.id = {FTS_TABLE}.rowid "
-        f"WHERE {FTS_TABLE} MATCH %s "
-        f"AND {FTS_TABLE}.rowid BETWEEN (SELECT min(id) FROM page) AND (SELECT max(id) FROM page)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*page_params, _fts5_match(query, language)])
-        return dict(cursor.fetchall())
 
 
 class Match(Lookup):

@@ -193,15 +193,15 @@ def visible_documents(language: str):
 def entry_list(entry_filter: EntryFilter, *, language: str, ordering: str | None = None):
     """Public entries matching ``entry_filter``, in ``ordering`` (a key of ``ORDERINGS``).
 
-    Without ``ordering``, a search comes most relevant first (``RELEVANCE``: each document
-    annotated with ``search_score``, higher is better, ties newest id first), ranking the
-    ``SEARCH_RANKED`` matches published or updated last; anything else newest first."""
-    if ordering is not None or entry_filter.search_query is None:
+    A search lists the ``SEARCH_RANKED`` matches published or updated last, each annotated
+    with ``search_score`` (higher is better): most relevant first without ``ordering``
+    (``RELEVANCE``: ties newest id first), else in that order. Anything else newest first."""
+    if entry_filter.search_query is None:
         documents = entry_filter.apply(visible_documents(language), language=language)
         return documents.order_by(*ORDERINGS[ordering or DEFAULT_ORDERING])
     others = replace(entry_filter, search="").apply(visible_documents(language), language=language)
-    ranked = full_text.scored(others, entry_filter.search_query, language, newest=SEARCH_RANKED)
-    return ranked.order_by(*RELEVANCE)
+    found = full_text.scored(others, entry_filter.search_query, language, newest=SEARCH_RANKED)
+    return found.order_by(*(RELEVANCE if ordering is None else ORDERINGS[ordering]))
 
 
 @dataclass(frozen=True)
@@ -214,21 +214,24 @@ class SearchHit:
     snippet: str
 
 
+def stored_documents(ids: list[int]) -> list[str]:
+    """The stored documents (JSON text) of the live documents ``ids``, in that order, in one
+    query. A search reads its page as ids first: sorting the matches by score (or over the
+    join with the index) carries every selected column, and a document along would be read
+    for every match, not for the page's."""
+    found = dict(LiveDocument.objects.filter(pk__in=ids).values_list("pk", "document"))
+    return [found[pk] for pk in ids]
+
+
 def search_hits(
-    entry_filter: EntryFilter, *, language: str, documents, scores: list[float] | None = None
+    entry_filter: EntryFilter, *, language: str, documents, scores: list[float]
 ) -> list[SearchHit]:
     """The hit of each of ``documents`` (a page of ``entry_list`` with a search, as stored
-    JSON text or parsed), in the same order. ``scores``: the page's own ``search_score``s
-    when it was read in relevance order; without them, one query reads them."""
+    JSON text or parsed) with its ``search_score`` from ``scores``, in the same order."""
     query = entry_filter.search_query
     parsed = [json.loads(d) if isinstance(d, str | bytes) else d for d in documents]
-    if scores is None:
-        ids = [d["id"] for d in parsed]
-        page = LiveDocument.objects.filter(language=language, entry_id__in=ids)
-        by_entry = full_text.scores(page, query, language) if ids else {}
-        scores = [by_entry.get(d["id"]) for d in parsed]
     return [
-        SearchHit(float(f"{score or 0.0:.6g}"), full_text.snippet(query, d, language))
+        SearchHit(float(f"{score:.6g}"), full_text.snippet(query, d, language))
         for d, score in zip(parsed, scores, strict=True)
     ]
 
@@ -292,8 +295,10 @@ def entry_page(
     gives each item's hit. Unknown vendor or topic slugs are refused."""
     search = entry_filter.search_query is not None
     order = RELEVANCE if search and ordering is None else ORDERINGS[ordering or DEFAULT_ORDERING]
+    # A search's page is read as document ids, then its documents (``stored_documents``).
+    read = ("pk", "search_score") if search else ("document",)
     rows = entry_list(entry_filter, language=language, ordering=ordering).values_list(
-        *(name.lstrip("-") for name in order), "document"
+        *(name.lstrip("-") for name in order), *read
     )
     page = _keyset_page(
         rows, order, limit=limit, after=after, backwards=backwards, key=lambda row: row[:2]
@@ -301,7 +306,8 @@ def entry_page(
     documents = [row[2] for row in page.items]
     hits = None
     if search:
-        scores = [key[0] for key in page.keys] if ordering is None else None
+        documents = stored_documents(documents)
+        scores = [row[3] for row in page.items]
         hits = search_hits(entry_filter, language=language, documents=documents, scores=scores)
     return Page(documents, page.keys, page.more, hits)
 

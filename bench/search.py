@@ -50,11 +50,10 @@ def measure(runs: int) -> dict:
 
         def page(wanted=wanted, language=language, ordering=ordering):
             documents = selectors.entry_list(wanted, language=language, ordering=ordering)
-            scored = ("search_score",) if ordering is None else ()
-            found = list(documents.values_list("document", *scored)[:PAGE])
-            scores = [row[1] for row in found] if scored else None
-            documents_ = [row[0] for row in found]
-            selectors.search_hits(wanted, language=language, documents=documents_, scores=scores)
+            found = list(documents.values_list("pk", "search_score")[:PAGE])
+            stored = selectors.stored_documents([pk for pk, _score in found])
+            scores = [score for _pk, score in found]
+            selectors.search_hits(wanted, language=language, documents=stored, scores=scores)
             return documents.count()
 
         matches = selectors.EntryFilter(search=text).apply(
