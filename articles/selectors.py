@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from articles import search as full_text
+from articles import search_text
 from articles.choices import ArticleKind
 from articles.documents import SharedData, build_documents, working_copy
 from articles.models import LiveDocument, LiveEntry, PublicationLog, Topic, Vendor
@@ -112,7 +113,7 @@ class EntryFilter:
     updated_since: datetime | None = None
     search: str = ""
     has_scorecard: bool | None = None
-    search_query: full_text.Query | None = field(
+    search_query: search_text.Query | None = field(
         default=None, init=False, compare=False, repr=False
     )
 
@@ -133,8 +134,8 @@ class EntryFilter:
         object.__setattr__(self, "search", search)
         if search:
             try:
-                object.__setattr__(self, "search_query", full_text.parse(search))
-            except full_text.SearchSyntaxError as error:
+                object.__setattr__(self, "search_query", search_text.parse(search))
+            except search_text.SearchSyntaxError as error:
                 _refuse("search", str(error))
 
     def apply(self, documents, *, language: str):
@@ -231,7 +232,7 @@ def search_hits(
     query = entry_filter.search_query
     parsed = [json.loads(d) if isinstance(d, str | bytes) else d for d in documents]
     return [
-        SearchHit(float(f"{score:.6g}"), full_text.snippet(query, d, language))
+        SearchHit(float(f"{score:.6g}"), search_text.snippet(query, d, language))
         for d, score in zip(parsed, scores, strict=True)
     ]
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from articles import search, selectors
+from articles import search, search_text, selectors
 from articles.models import LiveDocument
 from tests.factories import ArticleFactory, ArticleTranslationFactory, SignalBulletFactory
 from tests.utils import go_live
@@ -163,7 +163,7 @@ def test_a_long_text_is_cut_around_the_match():
     snippet = hits("needle")["long"].snippet
     assert snippet.startswith("…") and snippet.endswith("…")
     assert "<mark>needle</mark>" in snippet
-    assert len(snippet.split()) == search.SNIPPET_WORDS
+    assert len(snippet.split()) == search_text.SNIPPET_WORDS
 
 
 def test_an_entry_without_dutch_text_is_found_through_its_english_text_and_says_so():
@@ -221,7 +221,7 @@ def test_search_combines_with_the_other_filters():
         ("-safety or risk", "excluded"),
         ("-safety", "at least one word"),
         ("!!! ???", "at least one word"),
-        (" ".join(f"w{n}" for n in range(search.MAX_TERMS + 1)), "at most"),
+        (" ".join(f"w{n}" for n in range(search_text.MAX_TERMS + 1)), "at most"),
         ("x" * (selectors.MAX_SEARCH_LENGTH + 1), "characters"),
     ],
 )
