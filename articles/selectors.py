@@ -215,13 +215,12 @@ class SearchHit:
     snippet: str
 
 
-def stored_documents(ids: list[int]) -> list[str]:
-    """The stored documents (JSON text) of the live documents ``ids``, in that order, in one
-    query. A search reads its page as ids first: sorting the matches by score (or over the
-    join with the index) carries every selected column, and a document along would be read
-    for every match, not for the page's."""
-    found = dict(LiveDocument.objects.filter(pk__in=ids).values_list("pk", "document"))
-    return [found[pk] for pk in ids]
+def stored_documents(ids: list[int]) -> dict[int, str]:
+    """The stored documents (JSON text) of the live documents ``ids`` by id, in one query;
+    one unpublished since the ids were read is left out. A search reads its page as ids
+    first: sorting the matches by score (or over the join with the index) carries every
+    selected column, and a document along would be read for every match, not the page's."""
+    return dict(LiveDocument.objects.filter(pk__in=ids).values_list("pk", "document"))
 
 
 def search_hits(
@@ -304,13 +303,14 @@ def entry_page(
     page = _keyset_page(
         rows, order, limit=limit, after=after, backwards=backwards, key=lambda row: row[:2]
     )
-    documents = [row[2] for row in page.items]
-    hits = None
-    if search:
-        documents = stored_documents(documents)
-        scores = [row[3] for row in page.items]
-        hits = search_hits(entry_filter, language=language, documents=documents, scores=scores)
-    return Page(documents, page.keys, page.more, hits)
+    if not search:
+        return Page([row[2] for row in page.items], page.keys, page.more)
+    stored = stored_documents([row[2] for row in page.items])
+    rows = [row for row in page.items if row[2] in stored]
+    documents = [stored[row[2]] for row in rows]
+    scores = [row[3] for row in rows]
+    hits = search_hits(entry_filter, language=language, documents=documents, scores=scores)
+    return Page(documents, [row[:2] for row in rows], page.more, hits)
 
 
 def entry_detail(*, slug: str, language: str) -> LiveDocument | None:

@@ -52,8 +52,9 @@ def measure(runs: int) -> dict:
             documents = selectors.entry_list(wanted, language=language, ordering=ordering)
             found = list(documents.values_list("pk", "search_score")[:PAGE])
             stored = selectors.stored_documents([pk for pk, _score in found])
+            page = [stored[pk] for pk, _score in found]
             scores = [score for _pk, score in found]
-            selectors.search_hits(wanted, language=language, documents=stored, scores=scores)
+            selectors.search_hits(wanted, language=language, documents=page, scores=scores)
             return documents.count()
 
         matches = selectors.EntryFilter(search=text).apply(

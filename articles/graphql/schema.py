@@ -96,11 +96,13 @@ class Query:
             if not wanted.search_query:
                 return Article.from_documents(found)
             stored = await reading(stored_documents)([row[1] for row in found])
-            articles = Article.from_documents(
-                [(row[0], document) for row, document in zip(found, stored, strict=True)]
-            )
+            found = [row for row in found if row[1] in stored]
+            articles = Article.from_documents([(row[0], stored[row[1]]) for row in found])
             hits = await reading(search_hits)(
-                wanted, language=served, documents=stored, scores=[row[2] for row in found]
+                wanted,
+                language=served,
+                documents=[stored[row[1]] for row in found],
+                scores=[row[2] for row in found],
             )
             for article, hit in zip(articles, hits, strict=True):
                 article.search = SearchHit(score=hit.score, snippet=hit.snippet)

@@ -203,6 +203,18 @@ def test_an_unpublished_entry_leaves_the_index():
     assert found("vanishing") == []
 
 
+def test_a_page_read_as_ids_leaves_out_an_entry_unpublished_meanwhile():
+    from articles.services import article_unpublish
+
+    gone = entry("gone", en={"title": "Vanishing act"})
+    entry("kept", en={"title": "Vanishing trick"})
+    rows = selectors.entry_list(selectors.EntryFilter(search="vanishing"), language="en")
+    ids = list(rows.values_list("pk", flat=True))
+    article_unpublish(article=gone, user=None)
+    stored = selectors.stored_documents(ids)
+    assert [orjson.loads(d)["slug"] for d in stored.values()] == ["kept"]
+
+
 def test_search_combines_with_the_other_filters():
     entry("acme", en={"title": "Agents"})
     other = entry("other", en={"title": "Agents too"})
