@@ -14,9 +14,9 @@ import json
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, models
-from django.db.models import Case, F, FloatField, Func, Lookup, Q, Subquery, Value, When
+from django.db.models import Case, F, FloatField, Func, Lookup, Q, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 from django.db.models.lookups import In
 
 from articles.search_text import Query, plain_text, stemmed_text, text_language
@@ -219,14 +219,25 @@ def _rank(stemmed: Query):
     return Cast(rank, FloatField())
 
 
+def _may_hold(query: Query, language: str, count: int) -> bool:
+    """Whether ``count`` documents may match: on SQLite the index alone tells cheaply (it
+    holds every language), before the matches are looked up in the documents."""
+    if connection.vendor == "postgresql":
+        return True
+    sql = f"SELECT EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT 1 OFFSET %s)"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_fts5_match(query, language), count - 1])
+        return bool(cursor.fetchone()[0])
+
+
 def scored(documents, query: Query, language: str, *, newest: int | None = None):
     """``documents`` (in ``language``) that match ``query``, each with ``search_score``: how
     well it matches, higher is better (bm25 with column weights on SQLite; ts_rank with
     weights on PostgreSQL; the two scales differ). With ``newest``, only that many matches
     are kept, those written last (the highest document ids: the entries published or
     updated most recently), so a word found in most entries ranks a bounded set: the lowest
-    id kept is found first (a query on PostgreSQL, a subquery on SQLite), and the ranking
-    then reads only the index entries above it."""
+    id kept is found first, in a query, and the ranking then reads only the index entries
+    above it."""
     if connection.vendor != "postgresql":
         matched = documents.filter(fts__text__match=_fts5_match(query, language))
         position = "fts__position"
@@ -247,23 +258,13 @@ def scored(documents, query: Query, language: str, *, newest: int | None = None)
                 default=_rank(own),
                 output_field=FloatField(),
             )
-    if newest is not None:
+    if newest is not None and _may_hold(query, language, newest):
+        # A floor known when planning bounds the scan (PostgreSQL) and the index entries
+        # read (SQLite); found once, for the page and its count alike.
         newest_first = matched.order_by(f"-{position}").values_list(position, flat=True)
-        if connection.vendor == "postgresql":
-            # A floor known when planning lets PostgreSQL bound the scan with it: one query.
-            floor = newest_first[newest - 1 :].first()
-            if floor is not None:
-                matched = matched.filter(pk__gte=floor)
-        else:
-            # The index alone tells cheaply whether there are that many matches at all; only
-            # then are the matches looked up in the documents for the floor, in a subquery.
-            many = RawSQL(
-                f"EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT 1 OFFSET %s)",
-                [_fts5_match(query, language), newest - 1],
-                output_field=models.BooleanField(),
-            )
-            floor = Coalesce(Subquery(newest_first[newest - 1 : newest]), 0)
-            matched = matched.filter(fts__position__gte=Case(When(many, then=floor), default=0))
+        floor = newest_first[newest - 1 :].first()
+        if floor is not None:
+            matched = matched.filter(**{f"{position}__gte": floor})
     return matched.annotate(search_score=score)
 
 
