@@ -1,36 +1,27 @@
-"""Full-text search over the live documents: one query syntax, one stemmer, two databases.
+"""Full-text search in the database: the index of the live documents, and queries on it.
 
 A document is indexed in four weighted fields (title; summary; audience and signals; body as
-text), each stored as its words stemmed with the Snowball stemmer of the language its text is
-written in (``snowballstemmer``; an entry served in a fallback language is indexed with that
+text), each stored as its words stemmed (``articles.search_text``) with the rules of the
+language its text is written in (an entry served in a fallback language is indexed with that
 language's rules). The database indexes those stemmed fields: an FTS5 table on SQLite, a
 weighted ``tsvector`` with a GIN index on PostgreSQL, both kept current by triggers on the
-document table (``install``). Queries are parsed here once, stemmed the same way, and compiled
-into an FTS5 ``MATCH`` expression or a ``to_tsquery`` string built from quoted tokens only, so
-both databases find the same entries. Snippets are cut here from the document's own text.
+document table (``install``). A parsed ``Query`` is stemmed the same way and compiled into an
+FTS5 ``MATCH`` expression or a ``to_tsquery`` string built from quoted tokens only, so both
+databases find the same entries.
 """
 
-import html
 import json
-import re
-import unicodedata
-from dataclasses import dataclass
-from functools import cache, lru_cache
 
-import snowballstemmer
-from django.conf.locale import LANG_INFO
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, models
 from django.db.models import Case, F, FloatField, Func, Lookup, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.db.models.lookups import In
-from django.utils.html import escape
 
+from articles.search_text import Query, plain_text, stemmed_text, text_language
 from cms.languages import default_language
 
-MAX_TERMS = 12
-SNIPPET_WORDS = 24
 FIELDS = ("search_title", "search_summary", "search_extra", "search_body")
 # bm25 column weights in FTS_COLUMNS order (SQLite); ts_rank weights D, C, B, A (PostgreSQL).
 BM25_WEIGHTS = (10.0, 4.0, 2.0, 1.0, 0.0)
@@ -41,48 +32,8 @@ FTS_TABLE = "articles_livedocument_search"
 FTS_COLUMNS = (*FIELDS, "fallback")
 DOCUMENT_TABLE = "articles_livedocument"
 
-WORD = re.compile(r"[^\W_]+")
-TAG = re.compile(r"<[^>]*>")
 
-
-class SearchSyntaxError(ValueError):
-    """A search the reader must rephrase; the message says how."""
-
-
-# --- Words ---------------------------------------------------------------------------------
-
-
-@cache
-def _stemmer(language: str):
-    name = LANG_INFO.get(language, {}).get("name", "").lower()
-    return snowballstemmer.stemmer(name) if name in snowballstemmer.algorithms() else None
-
-
-@lru_cache(maxsize=200_000)
-def stem(word: str, language: str) -> str:
-    """``word`` (one token) as the index stores it in ``language``: lower case, stemmed, then
-    without accents (so both databases fold them alike)."""
-    word = unicodedata.normalize("NFKC", word).casefold()
-    stemmer = _stemmer(language)
-    stemmed = unicodedata.normalize("NFKD", stemmer.stemWord(word) if stemmer else word)
-    return "".join(c for c in stemmed if not unicodedata.combining(c)) or word
-
-
-def words(text: str) -> list[str]:
-    return WORD.findall(unicodedata.normalize("NFC", text or ""))
-
-
-def _stemmed(text: str, language: str) -> str:
-    return " ".join(stem(word, language) for word in words(text))
-
-
-def plain_text(body_html: str) -> str:
-    return html.unescape(TAG.sub(" ", body_html or ""))
-
-
-def text_language(document: dict, language: str) -> str:
-    """The language the document's text is written in (its served language)."""
-    return document.get("language") or language
+# --- The index in the database -------------------------------------------------------------
 
 
 def index_fields(document: dict, language: str) -> dict[str, str]:
@@ -90,169 +41,12 @@ def index_fields(document: dict, language: str) -> dict[str, str]:
     served = text_language(document, language)
     extra = "\n".join([document.get("audience") or "", *document.get("signals", [])])
     return {
-        "search_title": _stemmed(document.get("title") or "", served),
-        "search_summary": _stemmed(document.get("summary") or "", served),
-        "search_extra": _stemmed(extra, served),
-        "search_body": _stemmed(plain_text(document.get("body_html") or ""), served),
+        "search_title": stemmed_text(document.get("title") or "", served),
+        "search_summary": stemmed_text(document.get("summary") or "", served),
+        "search_extra": stemmed_text(extra, served),
+        "search_body": stemmed_text(plain_text(document.get("body_html") or ""), served),
     }
 
-
-# --- The query syntax ----------------------------------------------------------------------
-
-Phrase = tuple[str, ...]  # words in order; one word is a phrase of one
-
-
-@dataclass(frozen=True)
-class Query:
-    """All ``required`` groups must match (a group matches when any of its phrases does) and
-    no ``excluded`` phrase may. Words are as the reader typed them until ``stemmed``."""
-
-    required: tuple[tuple[Phrase, ...], ...]
-    excluded: tuple[Phrase, ...] = ()
-
-    def stemmed(self, language: str) -> "Query":
-        def phrase(words_):
-            return tuple(stem(word, language) for word in words_)
-
-        return Query(
-            tuple(tuple(phrase(p) for p in group) for group in self.required),
-            tuple(phrase(p) for p in self.excluded),
-        )
-
-    def wanted(self) -> set[str]:
-        """The words whose occurrences a snippet marks."""
-        return {word for group in self.required for phrase in group for word in phrase}
-
-
-PIECE = re.compile(r'(-?)"([^"]*)"|(-?)([^\s"]+)|(")')
-
-
-def parse(text: str) -> Query:
-    """Words, "quoted phrases", -excluded words or phrases and ``or`` between terms (which
-    binds tighter than the implied "and": ``agent safety or risk`` is agent AND (safety OR
-    risk)). A word written with inner punctuation (``o3-mini``) is a phrase of its parts."""
-    terms: list[tuple[bool, Phrase] | str] = []
-    for match in PIECE.finditer(text):
-        minus_quoted, quoted, minus, word, stray = match.groups()
-        if stray:
-            raise SearchSyntaxError('Close the quoted phrase with a second ".')
-        if word is not None and word.lower() == "or" and not minus:
-            terms.append("or")
-            continue
-        phrase = tuple(words(quoted if quoted is not None else word))
-        if phrase:
-            terms.append((bool(minus_quoted or minus), phrase))
-    required: list[list[Phrase]] = []
-    excluded: list[Phrase] = []
-    joining = False
-    for position, term in enumerate(terms):
-        if term == "or":
-            after = terms[position + 1] if position + 1 < len(terms) else None
-            if not required or joining or not isinstance(after, tuple) or after[0]:
-                raise SearchSyntaxError('Put a word or phrase to search for on both sides of "or".')
-            joining = True
-            continue
-        negated, phrase = term
-        if negated:
-            excluded.append(phrase)
-        elif joining:
-            required[-1].append(phrase)
-        else:
-            required.append([phrase])
-        joining = False
-    if not required:
-        raise SearchSyntaxError("Give at least one word to search for.")
-    count = sum(len(p) for group in required for p in group) + sum(len(p) for p in excluded)
-    if count > MAX_TERMS:
-        raise SearchSyntaxError(f"Use at most {MAX_TERMS} words.")
-    return Query(tuple(tuple(group) for group in required), tuple(excluded))
-
-
-def to_fts5(query: Query) -> str:
-    """An FTS5 MATCH expression of a stemmed query: every token quoted, no reader's syntax."""
-
-    def phrase(words_):
-        return '"' + " ".join(words_) + '"'
-
-    def either(phrases):
-        return "(" + " OR ".join(phrase(p) for p in phrases) + ")"
-
-    expression = " AND ".join(either(group) for group in query.required)
-    if query.excluded:
-        expression = f"({expression}) NOT {either(query.excluded)}"
-    return expression
-
-
-def to_tsquery(query: Query) -> str:
-    """A ``to_tsquery('simple', ...)`` text of a stemmed query, lexemes quoted."""
-
-    def phrase(words_):
-        return "(" + " <-> ".join("'" + w.replace("'", "''") + "'" for w in words_) + ")"
-
-    def either(phrases):
-        return "(" + " | ".join(phrase(p) for p in phrases) + ")"
-
-    parts = [either(group) for group in query.required]
-    parts += ["!" + phrase(p) for p in query.excluded]
-    return " & ".join(parts)
-
-
-# --- Snippets ------------------------------------------------------------------------------
-
-
-def _marked_window(text: str, language: str, wanted: set[str]):
-    """The best window of ``text`` for ``wanted`` stems: (distinct, count, html) or None."""
-    text = unicodedata.normalize("NFC", text or "")
-    tokens = list(WORD.finditer(text))
-    stems = [stem(token.group(), language) for token in tokens]
-    hits = [i for i, stemmed in enumerate(stems) if stemmed in wanted]
-    if not hits:
-        return None
-    best = None
-    for first in hits:
-        start = max(0, min(first - 4, len(tokens) - SNIPPET_WORDS))
-        inside = [i for i in hits if start <= i < start + SNIPPET_WORDS]
-        found = {stems[i] for i in inside}
-        key = (len(found), len(inside))
-        if best is None or key > best[0]:
-            best = (key, start, set(inside))
-    (distinct, count), start, marked = best
-    end = min(start + SNIPPET_WORDS, len(tokens))
-    out, cursor = ["…" if start else ""], tokens[start].start()
-    for i in range(start, end):
-        token = tokens[i]
-        out.append(escape(text[cursor : token.start()]))
-        word = escape(token.group())
-        out.append(f"<mark>{word}</mark>" if i in marked else word)
-        cursor = token.end()
-    out.append("…" if end < len(tokens) else escape(text[cursor:]).rstrip())
-    return distinct, count, "".join(out).strip()
-
-
-def snippet(query: Query, document: dict, language: str) -> str:
-    """A short HTML-escaped passage of ``document`` with the reader's words in ``<mark>``:
-    the one showing the most of them, from the summary, audience, signals, body or title."""
-    served = text_language(document, language)
-    wanted = query.stemmed(served).wanted()
-    texts = [
-        document.get("summary") or "",
-        document.get("audience") or "",
-        *document.get("signals", []),
-        plain_text(document.get("body_html") or ""),
-        document.get("title") or "",
-    ]
-    best = None
-    for text in texts:
-        window = _marked_window(text, served, wanted)
-        if window and (best is None or window[:2] > best[:2]):
-            best = window
-    if best:
-        return best[2]
-    lead = words(texts[0])
-    return escape(" ".join(lead[:SNIPPET_WORDS])) + ("…" if len(lead) > SNIPPET_WORDS else "")
-
-
-# --- The index in the database -------------------------------------------------------------
 
 _SQLITE = [
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
@@ -342,6 +136,38 @@ def uninstall(db) -> None:
             cursor.execute(f"DROP INDEX IF EXISTS {DOCUMENT_TABLE}_search_idx")
 
 
+# --- Compiling a query ---------------------------------------------------------------------
+
+
+def to_fts5(query: Query) -> str:
+    """An FTS5 MATCH expression of a stemmed query: every token quoted, no reader's syntax."""
+
+    def phrase(words_):
+        return '"' + " ".join(words_) + '"'
+
+    def either(phrases):
+        return "(" + " OR ".join(phrase(p) for p in phrases) + ")"
+
+    expression = " AND ".join(either(group) for group in query.required)
+    if query.excluded:
+        expression = f"({expression}) NOT {either(query.excluded)}"
+    return expression
+
+
+def to_tsquery(query: Query) -> str:
+    """A ``to_tsquery('simple', ...)`` text of a stemmed query, lexemes quoted."""
+
+    def phrase(words_):
+        return "(" + " <-> ".join("'" + w.replace("'", "''") + "'" for w in words_) + ")"
+
+    def either(phrases):
+        return "(" + " | ".join(phrase(p) for p in phrases) + ")"
+
+    parts = [either(group) for group in query.required]
+    parts += ["!" + phrase(p) for p in query.excluded]
+    return " & ".join(parts)
+
+
 # --- Queries -------------------------------------------------------------------------------
 
 
@@ -393,13 +219,25 @@ def _rank(stemmed: Query):
     return Cast(rank, FloatField())
 
 
+def _may_hold(query: Query, language: str, count: int) -> bool:
+    """Whether ``count`` documents may match: on SQLite the index alone tells cheaply (it
+    holds every language), before the matches are looked up in the documents."""
+    if connection.vendor == "postgresql":
+        return True
+    sql = f"SELECT EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT 1 OFFSET %s)"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_fts5_match(query, language), count - 1])
+        return bool(cursor.fetchone()[0])
+
+
 def scored(documents, query: Query, language: str, *, newest: int | None = None):
     """``documents`` (in ``language``) that match ``query``, each with ``search_score``: how
     well it matches, higher is better (bm25 with column weights on SQLite; ts_rank with
     weights on PostgreSQL; the two scales differ). With ``newest``, only that many matches
     are kept, those written last (the highest document ids: the entries published or
-    updated most recently), so a word found in most entries ranks a bounded set; the floor
-    costs one query, and the ranking then reads only the index entries above it."""
+    updated most recently), so a word found in most entries ranks a bounded set: the lowest
+    id kept is found first, in a query, and the ranking then reads only the index entries
+    above it."""
     if connection.vendor != "postgresql":
         matched = documents.filter(fts__text__match=_fts5_match(query, language))
         position = "fts__position"
@@ -420,33 +258,14 @@ def scored(documents, query: Query, language: str, *, newest: int | None = None)
                 default=_rank(own),
                 output_field=FloatField(),
             )
-    if newest is not None:
-        floor = (
-            matched.order_by(f"-{position}").values_list(position, flat=True)[newest - 1 :].first()
-        )
+    if newest is not None and _may_hold(query, language, newest):
+        # A floor known when planning bounds the scan (PostgreSQL) and the index entries
+        # read (SQLite); found once, for the page and its count alike.
+        newest_first = matched.order_by(f"-{position}").values_list(position, flat=True)
+        floor = newest_first[newest - 1 :].first()
         if floor is not None:
             matched = matched.filter(**{f"{position}__gte": floor})
     return matched.annotate(search_score=score)
-
-
-def scores(documents, query: Query, language: str) -> dict[int, float]:
-    """The ``search_score`` of each of ``documents`` (a page of ``LiveDocument`` rows in
-    ``language``) by entry id. On SQLite in one pass over the index entries between the
-    lowest and highest id, as bm25 would scan the whole index again for each lookup by id."""
-    if connection.vendor == "postgresql":
-        return dict(scored(documents, query, language).values_list("entry_id", "search_score"))
-    entries = dict(documents.values_list("pk", "entry_id"))
-    if not entries:
-        return {}
-    weights = ", ".join(map(str, BM25_WEIGHTS))
-    marks = ", ".join(["%s"] * len(entries))
-    sql = (
-        f"SELECT rowid, -bm25({FTS_TABLE}, {weights}) FROM {FTS_TABLE} "
-        f"WHERE {FTS_TABLE} MATCH %s AND rowid BETWEEN %s AND %s AND +rowid IN ({marks})"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [_fts5_match(query, language), min(entries), max(entries), *entries])
-        return {entries[pk]: score for pk, score in cursor.fetchall()}
 
 
 class Match(Lookup):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from articles import search as full_text
+from articles import search_text
 from articles.choices import ArticleKind
 from articles.models import LiveDocument, LiveEntry, PublicationLog, Topic, Vendor
 from articles.models.live import REMOVAL_EVENTS, UPSERT_EVENTS
@@ -111,7 +112,7 @@ class EntryFilter:
     updated_since: datetime | None = None
     search: str = ""
     has_scorecard: bool | None = None
-    search_query: full_text.Query | None = field(
+    search_query: search_text.Query | None = field(
         default=None, init=False, compare=False, repr=False
     )
 
@@ -132,8 +133,8 @@ class EntryFilter:
         object.__setattr__(self, "search", search)
         if search:
             try:
-                object.__setattr__(self, "search_query", full_text.parse(search))
-            except full_text.SearchSyntaxError as error:
+                object.__setattr__(self, "search_query", search_text.parse(search))
+            except search_text.SearchSyntaxError as error:
                 _refuse("search", str(error))
 
     def apply(self, documents, *, language: str):
@@ -192,15 +193,15 @@ def visible_documents(language: str):
 def entry_list(entry_filter: EntryFilter, *, language: str, ordering: str | None = None):
     """Public entries matching ``entry_filter``, in ``ordering`` (a key of ``ORDERINGS``).
 
-    Without ``ordering``, a search comes most relevant first (``RELEVANCE``: each document
-    annotated with ``search_score``, higher is better, ties newest id first), ranking the
-    ``SEARCH_RANKED`` matches published or updated last; anything else newest first."""
-    if ordering is not None or entry_filter.search_query is None:
+    A search lists the ``SEARCH_RANKED`` matches published or updated last, each annotated
+    with ``search_score`` (higher is better): most relevant first without ``ordering``
+    (``RELEVANCE``: ties newest id first), else in that order. Anything else newest first."""
+    if entry_filter.search_query is None:
         documents = entry_filter.apply(visible_documents(language), language=language)
         return documents.order_by(*ORDERINGS[ordering or DEFAULT_ORDERING])
     others = replace(entry_filter, search="").apply(visible_documents(language), language=language)
-    ranked = full_text.scored(others, entry_filter.search_query, language, newest=SEARCH_RANKED)
-    return ranked.order_by(*RELEVANCE)
+    found = full_text.scored(others, entry_filter.search_query, language, newest=SEARCH_RANKED)
+    return found.order_by(*(RELEVANCE if ordering is None else ORDERINGS[ordering]))
 
 
 @dataclass(frozen=True)
@@ -213,16 +214,24 @@ class SearchHit:
     snippet: str
 
 
-def search_hits(entry_filter: EntryFilter, *, language: str, documents) -> list[SearchHit]:
+def stored_documents(ids: list[int]) -> dict[int, str]:
+    """The stored documents (JSON text) of the live documents ``ids`` by id, in one query;
+    one unpublished since the ids were read is left out. A search reads its page as ids
+    first: sorting the matches by score (or over the join with the index) carries every
+    selected column, and a document along would be read for every match, not the page's."""
+    return dict(LiveDocument.objects.filter(pk__in=ids).values_list("pk", "document"))
+
+
+def search_hits(
+    entry_filter: EntryFilter, *, language: str, documents, scores: list[float]
+) -> list[SearchHit]:
     """The hit of each of ``documents`` (a page of ``entry_list`` with a search, as stored
-    JSON text or parsed), in the same order; one or two queries."""
+    JSON text or parsed) with its ``search_score`` from ``scores``, in the same order."""
     query = entry_filter.search_query
     parsed = [json.loads(d) if isinstance(d, str | bytes) else d for d in documents]
-    page = LiveDocument.objects.filter(language=language, entry_id__in=[d["id"] for d in parsed])
-    scores = full_text.scores(page, query, language)
     return [
-        SearchHit(float(f"{scores.get(d['id']) or 0.0:.6g}"), full_text.snippet(query, d, language))
-        for d in parsed
+        SearchHit(float(f"{score:.6g}"), search_text.snippet(query, d, language))
+        for d, score in zip(parsed, scores, strict=True)
     ]
 
 
@@ -285,15 +294,22 @@ def entry_page(
     gives each item's hit. Unknown vendor or topic slugs are refused."""
     search = entry_filter.search_query is not None
     order = RELEVANCE if search and ordering is None else ORDERINGS[ordering or DEFAULT_ORDERING]
+    # A search's page is read as document ids, then its documents (``stored_documents``).
+    read = ("pk", "search_score") if search else ("document",)
     rows = entry_list(entry_filter, language=language, ordering=ordering).values_list(
-        *(name.lstrip("-") for name in order), "document"
+        *(name.lstrip("-") for name in order), *read
     )
     page = _keyset_page(
         rows, order, limit=limit, after=after, backwards=backwards, key=lambda row: row[:2]
     )
-    documents = [row[2] for row in page.items]
-    hits = search_hits(entry_filter, language=language, documents=documents) if search else None
-    return Page(documents, page.keys, page.more, hits)
+    if not search:
+        return Page([row[2] for row in page.items], page.keys, page.more)
+    stored = stored_documents([row[2] for row in page.items])
+    rows = [row for row in page.items if row[2] in stored]
+    documents = [stored[row[2]] for row in rows]
+    scores = [row[3] for row in rows]
+    hits = search_hits(entry_filter, language=language, documents=documents, scores=scores)
+    return Page(documents, [row[:2] for row in rows], page.more, hits)
 
 
 def entry_detail(*, slug: str, language: str) -> LiveDocument | None:

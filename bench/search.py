@@ -50,8 +50,11 @@ def measure(runs: int) -> dict:
 
         def page(wanted=wanted, language=language, ordering=ordering):
             documents = selectors.entry_list(wanted, language=language, ordering=ordering)
-            found = list(documents.values_list("document", flat=True)[:PAGE])
-            selectors.search_hits(wanted, language=language, documents=found)
+            found = list(documents.values_list("pk", "search_score")[:PAGE])
+            stored = selectors.stored_documents([pk for pk, _score in found])
+            page = [stored[pk] for pk, _score in found]
+            scores = [score for _pk, score in found]
+            selectors.search_hits(wanted, language=language, documents=page, scores=scores)
             return documents.count()
 
         matches = selectors.EntryFilter(search=text).apply(

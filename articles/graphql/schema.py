@@ -23,6 +23,7 @@ from articles.selectors import (
     entry_detail,
     entry_list,
     search_hits,
+    stored_documents,
     topic_list,
     vendor_list,
 )
@@ -86,19 +87,25 @@ class Query:
             )
         except InvalidRequest as error:
             raise refusal(error, "filters.") from error
-        rows = documents[page.offset : page.offset + page.limit].values_list(
-            "vendor_id", "document"
-        )
+        # A search's page is read as document ids, then its documents (``stored_documents``).
+        read = ("pk", "search_score") if wanted.search_query else ("document",)
+        rows = documents[page.offset : page.offset + page.limit].values_list("vendor_id", *read)
 
         async def entries():
             found = await reading(list)(rows)
-            articles = Article.from_documents(found)
-            if wanted.search_query:
-                hits = await reading(search_hits)(
-                    wanted, language=served, documents=[document for _id, document in found]
-                )
-                for article, hit in zip(articles, hits, strict=True):
-                    article.search = SearchHit(score=hit.score, snippet=hit.snippet)
+            if not wanted.search_query:
+                return Article.from_documents(found)
+            stored = await reading(stored_documents)([row[1] for row in found])
+            found = [row for row in found if row[1] in stored]
+            articles = Article.from_documents([(row[0], stored[row[1]]) for row in found])
+            hits = await reading(search_hits)(
+                wanted,
+                language=served,
+                documents=[stored[row[1]] for row in found],
+                scores=[row[2] for row in found],
+            )
+            for article, hit in zip(articles, hits, strict=True):
+                article.search = SearchHit(score=hit.score, snippet=hit.snippet)
             return articles
 
         return ArticlePage(page=page, count=reading(documents.count), entries=entries)

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from articles import search, selectors
+from articles import search, search_text, selectors
 from articles.models import LiveDocument
 from tests.factories import ArticleFactory, ArticleTranslationFactory, SignalBulletFactory
 from tests.utils import go_live
@@ -37,16 +37,12 @@ def found(text, language="en", **filters):
 
 def hits(text, language="en"):
     entry_filter = selectors.EntryFilter(search=text)
-    rows = selectors.entry_list(entry_filter, language=language).values_list("document", flat=True)
-    rows = list(rows)
-    return {
-        orjson.loads(document)["slug"]: hit
-        for document, hit in zip(
-            rows,
-            selectors.search_hits(entry_filter, language=language, documents=rows),
-            strict=True,
-        )
-    }
+    rows = selectors.entry_list(entry_filter, language=language)
+    documents, scores = zip(*rows.values_list("document", "search_score"), strict=True)
+    found = selectors.search_hits(
+        entry_filter, language=language, documents=documents, scores=scores
+    )
+    return {orjson.loads(d)["slug"]: hit for d, hit in zip(documents, found, strict=True)}
 
 
 def test_a_dutch_search_finds_other_forms_of_the_word():
@@ -129,6 +125,21 @@ def test_an_explicit_ordering_wins_over_relevance():
     assert [d.slug for d in documents] == ["in-body", "in-title"]
 
 
+def test_a_search_lists_its_newest_matches_in_any_order(monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_RANKED", 2)
+    for n in range(3):
+        entry(f"e{n}", en={"title": "Agents " * (3 - n)})  # the oldest matches best
+    assert sorted(found("agents")) == ["e1", "e2"]
+    documents = selectors.entry_list(
+        selectors.EntryFilter(search="agents"), language="en", ordering="published"
+    )
+    assert sorted(d.slug for d in documents) == ["e1", "e2"]
+    times = [d.published_at for d in documents]
+    assert times == sorted(times)
+    assert all(d.search_score > 0 for d in documents)
+    assert documents.count() == 2
+
+
 def test_the_snippet_marks_the_readers_words_and_escapes_the_text():
     entry(
         "snippet",
@@ -152,7 +163,7 @@ def test_a_long_text_is_cut_around_the_match():
     snippet = hits("needle")["long"].snippet
     assert snippet.startswith("…") and snippet.endswith("…")
     assert "<mark>needle</mark>" in snippet
-    assert len(snippet.split()) == search.SNIPPET_WORDS
+    assert len(snippet.split()) == search_text.SNIPPET_WORDS
 
 
 def test_an_entry_without_dutch_text_is_found_through_its_english_text_and_says_so():
@@ -192,6 +203,18 @@ def test_an_unpublished_entry_leaves_the_index():
     assert found("vanishing") == []
 
 
+def test_a_page_read_as_ids_leaves_out_an_entry_unpublished_meanwhile():
+    from articles.services import article_unpublish
+
+    gone = entry("gone", en={"title": "Vanishing act"})
+    entry("kept", en={"title": "Vanishing trick"})
+    rows = selectors.entry_list(selectors.EntryFilter(search="vanishing"), language="en")
+    ids = list(rows.values_list("pk", flat=True))
+    article_unpublish(article=gone, user=None)
+    stored = selectors.stored_documents(ids)
+    assert [orjson.loads(d)["slug"] for d in stored.values()] == ["kept"]
+
+
 def test_search_combines_with_the_other_filters():
     entry("acme", en={"title": "Agents"})
     other = entry("other", en={"title": "Agents too"})
@@ -205,10 +228,12 @@ def test_search_combines_with_the_other_filters():
         ("or agents", '"or"'),
         ("agents or", '"or"'),
         ("agents or or safety", '"or"'),
-        ("agents or -safety", '"or"'),
+        ("agents or -safety", "excluded"),
+        ("agents -safety or risk", "excluded"),
+        ("-safety or risk", "excluded"),
         ("-safety", "at least one word"),
         ("!!! ???", "at least one word"),
-        (" ".join(f"w{n}" for n in range(search.MAX_TERMS + 1)), "at most"),
+        (" ".join(f"w{n}" for n in range(search_text.MAX_TERMS + 1)), "at most"),
         ("x" * (selectors.MAX_SEARCH_LENGTH + 1), "characters"),
     ],
 )
@@ -289,6 +314,14 @@ def test_rest_refuses_a_search_it_cannot_read(client):
     assert response.json() == {"q": ['Close the quoted phrase with a second ".']}
 
 
+def test_rest_refuses_or_next_to_an_excluded_word(client):
+    response = client.get("/api/v1/articles/", {"q": "agents -safety or risk"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "q": ['Use "or" between words or phrases to search for, not next to an excluded one.']
+    }
+
+
 SEARCH = """
 query ($search: String!) { articles(filters: {search: $search}, language: NL) {
   totalCount results { slug translation { fallback } search { score snippet } } } }
@@ -319,3 +352,27 @@ def test_graphql_refuses_a_search_it_cannot_read(client):
     [error] = body["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert "filters.search" in error["extensions"]["fields"]
+
+
+def test_graphql_refuses_or_next_to_an_excluded_word(client):
+    body = graphql(client, "-safety or risk")
+    assert body["data"] is None
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["fields"] == {
+        "filters.search": [
+            'Use "or" between words or phrases to search for, not next to an excluded one.'
+        ]
+    }
+
+
+def test_a_graphql_search_page_takes_a_query_for_its_ids_one_for_documents_one_to_count(
+    client, django_assert_num_queries
+):
+    for n in range(3):
+        entry(f"e{n}", en={"title": f"Agents {n}"}, nl={"title": f"Agenten {n}"})
+    # First, whether there are more matches than are ranked (SEARCH_RANKED).
+    with django_assert_num_queries(4):
+        page = graphql(client, "agent")["data"]["articles"]
+    assert page["totalCount"] == 3
+    assert all(r["search"]["score"] > 0 for r in page["results"])
