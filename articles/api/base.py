@@ -98,6 +98,7 @@ class PublicReadView(GenericAPIView):
         return super().dispatch(request, *args, **kwargs)
 
     def cached_answer(self, request):
+        """The cache's answer to this GET; None when DRF's cycle has to build or refuse it."""
         if any(name in request.GET for name in self.uncached_parameters):
             return None
         try:
