@@ -88,7 +88,7 @@ class PublicReadView(GenericAPIView):
     repeatable: tuple[str, ...] = ()
     uncached_parameters: tuple[str, ...] = ()
     cacheable = True
-    head: selectors.Head | None = None
+    public_head: selectors.Head | None = None
 
     def dispatch(self, request, *args, **kwargs):
         cached = self.cacheable and request.method == "GET"
@@ -110,11 +110,11 @@ class PublicReadView(GenericAPIView):
             return None  # refused in DRF's shape
         if spend_once(request, key) is not None:
             return None  # throttled in DRF's shape
-        self.head = selectors.log_head()
+        self.public_head = selectors.log_head()
         answer = http_cache.cached_answer(
             request,
-            version=self.head.token,
-            modified=self.head.due,
+            version=self.public_head.token,
+            modified=self.public_head.due,
             variant=self.variant(request, language, self.query(request.GET)),
         )
         if answer is not None:
@@ -156,7 +156,7 @@ class PublicReadView(GenericAPIView):
         query = self.query(request.query_params)
         with refusals_as_400():
             values = self.parse(query)
-        head = self.head or selectors.log_head()
+        head = self.public_head or selectors.log_head()
 
         def build():
             with refusals_as_400():

@@ -173,6 +173,14 @@ def test_an_answer_from_the_cache_carries_the_headers_of_the_built_one(api):
         assert cached["Surrogate-Key"] == built["Surrogate-Key"]
 
 
+def test_a_head_request_is_answered_like_a_get(api):
+    article = ArticleFactory()
+    for url in (ARTICLES, detail(article.slug)):
+        get, head = api.get(url), api.head(url)
+        assert head.status_code == 200 and head.content == b""
+        assert head["ETag"] == get["ETag"] and head["Content-Type"] == get["Content-Type"]
+
+
 def test_cached_answers_and_304s_spend_from_the_budget_and_are_throttled(
     api, settings, django_assert_num_queries
 ):
