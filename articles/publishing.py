@@ -233,16 +233,18 @@ def live_refresh(*, entries: Iterable[LiveEntry], user=None, vendor=None) -> int
     for row in rows:
         row.significant = False
     if vendor is not None:
-        rows.append(
-            PublicationLog(
-                event=PublicationEvent.VENDOR_UPDATED,
-                vendor_id=vendor.pk,
-                slug=vendor.slug,
-                user=user,
-            )
-        )
+        rows.append(vendor_row(vendor, user))
     log_append(rows)
     return len(changed)
+
+
+def vendor_row(vendor, user=None) -> PublicationLog:
+    """The ``vendor.updated`` row for a vendor added, changed or deleted: vendor lists, their
+    validators and caches move with the log's head; mirrors read the vendor again (a
+    deleted one is a 404). Build it before deleting the vendor, while it has its id."""
+    return PublicationLog(
+        event=PublicationEvent.VENDOR_UPDATED, vendor_id=vendor.pk, slug=vendor.slug, user=user
+    )
 
 
 @transaction.atomic

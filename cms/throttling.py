@@ -9,12 +9,12 @@ them spends from it.
 
 from django.conf import settings
 from django.http import HttpResponse
-from rest_framework.authentication import get_authorization_header
 from rest_framework.throttling import BaseThrottle
 
+from cms.authentication import request_key
 from cms.clients import client_fingerprint
 from cms.models import PartnerKey
-from cms.services import KEY_SCHEME, InvalidPartnerKey, partner_key_authenticate
+from cms.services import KEY_SCHEME, InvalidPartnerKey
 from kernel.throttling import Budget, Rate, Refused, spend, throttle_view
 
 
@@ -26,12 +26,22 @@ def client_budget(request, key: PartnerKey | None) -> Budget:
     return Budget(key=f"anonymous:{ident}", rate=Rate.parse(rates["anonymous"]))
 
 
+def spend_once(request, key: PartnerKey | None) -> int | None:
+    """Spend one request from the client's budget, once per request whichever layer asks
+    first (the REST response cache answers before DRF's throttle runs): None when it fits,
+    else the seconds until the budget resets."""
+    request = getattr(request, "_request", request)  # a DRF request: the Django one
+    if not hasattr(request, "budget_wait"):
+        request.budget_wait = spend(client_budget(request, key))
+    return request.budget_wait
+
+
 class PartnerOrClientThrottle(BaseThrottle):
     """The budget for DRF views, whose authentication has already read the API key."""
 
     def allow_request(self, request, view):
         key = request.auth if isinstance(request.auth, PartnerKey) else None
-        self.retry_after = spend(client_budget(request, key))
+        self.retry_after = spend_once(request, key)
         return self.retry_after is None
 
     def wait(self):
@@ -42,11 +52,8 @@ def partner_key(request, *, unauthorized) -> PartnerKey | None:
     """The live key of an ``Authorization: Api-Key`` header, else None. A bad key raises
     :class:`Refused` with ``unauthorized(message)`` (answered 401), as REST does: a revoked
     key is never silently served at the anonymous rate."""
-    scheme, _space, raw_key = get_authorization_header(request).decode("latin-1").partition(" ")
-    if scheme.lower() != KEY_SCHEME.lower():
-        return None
     try:
-        return partner_key_authenticate(raw_key=raw_key.strip())
+        return request_key(request)
     except InvalidPartnerKey as invalid:
         response = unauthorized(str(invalid), code="UNAUTHENTICATED")
         response.status_code = 401

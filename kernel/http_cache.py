@@ -17,6 +17,7 @@ stored, never marked public.
 
 import hashlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -37,6 +38,28 @@ def normalised_query(params: dict[str, list[str]]) -> str:
     return urlencode([(name, value) for name in sorted(params) for value in params[name]])
 
 
+@dataclass(frozen=True)
+class _Validators:
+    etag: str
+    key: str
+    last_modified: int | None
+
+    @classmethod
+    def of(cls, version: str, modified: datetime | None, variant: Iterable[str]):
+        digest = hashlib.sha256("\n".join([version, *variant]).encode()).hexdigest()
+        last_modified = int(modified.timestamp()) if modified else None
+        return cls(quote_etag(digest[:32]), f"http-cache:{digest}", last_modified)
+
+
+def cached_answer(
+    request, *, version: str, modified: datetime | None, variant: Iterable[str]
+) -> HttpResponse | None:
+    """What the cache can answer without building anything: 304 for an ``If-None-Match``
+    that names this version's ETag (only ever handed out with a 200), or the stored 200
+    (or 304, by its validators); None when the response has to be built."""
+    return _cached(request, _Validators.of(version, modified, variant))
+
+
 def public_response(
     request,
     *,
@@ -49,25 +72,32 @@ def public_response(
     ``Last-Modified`` (``modified``) and ``Cache-Control: public``; 304 when the request's
     validators still match. ``variant`` is everything besides the version that selects
     the response."""
-    digest = hashlib.sha256("\n".join([version, *variant]).encode()).hexdigest()
-    etag = quote_etag(digest[:32])
-    last_modified = int(modified.timestamp()) if modified else None
-    if etag in _if_none_match(request):
-        return _validated(HttpResponseNotModified(), etag, last_modified)
-    key = f"http-cache:{digest}"
-    stored = cache.get(key)
-    if stored is not None:
-        content, headers = stored
-        response = HttpResponse(content, headers=headers)
-    else:
-        response = build()
-        if response.status_code != 200 or _private(response):
-            return response
-        headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
-        cache.set(key, (response.content, headers), TIMEOUT)
-    response = _validated(response, etag, last_modified)
+    validators = _Validators.of(version, modified, variant)
+    answer = _cached(request, validators)
+    if answer is not None:
+        return answer
+    response = build()
+    if response.status_code != 200 or _private(response):
+        return response
+    headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
+    cache.set(validators.key, (response.content, headers), TIMEOUT)
+    return _conditional(request, response, validators)
+
+
+def _cached(request, validators: _Validators) -> HttpResponse | None:
+    if validators.etag in _if_none_match(request):
+        return _validated(HttpResponseNotModified(), validators)
+    stored = cache.get(validators.key)
+    if stored is None:
+        return None
+    content, headers = stored
+    return _conditional(request, HttpResponse(content, headers=headers), validators)
+
+
+def _conditional(request, response, validators: _Validators):
+    response = _validated(response, validators)
     return get_conditional_response(
-        request, etag=etag, last_modified=last_modified, response=response
+        request, etag=validators.etag, last_modified=validators.last_modified, response=response
     )
 
 
@@ -82,9 +112,9 @@ def _if_none_match(request) -> list[str]:
     return [tag.removeprefix("W/") for tag in listed if tag != "*"]
 
 
-def _validated(response, etag: str, last_modified: int | None):
-    response.headers["ETag"] = etag
-    if last_modified is not None:
-        response.headers["Last-Modified"] = http_date(last_modified)
+def _validated(response, validators: _Validators):
+    response.headers["ETag"] = validators.etag
+    if validators.last_modified is not None:
+        response.headers["Last-Modified"] = http_date(validators.last_modified)
     response.headers["Cache-Control"] = f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}"
     return response

@@ -47,10 +47,9 @@ def spend(budget: Budget, *, now: float | None = None) -> int | None:
     window = int(now // rate.seconds)
     key = f"throttle:{budget.key}:{window}"
     timeout = rate.seconds + 1
-    cache.add(key, 0, timeout=timeout)
     try:
         used = cache.incr(key)
-    except ValueError:  # expired between add and incr: start it again
+    except ValueError:  # the window's first request: start it, unless another just did
         used = 1 if cache.add(key, 1, timeout=timeout) else cache.incr(key)
     if used <= rate.requests:
         return None

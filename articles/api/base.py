@@ -16,8 +16,10 @@ from articles import selectors
 from articles.api.filters import rest_errors
 from articles.api.language import request_language
 from articles.api.pagination import Cursor, links, page_size
-from cms.authentication import ApiKeyAuthentication
-from cms.throttling import PartnerOrClientThrottle
+from cms.authentication import ApiKeyAuthentication, request_key
+from cms.languages import UnsupportedLanguage, negotiate_language
+from cms.services import InvalidPartnerKey
+from cms.throttling import PartnerOrClientThrottle, spend_once
 from kernel import http_cache
 
 # The Surrogate-Key of every response that lists or counts entries.
@@ -68,7 +70,14 @@ def joined(documents: Iterable[str]) -> bytes:
 class PublicReadView(GenericAPIView):
     """Anyone may read; an API key lifts the throttle to the partner rate. A GET parses its
     parameters (``parameters``: those that select the response), then answers from the
-    response cache or ``build``."""
+    response cache or ``build``.
+
+    What the cache can answer (a 304, a stored 200) is answered in ``dispatch``, before
+    DRF's request cycle (content negotiation, versioning, parsing the parameters), once the
+    API key is checked and the client's budget spent; the rest goes through that cycle, which
+    reuses the key, the spend and the log's head found here. ``uncached_parameters`` (a
+    preview token) take a request past the cache; a view that is never cached sets
+    ``cacheable`` false."""
 
     authentication_classes = [ApiKeyAuthentication]
     permission_classes = [AllowAny]
@@ -77,21 +86,62 @@ class PublicReadView(GenericAPIView):
     pagination_class = None
     parameters: tuple[str, ...] = ()
     repeatable: tuple[str, ...] = ()
+    uncached_parameters: tuple[str, ...] = ()
+    cacheable = True
+    public_head: selectors.Head | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        cached = self.cacheable and request.method == "GET"
+        answer = self.cached_answer(request) if cached else None
+        if answer is not None:
+            return answer
+        return super().dispatch(request, *args, **kwargs)
+
+    def cached_answer(self, request):
+        """The cache's answer to this GET; None when DRF's cycle has to build or refuse it."""
+        if any(name in request.GET for name in self.uncached_parameters):
+            return None
+        try:
+            language = negotiate_language(
+                request.GET.get("lang"), request.headers.get("Accept-Language")
+            )
+            key = request_key(request)
+        except (UnsupportedLanguage, InvalidPartnerKey):
+            return None  # refused in DRF's shape
+        if spend_once(request, key) is not None:
+            return None  # throttled in DRF's shape
+        self.public_head = selectors.log_head()
+        answer = http_cache.cached_answer(
+            request,
+            version=self.public_head.token,
+            modified=self.public_head.due,
+            variant=self.variant(request, language, self.query(request.GET)),
+        )
+        if answer is not None:
+            patch_vary_headers(answer, ["Accept-Language"])
+            answer.headers["Allow"] = ", ".join(self.allowed_methods)
+        return answer
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_vary_headers(response, ["Accept-Language"])
         return response
 
-    def query(self) -> dict[str, list[str]]:
-        """This view's parameters in the request: the distinct values of a repeatable one,
+    def query(self, params: QueryDict) -> dict[str, list[str]]:
+        """This view's parameters in ``params``: the distinct values of a repeatable one,
         sorted; the last value of any other."""
         query = {}
         for name in self.parameters:
-            values = self.request.query_params.getlist(name)
+            values = params.getlist(name)
             if values:
                 query[name] = sorted(set(values)) if name in self.repeatable else values[-1:]
         return query
+
+    @staticmethod
+    def variant(request, language: str, query: dict) -> list[str]:
+        """What selects the response besides the version: its URL, language and query."""
+        absolute = request.build_absolute_uri(request.path)
+        return [absolute, language, http_cache.normalised_query(query)]
 
     def parse(self, query: dict[str, list[str]]) -> dict:
         """The parameters as the selectors take them; ``InvalidRequest`` if any is bad."""
@@ -103,10 +153,10 @@ class PublicReadView(GenericAPIView):
 
     def get(self, request, **kwargs):
         language = request_language(request)
-        query = self.query()
+        query = self.query(request.query_params)
         with refusals_as_400():
             values = self.parse(query)
-        head = selectors.log_head()
+        head = self.public_head or selectors.log_head()
 
         def build():
             with refusals_as_400():
@@ -116,11 +166,7 @@ class PublicReadView(GenericAPIView):
             request,
             version=head.token,
             modified=head.due,
-            variant=[
-                request.build_absolute_uri(request.path),
-                language,
-                http_cache.normalised_query(query),
-            ],
+            variant=self.variant(request, language, query),
             build=build,
         )
 

@@ -183,6 +183,7 @@ def with_hits(documents: list[str], hits: list[selectors.SearchHit] | None) -> l
 
 class ArticleDetailView(PublicReadView):
     serializer_class = ArticleSerializer
+    uncached_parameters = ("preview",)
 
     def build(self, request, language, query, values, slug):
         document = selectors.entry_detail(slug=slug, language=language)
@@ -267,6 +268,7 @@ class ChangesView(PublicReadView):
     grows with time alone."""
 
     serializer_class = ChangesPageSerializer
+    cacheable = False
 
     @documented(
         summary="Changes since a cursor (incremental sync)",

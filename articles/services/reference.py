@@ -22,7 +22,7 @@ from articles.models import (
     VendorTranslation,
 )
 from articles.permissions import allowed
-from articles.publishing import live_refresh
+from articles.publishing import live_refresh, log_append, vendor_row
 from articles.services.edits import normalise
 
 # A row of an inline list: (id or None for a new row, its values or None to delete it).
@@ -67,11 +67,13 @@ def _live_users(count: int, what: str) -> None:
 
 @transaction.atomic
 def vendor_create(*, user, name: str, slug: str, website: str = "", descriptions=None) -> Vendor:
-    """A vendor with its one-line description per language."""
+    """A vendor with its one-line description per language, on the public vendor lists at
+    once (a ``vendor.updated`` row)."""
     _require(user, "add_vendor", "vendors")
     vendor = Vendor(name=normalise(name), slug=normalise(slug), website=normalise(website))
     vendor.save()
     _write_descriptions(vendor, descriptions or {})
+    log_append([vendor_row(vendor, user)])
     return vendor
 
 
@@ -110,9 +112,12 @@ def vendor_update(*, vendor: Vendor, user, fields=None, descriptions=None) -> bo
 
 @transaction.atomic
 def vendor_delete(*, vendor: Vendor, user) -> None:
-    """Delete a vendor no entry refers to (the database refuses otherwise)."""
+    """Delete a vendor no entry refers to (the database refuses otherwise); a
+    ``vendor.updated`` row takes it off the public vendor lists at once."""
     _require(user, "delete_vendor", "vendors")
+    row = vendor_row(vendor, user)
     vendor.delete()
+    log_append([row])
 
 
 @transaction.atomic

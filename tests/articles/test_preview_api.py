@@ -59,6 +59,13 @@ def test_a_rest_preview_shows_the_working_copy_and_is_never_cached(client):
     assert set(preview.json()) == set(public.json())
     assert preview["Cache-Control"] == "private, no-store"
     assert "Surrogate-Key" not in preview
+    # The public version's validator does not turn a preview into a 304.
+    validated = client.get(
+        "/api/v1/articles/live-entry/",
+        {"lang": "nl", "preview": token},
+        headers={"If-None-Match": public["ETag"]},
+    )
+    assert validated.status_code == 200 and validated.json()["title"] == new_title
     again = client.get("/api/v1/articles/live-entry/", {"lang": "nl"})
     assert again.content == public.content
 

@@ -4,14 +4,16 @@ and mirrors are told."""
 
 import orjson
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from articles.models import PublicationLog, RiskFramework, Topic
+from articles.models import PublicationLog, RiskFramework, Topic, Vendor
 from articles.selectors import entry_detail
 from tests.factories import (
     ArticleFactory,
     TopicFactory,
     UserFactory,
+    VendorFactory,
     VendorTranslationFactory,
     admin_form_data,
     make_framework,
@@ -60,6 +62,44 @@ def test_saving_a_vendor_unchanged_tells_nobody(client, publisher):
     before = PublicationLog.objects.count()
     save(client, "vendor", article.vendor)
     assert PublicationLog.objects.count() == before
+
+
+def test_adding_or_deleting_a_vendor_reaches_the_cached_vendor_lists_at_once(client, publisher):
+    ArticleFactory(vendor=VendorFactory(slug="openai"))
+    reader = Client()
+
+    def vendors(**headers):
+        rest = reader.get("/api/v1/vendors/", headers=headers)
+        graphql = reader.get("/graphql/", {"query": "{ vendors { slug } }"}, headers=headers)
+        return rest, graphql
+
+    def slugs(rest, graphql):
+        assert rest.status_code == graphql.status_code == 200
+        rest_slugs = [vendor["slug"] for vendor in rest.json()["results"]]
+        assert rest_slugs == [vendor["slug"] for vendor in graphql.json()["data"]["vendors"]]
+        return rest_slugs
+
+    before = vendors()
+    assert slugs(*vendors()) == ["openai"]  # now from the cache
+    add = reverse("admin:articles_vendor_add")
+    data = admin_form_data(client.get(add)) | {"name": "Mistral AI", "slug": "mistral"}
+    assert client.post(add, data).status_code == 302
+
+    added = vendors(if_none_match=before[0]["ETag"])
+    assert slugs(*added) == ["mistral", "openai"]
+    assert added[0]["ETag"] != before[0]["ETag"] and added[1]["ETag"] != before[1]["ETag"]
+    assert reader.get("/api/v1/vendors/mistral/").json()["public_article_count"] == 0
+
+    mistral = Vendor.objects.get(slug="mistral")
+    delete = reverse("admin:articles_vendor_delete", args=[mistral.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+
+    assert slugs(*vendors(if_none_match=added[0]["ETag"])) == ["openai"]
+    assert reader.get("/api/v1/vendors/mistral/").status_code == 404
+    events = PublicationLog.objects.order_by("-position")[:2]
+    assert [(row.event, row.vendor_id, row.slug) for row in events] == [
+        ("vendor.updated", mistral.pk, "mistral")
+    ] * 2
 
 
 def test_renaming_a_topic_re_renders_the_live_entries_it_is_on(client, publisher):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from articles.services import article_archive, article_publish_changes, article_update
+from cms.services import partner_key_create, partner_key_revoke
 from tests.factories import (
     ArticleFactory,
     SignalBulletFactory,
@@ -148,6 +149,77 @@ def test_every_cached_endpoint_answers_a_conditional_request_with_one_query(
             again = api.get(url, HTTP_IF_NONE_MATCH=etag)
         assert again.status_code == 304, url
         assert again.content == b"" and again.headers["ETag"] == etag
+
+
+def test_a_partner_key_is_looked_up_once_per_request(django_assert_num_queries):
+    ArticleFactory()
+    _key, raw_key = partner_key_create(name="Partner")
+    partner = APIClient(HTTP_AUTHORIZATION=f"Api-Key {raw_key}")
+    partner.get(ARTICLES)  # records when the key was last used
+    with django_assert_num_queries(3):  # the key, the log's head, the rows
+        built = partner.get(ARTICLES, {"page_size": 1})
+    with django_assert_num_queries(2):  # the key, the log's head
+        assert partner.get(ARTICLES, {"page_size": 1}).content == built.content
+    with django_assert_num_queries(2):
+        validated = partner.get(ARTICLES, {"page_size": 1}, HTTP_IF_NONE_MATCH=built["ETag"])
+    assert validated.status_code == 304
+
+
+# --- Answered from the cache -----------------------------------------------------------------
+
+
+def test_an_answer_from_the_cache_carries_the_headers_of_the_built_one(api):
+    article = ArticleFactory()
+    for url in (ARTICLES, detail(article.slug), VENDORS):
+        built, cached = api.get(url), api.get(url)
+        assert cached.content == built.content
+        for name in ("Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary", "Allow"):
+            assert cached[name] == built[name], (url, name)
+        assert cached["Surrogate-Key"] == built["Surrogate-Key"]
+
+
+def test_a_head_request_is_answered_like_a_get(api):
+    article = ArticleFactory()
+    for url in (ARTICLES, detail(article.slug)):
+        get, head = api.get(url), api.head(url)
+        assert head.status_code == 200 and head.content == b""
+        assert head["ETag"] == get["ETag"] and head["Content-Type"] == get["Content-Type"]
+
+
+def test_cached_answers_and_304s_spend_from_the_budget_and_are_throttled(
+    api, settings, django_assert_num_queries
+):
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**rates, "anonymous": "3/minute"},
+    }
+    ArticleFactory()
+    first = api.get(ARTICLES)
+    assert api.get(ARTICLES).content == first.content
+    assert api.get(ARTICLES, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    with django_assert_num_queries(0):  # refused before the log's head is read
+        throttled = api.get(ARTICLES, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert throttled.status_code == 429
+    assert int(throttled["Retry-After"]) > 0
+    assert throttled.json()["detail"].startswith("Request was throttled.")
+    assert "ETag" not in throttled and "public" not in throttled.get("Cache-Control", "")
+    assert api.get(ARTICLES).status_code == 429
+    assert APIClient(REMOTE_ADDR="203.0.113.50").get(ARTICLES).content == first.content
+
+
+def test_a_bad_api_key_is_refused_on_a_cached_url():
+    ArticleFactory()
+    first = APIClient().get(ARTICLES)
+    key, raw_key = partner_key_create(name="Partner")
+    partner_key_revoke(key=key)
+    for authorization in (f"Api-Key {raw_key}", "Api-Key 00000000.nope"):
+        refused = APIClient(HTTP_AUTHORIZATION=authorization)
+        for conditions in ({}, {"HTTP_IF_NONE_MATCH": first["ETag"]}):
+            response = refused.get(ARTICLES, **conditions)
+            assert response.status_code == 401, (authorization, conditions)
+            assert response["WWW-Authenticate"] == "Api-Key"
+            assert "ETag" not in response
 
 
 # --- Validators ------------------------------------------------------------------------------
