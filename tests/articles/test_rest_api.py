@@ -4,13 +4,14 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.test import RequestFactory
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from articles.models import Article
 from articles.services import article_publish_changes, article_update
 from cms.services import partner_key_create
+from cms.throttling import client_budget
 from tests.factories import (
     ArticleFactory,
     ArticleTranslationFactory,
@@ -436,14 +437,20 @@ def test_anonymous_readers_are_throttled_per_client_with_retry_after(settings):
             "anonymous": "2/minute",
         },
     }
-    reader, other = APIClient(REMOTE_ADDR="203.0.113.5"), APIClient(REMOTE_ADDR="203.0.113.6")
+    addresses = ["203.0.113.5", "203.0.113.6"]
+    reader, other = APIClient(REMOTE_ADDR=addresses[0]), APIClient(REMOTE_ADDR=addresses[1])
     assert [reader.get(ARTICLES).status_code for _ in range(2)] == [200, 200]
     throttled = reader.get(ARTICLES)
     assert throttled.status_code == 429
     assert int(throttled.headers["Retry-After"]) > 0
     assert "throttled" in throttled.json()["detail"]
     assert other.get(ARTICLES).status_code == 200
-    assert not any("203.0.113.5" in str(key) for key in cache._cache)
+    # The budget is kept under a salted fingerprint of the client, never its address.
+    budgets = [
+        client_budget(RequestFactory().get(ARTICLES, REMOTE_ADDR=a), None) for a in addresses
+    ]
+    assert budgets[0].key != budgets[1].key
+    assert not any(address in budget.key for budget in budgets for address in addresses)
 
 
 def test_partners_read_the_same_cached_content_and_are_still_throttled(settings):
