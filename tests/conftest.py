@@ -2,7 +2,6 @@ import pytest
 import yaml
 from django.core.cache import cache
 from openapi_core import OpenAPI
-from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
 
 
 @pytest.fixture(autouse=True)
@@ -19,9 +18,3 @@ def openapi(client):
     response = client.get("/api/schema/")
     assert response.status_code == 200
     return OpenAPI.from_dict(yaml.safe_load(response.content))
-
-
-def assert_matches_schema(openapi, response):
-    openapi.validate_response(
-        DjangoOpenAPIRequest(response.wsgi_request), DjangoOpenAPIResponse(response)
-    )

@@ -1,5 +1,7 @@
 """Helpers shared by tests (fixtures live in conftest.py)."""
 
+from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
+
 from articles.models import Article
 from articles.publishing import live_write
 
@@ -10,3 +12,9 @@ def go_live(*articles: Article) -> None:
     for article in articles:
         article.refresh_from_db()
         live_write(article=article, user=None, published_at=article.published_at)
+
+
+def assert_matches_schema(openapi, response):
+    openapi.validate_response(
+        DjangoOpenAPIRequest(response.wsgi_request), DjangoOpenAPIResponse(response)
+    )

@@ -13,7 +13,6 @@ from rest_framework.test import APIClient
 
 from articles.services import article_delete
 from cms.services import partner_key_create, partner_key_revoke
-from tests.conftest import assert_matches_schema as assert_matches
 from tests.factories import (
     ArticleFactory,
     SignalBulletFactory,
@@ -22,6 +21,7 @@ from tests.factories import (
     make_framework,
     make_scorecard,
 )
+from tests.utils import assert_matches_schema as assert_matches
 from tests.utils import go_live
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import skip_without_chromium
+from tests.browser.utils import skip_without_chromium
 
 skip_without_chromium()
 pytestmark = pytest.mark.django_db(transaction=True)

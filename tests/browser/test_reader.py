@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from articles.previews import preview_token_create
 from feedback.models import Feedback
-from tests.browser.conftest import PHONE, skip_without_chromium
+from tests.browser.utils import PHONE, skip_without_chromium
 from tests.factories import ArticleFactory, VendorFactory
 
 skip_without_chromium()

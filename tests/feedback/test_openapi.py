@@ -5,8 +5,8 @@ import yaml
 from openapi_core.contrib.django import DjangoOpenAPIRequest
 from rest_framework.test import APIClient
 
-from tests.conftest import assert_matches_schema
 from tests.factories import ArticleFactory
+from tests.utils import assert_matches_schema
 
 pytestmark = pytest.mark.django_db
 

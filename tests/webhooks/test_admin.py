@@ -10,7 +10,7 @@ from django.utils.html import escape
 from standardwebhooks import Webhook
 
 from tests.factories import VendorFactory
-from tests.webhooks.conftest import publish, run_worker
+from tests.webhooks.utils import publish, run_worker
 from webhooks.models import Attempt, Delivery, Subscription
 
 pytestmark = pytest.mark.django_db(transaction=True)

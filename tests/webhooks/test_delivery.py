@@ -8,7 +8,7 @@ from standardwebhooks import Webhook
 from articles.models import LiveDocument, PublicationLog
 from articles.services import article_publish_changes, article_unpublish, article_update
 from tests.factories import NoteFactory
-from tests.webhooks.conftest import publish, run_worker
+from tests.webhooks.utils import publish, run_worker
 from webhooks.models import Delivery
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from articles.services import article_unpublish
 from tests.factories import VendorFactory
-from tests.webhooks.conftest import publish, run_worker
+from tests.webhooks.utils import publish, run_worker
 from webhooks import services
 from webhooks.models import Attempt, Delivery, Event
 from webhooks.services import deliveries_sweep, subscription_create

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.webhooks.conftest import TIMEOUT, publish, run_worker
+from tests.webhooks.utils import TIMEOUT, publish, run_worker
 from webhooks.models import Attempt, Delivery
 from webhooks.selectors import failing_subscriptions_count
 from webhooks.services import deliveries_sweep

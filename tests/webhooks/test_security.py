@@ -11,7 +11,7 @@ from django.urls import reverse
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
-from tests.webhooks.conftest import publish, run_worker
+from tests.webhooks.utils import publish, run_worker
 from webhooks.models import Attempt, Subscription
 from webhooks.services import subscription_create, subscription_rotate_secret
 

@@ -9,7 +9,7 @@ import time
 from django.conf import settings
 
 from tests.cms.test_serve import Server
-from tests.webhooks.conftest import Receiver
+from tests.webhooks.utils import Receiver
 
 PUBLISH = """
 from articles.models import Article
