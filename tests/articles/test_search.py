@@ -126,7 +126,7 @@ def test_an_explicit_ordering_wins_over_relevance():
 
 
 def test_a_search_lists_its_newest_matches_in_any_order(monkeypatch):
-    monkeypatch.setattr(selectors, "SEARCH_RANKED", 2)
+    monkeypatch.setattr(selectors.entries, "SEARCH_RANKED", 2)
     for n in range(3):
         entry(f"e{n}", en={"title": "Agents " * (3 - n)})  # the oldest matches best
     assert sorted(found("agents")) == ["e1", "e2"]

@@ -281,7 +281,7 @@ def test_a_mirror_polling_while_two_publishers_work_skips_nothing(
             "anonymous": "100000/minute",
         },
     }
-    monkeypatch.setattr(selectors, "SETTLE_SECONDS", 1)
+    monkeypatch.setattr(selectors.log, "SETTLE_SECONDS", 1)
     vendor = VendorFactory()
     batches = [[ArticleFactory(vendor=vendor, in_review=True) for _ in range(12)] for _ in "ab"]
     failures = []

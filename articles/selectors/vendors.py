@@ -1,0 +1,142 @@
+"""Public reference data: vendors (with their counts and pages of entries) and topics."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
+
+from articles.models import LiveEntry, Vendor
+from articles.selectors.entries import Page, keyset_page
+from articles.selectors.rules import DEFAULT_ORDERING, ORDERINGS, EntryFilter, visible_documents
+from cms.languages import default_language, resolve_translation
+
+
+@dataclass(frozen=True)
+class VendorPage:
+    total: int
+    documents: list[str] = field(default_factory=list)
+
+
+def vendor_pages(
+    vendor_ids,
+    entry_filter: EntryFilter,
+    *,
+    language: str,
+    ordering: str = DEFAULT_ORDERING,
+    offset: int,
+    limit: int,
+) -> dict[int, VendorPage]:
+    """One page of each vendor's public entries matching ``entry_filter`` (the same page of
+    ``entry_list`` narrowed to the vendor), with each vendor's total, in one query: window
+    functions number each vendor's rows and count them. A vendor's first row always comes
+    along, as it carries the total."""
+    vendor_ids = set(vendor_ids)
+    rows = (
+        entry_filter.apply(visible_documents(language), language=language)
+        .filter(vendor_id__in=vendor_ids)
+        .annotate(
+            position=Window(
+                RowNumber(), partition_by=F("vendor_id"), order_by=list(ORDERINGS[ordering])
+            ),
+            total=Window(Count("pk"), partition_by=F("vendor_id")),
+        )
+        .filter(Q(position__gt=offset, position__lte=offset + limit) | Q(position=1))
+        .order_by("vendor_id", "position")
+        .values_list("vendor_id", "position", "total", "document")
+    )
+    totals = dict.fromkeys(vendor_ids, 0)
+    documents: dict[int, list[str]] = {vendor_id: [] for vendor_id in vendor_ids}
+    for vendor_id, position, total, document in rows:
+        totals[vendor_id] = total
+        if position > offset:
+            documents[vendor_id].append(document)
+    return {
+        vendor_id: VendorPage(totals[vendor_id], documents[vendor_id]) for vendor_id in vendor_ids
+    }
+
+
+def public_counts(vendor_ids=None) -> dict[int, int]:
+    """How many public entries each vendor has."""
+    documents = visible_documents(default_language())
+    if vendor_ids is not None:
+        documents = documents.filter(vendor_id__in=vendor_ids)
+    return dict(documents.values_list("vendor_id").annotate(n=Count("entry_id")).order_by())
+
+
+@dataclass(frozen=True)
+class VendorView:
+    vendor: Vendor
+    language: str
+    public_article_count: int
+
+    @property
+    def resolved(self):
+        return resolve_translation(self.vendor.translations.all(), self.language)
+
+
+def _vendors():
+    """Vendors with their translations and their count of public entries (two queries)."""
+    counts = (
+        visible_documents(default_language())
+        .filter(vendor_id=OuterRef("pk"))
+        .order_by()
+        .values("vendor_id")
+        .annotate(n=Count("entry_id"))
+        .values("n")
+    )
+    return Vendor.objects.prefetch_related("translations").annotate(
+        public_count=Coalesce(Subquery(counts), 0)
+    )
+
+
+def vendor_list(*, language: str, slugs=None) -> list[VendorView]:
+    """Every vendor (or those with ``slugs``) by slug, with its count of public entries."""
+    vendors = Vendor.objects.prefetch_related("translations").order_by("slug")
+    if slugs is not None:
+        vendors = vendors.filter(slug__in=slugs)
+    vendors = list(vendors)
+    counts = public_counts([vendor.pk for vendor in vendors])
+    return [VendorView(vendor, language, counts.get(vendor.pk, 0)) for vendor in vendors]
+
+
+def vendor_page(
+    *, language: str, limit: int, after: tuple | None = None, backwards: bool = False
+) -> Page:
+    """A page of vendors by slug, as :class:`VendorView`; keys are (slug,)."""
+    page = keyset_page(
+        _vendors(),
+        ("slug",),
+        limit=limit,
+        after=after,
+        backwards=backwards,
+        key=lambda vendor: (vendor.slug,),
+    )
+    views = [VendorView(vendor, language, vendor.public_count) for vendor in page.items]
+    return Page(views, page.keys, page.more)
+
+
+def vendor_by_slug(slug: str) -> Vendor | None:
+    return Vendor.objects.filter(slug=slug).first()
+
+
+@dataclass(frozen=True)
+class TopicView:
+    slug: str
+    name: str
+    public_article_count: int
+
+
+def topic_list(*, slugs=None) -> list[TopicView]:
+    """Topics with public entries (of those with ``slugs``), by name, with how many each
+    has. A topic no public entry carries is not listed: its name may announce one."""
+    tagged = LiveEntry.topics.through.objects.filter(
+        liveentry_id__in=visible_documents(default_language()).values("entry_id")
+    )
+    if slugs is not None:
+        tagged = tagged.filter(topic__slug__in=slugs)
+    rows = (
+        tagged.values_list("topic__slug", "topic__name")
+        .annotate(count=Count("liveentry_id"))
+        .order_by("topic__name", "topic__slug")
+    )
+    return [TopicView(slug, name, count) for slug, name, count in rows]
