@@ -116,3 +116,15 @@ def test_the_demo_editor_is_created_only_with_debug_on(settings, django_user_mod
     settings.DEBUG = True
     call_command("load_demo")
     assert django_user_model.objects.get(username="editor").is_staff
+
+
+def test_the_demo_shows_a_live_clarification_in_both_languages(client):
+    call_command("load_demo")
+    slug = "openai-available-at-fedramp-moderate"
+    starts = {"en": "FedRAMP Moderate authorises", "nl": "FedRAMP Moderate geeft"}
+    for language, start in starts.items():
+        [note] = client.get(f"/api/v1/articles/{slug}/", {"lang": language}).json()["notes"]
+        assert note["kind"] == "clarification" and note["text"].startswith(start)
+        assert (note["language"], note["fallback"]) == (language, False)
+    feed = client.get("/feeds/corrections/en.json").json()
+    assert [item["_entry"]["slug"] for item in feed["items"]] == [slug]
