@@ -71,7 +71,7 @@ def _take(*, article: Article, action: Action, user, published_at=None) -> Artic
     if transition.target == Article.Status.PUBLISHED:
         _refuse_problems(article)
         article.published_at = published_at or article.published_at or timezone.now()
-    elif action == Action.UNPUBLISH and article.is_scheduled:
+    elif action in (Action.UNPUBLISH, Action.ARCHIVE) and article.is_scheduled:
         article.published_at = None  # a cancelled schedule: publishing again starts afresh
     from_status = article.status
     article.status = transition.target

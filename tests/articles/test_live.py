@@ -12,7 +12,9 @@ from articles import selectors
 from articles.models import Article, LiveDocument, LiveEntry, PublicationLog
 from articles.publishing import live_refresh
 from articles.services import (
+    article_archive,
     article_publish,
+    article_reopen,
     article_submit_for_review,
     article_unpublish,
 )
@@ -143,9 +145,13 @@ def test_the_change_feed_waits_for_the_settle_window_and_skips_entries_taken_dow
     ]
 
 
-def test_a_cancelled_schedule_does_not_come_back_when_the_entry_is_published_again():
+@pytest.mark.parametrize("withdraw", ["unpublish", "archive"])
+def test_a_cancelled_schedule_does_not_come_back_when_the_entry_is_published_again(withdraw):
     article = ArticleFactory(scheduled=True)
-    article = article_unpublish(article=article, user=None)
+    if withdraw == "archive":
+        article = article_reopen(article=article_archive(article=article, user=None), user=None)
+    else:
+        article = article_unpublish(article=article, user=None)
     assert article.published_at is None
     article = article_submit_for_review(article=article, user=None)
     article_publish(article=article, user=None)
