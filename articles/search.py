@@ -64,6 +64,12 @@ _SQLITE = [
         INSERT INTO {FTS_TABLE}(rowid, {", ".join(FTS_COLUMNS)})
         VALUES (new.id, {", ".join("new." + f for f in FTS_COLUMNS)}); END""",
 ]
+# SQLite: the document columns a search checks for each match (its language and visibility,
+# and the list order's tie-break), so a match is checked in this small index rather than in
+# the document's row, which is mostly the stored JSON.
+JOIN_INDEX = f"{DOCUMENT_TABLE}_search_join"
+_SQLITE_JOIN_INDEX = f"""CREATE INDEX IF NOT EXISTS {JOIN_INDEX}
+    ON {DOCUMENT_TABLE} (id, language, published_at, entry_id, vendor_id)"""
 _VECTOR = " || ".join(
     f"setweight(to_tsvector('simple', coalesce(NEW.{name}, '')), '{weight}')"
     for name, weight in zip(FIELDS, "ABCD", strict=True)
@@ -81,8 +87,8 @@ _POSTGRESQL = [
 
 def install(db) -> None:
     """Create the index and the triggers that keep it current (idempotent). On SQLite a
-    migration that rebuilds the document table drops its triggers: this puts them back and
-    rebuilds the FTS index from the stored search columns."""
+    migration that rebuilds the document table drops its triggers (and the join index):
+    this puts them back and rebuilds the FTS index from the stored search columns."""
     with db.cursor() as cursor:
         tables = db.introspection.table_names(cursor)
         columns = (
@@ -93,6 +99,11 @@ def install(db) -> None:
         if not columns.issuperset(FIELDS):
             return  # the database is at a migration before search
         if db.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = %s", [JOIN_INDEX])
+            if not cursor.fetchone()[0]:
+                # Without statistics the planner reads the documents' rows instead.
+                cursor.execute(_SQLITE_JOIN_INDEX)
+                cursor.execute(f"ANALYZE {JOIN_INDEX}")
             cursor.execute(
                 "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
                 [f"{FTS_TABLE}_%"],
@@ -130,6 +141,7 @@ def uninstall(db) -> None:
             for action in ("insert", "delete", "update"):
                 cursor.execute(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{action}")
             cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+            cursor.execute(f"DROP INDEX IF EXISTS {JOIN_INDEX}")
         elif db.vendor == "postgresql":
             cursor.execute(f"DROP TRIGGER IF EXISTS {DOCUMENT_TABLE}_search ON {DOCUMENT_TABLE}")
             cursor.execute(f"DROP FUNCTION IF EXISTS {DOCUMENT_TABLE}_search_vector()")

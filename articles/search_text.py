@@ -16,7 +16,6 @@ from itertools import islice
 
 import snowballstemmer
 from django.conf.locale import LANG_INFO
-from django.utils.html import escape
 
 MAX_TERMS = 12
 SNIPPET_WORDS = 24
@@ -145,54 +144,67 @@ def parse(text: str) -> Query:
 # --- Snippets ------------------------------------------------------------------------------
 
 
-def _marked_window(text: str, language: str, wanted: set[str]):
+def _marked_window(text: str, wanted: set[str], stems: dict[str, str | None], language: str):
     """The best window of ``text`` for ``wanted`` stems: (distinct, count, html) or None.
-    Each distinct word is stemmed once, and only the window's words are located."""
+    ``stems`` holds the words already stemmed for this snippet (None: not wanted), so each
+    distinct word is stemmed once per document; only the window's words are located."""
     text = unicodedata.normalize("NFC", text or "")
     tokens = WORD.findall(text)
-    stems = {word: stemmed for word in set(tokens) if (stemmed := stem(word, language)) in wanted}
-    if not stems:
+    for word in set(tokens).difference(stems):
+        stems[word] = stemmed if (stemmed := stem(word, language)) in wanted else None
+    hits = [i for i, word in enumerate(tokens) if stems[word] is not None]
+    if not hits:
         return None
-    hits = [i for i, word in enumerate(tokens) if word in stems]
     best = None
     for first in hits:
         start = max(0, min(first - 4, len(tokens) - SNIPPET_WORDS))
         inside = [i for i in hits if start <= i < start + SNIPPET_WORDS]
         key = (len({stems[tokens[i]] for i in inside}), len(inside))
         if best is None or key > best[0]:
-            best = (key, start, set(inside))
+            best = (key, start, inside)
     (distinct, count), start, marked = best
     end = min(start + SNIPPET_WORDS, len(tokens))
-    window = islice(WORD.finditer(text), start, end)
-    out, cursor = ["…" if start else ""], None
-    for i, token in enumerate(window, start):
-        if cursor is not None:
-            out.append(escape(text[cursor : token.start()]))
-        word = escape(token.group())
-        out.append(f"<mark>{word}</mark>" if i in marked else word)
-        cursor = token.end()
-    out.append("…" if end < len(tokens) else escape(text[cursor:]).rstrip())
+    spans = [match.span() for match in islice(WORD.finditer(text), start, end)]
+    # The window's text escaped in pieces: up to each marked word, the word in <mark>, on.
+    out, cursor = ["…" if start else ""], spans[0][0]
+    for i in marked:
+        word_start, word_end = spans[i - start]
+        out += [html.escape(text[cursor:word_start]), "<mark>"]
+        out += [html.escape(text[word_start:word_end]), "</mark>"]
+        cursor = word_end
+    tail = spans[-1][1] if end < len(tokens) else len(text)
+    out.append(html.escape(text[cursor:tail]))
+    out.append("…" if end < len(tokens) else "")
     return distinct, count, "".join(out).strip()
 
 
-def snippet(query: Query, document: dict, language: str) -> str:
+def snippet(query: Query, document: dict, language: str, indexed: dict[str, str]) -> str:
     """A short HTML-escaped passage of ``document`` with the reader's words in ``<mark>``:
-    the one showing the most of them, from the summary, audience, signals, body or title."""
+    the one showing the most of them, from the summary, audience, signals, body or title.
+    ``indexed`` (the document's search columns, ``articles.search.index_fields``) says which
+    fields hold a wanted word: the others are not read."""
     served = text_language(document, language)
     wanted = query.stemmed(served).wanted()
-    texts = [
-        document.get("summary") or "",
-        document.get("audience") or "",
-        *document.get("signals", []),
-        plain_text(document.get("body_html") or ""),
-        document.get("title") or "",
-    ]
-    best = None
+
+    def holds(field: str) -> bool:
+        stemmed = f" {indexed[field]} "
+        return any(f" {word} " in stemmed for word in wanted)
+
+    texts = []
+    if holds("search_summary"):
+        texts.append(document.get("summary") or "")
+    if holds("search_extra"):
+        texts += [document.get("audience") or "", *document.get("signals", [])]
+    if holds("search_body"):
+        texts.append(plain_text(document.get("body_html") or ""))
+    if holds("search_title"):
+        texts.append(document.get("title") or "")
+    best, stems = None, {}
     for text in texts:
-        window = _marked_window(text, served, wanted)
+        window = _marked_window(text, wanted, stems, served)
         if window and (best is None or window[:2] > best[:2]):
             best = window
     if best:
         return best[2]
-    lead = words(texts[0])
-    return escape(" ".join(lead[:SNIPPET_WORDS])) + ("…" if len(lead) > SNIPPET_WORDS else "")
+    lead = words(document.get("summary") or "")
+    return html.escape(" ".join(lead[:SNIPPET_WORDS])) + ("…" if len(lead) > SNIPPET_WORDS else "")

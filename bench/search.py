@@ -51,10 +51,10 @@ def measure(runs: int) -> dict:
         def page(wanted=wanted, language=language, ordering=ordering):
             documents = selectors.entry_list(wanted, language=language, ordering=ordering)
             found = list(documents.values_list("pk", "search_score")[:PAGE])
-            stored = selectors.stored_documents([pk for pk, _score in found])
+            stored = selectors.stored_matches([pk for pk, _score in found])
             page = [stored[pk] for pk, _score in found]
             scores = [score for _pk, score in found]
-            selectors.search_hits(wanted, language=language, documents=page, scores=scores)
+            selectors.search_hits(wanted, language=language, matches=page, scores=scores)
             return documents.count()
 
         matches = selectors.EntryFilter(search=text).apply(

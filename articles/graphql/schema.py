@@ -23,7 +23,7 @@ from articles.selectors import (
     entry_detail,
     entry_list,
     search_hits,
-    stored_documents,
+    stored_matches,
     topic_list,
     vendor_list,
 )
@@ -87,7 +87,7 @@ class Query:
             )
         except InvalidRequest as error:
             raise refusal(error, "filters.") from error
-        # A search's page is read as document ids, then its documents (``stored_documents``).
+        # A search's page is read as document ids, then its documents (``stored_matches``).
         read = ("pk", "search_score") if wanted.search_query else ("document",)
         rows = documents[page.offset : page.offset + page.limit].values_list("vendor_id", *read)
 
@@ -95,13 +95,13 @@ class Query:
             found = await reading(list)(rows)
             if not wanted.search_query:
                 return Article.from_documents(found)
-            stored = await reading(stored_documents)([row[1] for row in found])
+            stored = await reading(stored_matches)([row[1] for row in found])
             found = [row for row in found if row[1] in stored]
-            articles = Article.from_documents([(row[0], stored[row[1]]) for row in found])
+            articles = Article.from_documents([(row[0], stored[row[1]].document) for row in found])
             hits = await reading(search_hits)(
                 wanted,
                 language=served,
-                documents=[stored[row[1]] for row in found],
+                matches=[stored[row[1]] for row in found],
                 scores=[row[2] for row in found],
             )
             for article, hit in zip(articles, hits, strict=True):

@@ -14,6 +14,7 @@ from articles.selectors.entries import (
     Page,
     Related,
     SearchHit,
+    StoredMatch,
     entry_detail,
     entry_list,
     entry_page,
@@ -25,7 +26,7 @@ from articles.selectors.entries import (
     preview_document,
     related_entries,
     search_hits,
-    stored_documents,
+    stored_matches,
 )
 from articles.selectors.log import (
     SETTLE_SECONDS,
@@ -90,6 +91,7 @@ __all__ = [
     "Page",
     "Related",
     "SearchHit",
+    "StoredMatch",
     "TopicView",
     "VendorPage",
     "VendorView",
@@ -107,7 +109,7 @@ __all__ = [
     "public_counts",
     "related_entries",
     "search_hits",
-    "stored_documents",
+    "stored_matches",
     "topic_list",
     "valid_limit",
     "valid_offset",

@@ -52,24 +52,39 @@ class SearchHit:
     snippet: str
 
 
-def stored_documents(ids: list[int]) -> dict[int, str]:
-    """The stored documents (JSON text) of the live documents ``ids`` by id, in one query;
-    one unpublished since the ids were read is left out. A search reads its page as ids
-    first: sorting the matches by score (or over the join with the index) carries every
-    selected column, and a document along would be read for every match, not the page's."""
-    return dict(LiveDocument.objects.filter(pk__in=ids).values_list("pk", "document"))
+@dataclass(frozen=True)
+class StoredMatch:
+    """A search's match as stored: its document (JSON text) and its search columns (the
+    stemmed words of each field), which tell its snippet where the reader's words are."""
+
+    document: str
+    indexed: dict[str, str]
+
+
+def stored_matches(ids: list[int]) -> dict[int, StoredMatch]:
+    """The live documents ``ids`` by id, in one query; one unpublished since the ids were
+    read is left out. A search reads its page as ids first: sorting the matches by score (or
+    over the join with the index) carries every selected column, and a document along would
+    be read for every match, not the page's."""
+    rows = LiveDocument.objects.filter(pk__in=ids).values_list("pk", "document", *full_text.FIELDS)
+    return {
+        pk: StoredMatch(document, dict(zip(full_text.FIELDS, fields, strict=True)))
+        for pk, document, *fields in rows
+    }
 
 
 def search_hits(
-    entry_filter: EntryFilter, *, language: str, documents, scores: list[float]
+    entry_filter: EntryFilter, *, language: str, matches: list[StoredMatch], scores: list[float]
 ) -> list[SearchHit]:
-    """The hit of each of ``documents`` (a page of ``entry_list`` with a search, as stored
-    JSON text or parsed) with its ``search_score`` from ``scores``, in the same order."""
+    """The hit of each of ``matches`` (a page of ``entry_list`` with a search) with its
+    ``search_score`` from ``scores``, in the same order."""
     query = entry_filter.search_query
-    parsed = [json.loads(d) if isinstance(d, str | bytes) else d for d in documents]
     return [
-        SearchHit(float(f"{score:.6g}"), search_text.snippet(query, d, language))
-        for d, score in zip(parsed, scores, strict=True)
+        SearchHit(
+            float(f"{score:.6g}"),
+            search_text.snippet(query, orjson.loads(match.document), language, match.indexed),
+        )
+        for match, score in zip(matches, scores, strict=True)
     ]
 
 
@@ -132,21 +147,24 @@ def entry_page(
     gives each item's hit. Unknown vendor or topic slugs are refused."""
     search = entry_filter.search_query is not None
     order = RELEVANCE if search and ordering is None else ORDERINGS[ordering or DEFAULT_ORDERING]
-    # A search's page is read as document ids, then its documents (``stored_documents``).
-    read = ("pk", "search_score") if search else ("document",)
-    rows = entry_list(entry_filter, language=language, ordering=ordering).values_list(
-        *(name.lstrip("-") for name in order), *read
-    )
+    # A search's page is read as document ids, then its documents (``stored_matches``);
+    # each column once (a score read twice would be computed twice for every match).
+    keys = [name.lstrip("-") for name in order]
+    read = ["pk", "search_score"] if search else ["document"]
+    columns = list(dict.fromkeys([*keys, *read]))
+    rows = entry_list(entry_filter, language=language, ordering=ordering).values_list(*columns)
     page = keyset_page(
         rows, order, limit=limit, after=after, backwards=backwards, key=lambda row: row[:2]
     )
+    at = {name: columns.index(name) for name in read}
     if not search:
-        return Page([row[2] for row in page.items], page.keys, page.more)
-    stored = stored_documents([row[2] for row in page.items])
-    rows = [row for row in page.items if row[2] in stored]
-    documents = [stored[row[2]] for row in rows]
-    scores = [row[3] for row in rows]
-    hits = search_hits(entry_filter, language=language, documents=documents, scores=scores)
+        return Page([row[at["document"]] for row in page.items], page.keys, page.more)
+    stored = stored_matches([row[at["pk"]] for row in page.items])
+    rows = [row for row in page.items if row[at["pk"]] in stored]
+    matches = [stored[row[at["pk"]]] for row in rows]
+    scores = [row[at["search_score"]] for row in rows]
+    hits = search_hits(entry_filter, language=language, matches=matches, scores=scores)
+    documents = [match.document for match in matches]
     return Page(documents, [row[:2] for row in rows], page.more, hits)
 
 

@@ -38,11 +38,13 @@ def found(text, language="en", **filters):
 def hits(text, language="en"):
     entry_filter = selectors.EntryFilter(search=text)
     rows = selectors.entry_list(entry_filter, language=language)
-    documents, scores = zip(*rows.values_list("document", "search_score"), strict=True)
-    found = selectors.search_hits(
-        entry_filter, language=language, documents=documents, scores=scores
-    )
-    return {orjson.loads(d)["slug"]: hit for d, hit in zip(documents, found, strict=True)}
+    ids, scores = zip(*rows.values_list("pk", "search_score"), strict=True)
+    stored = selectors.stored_matches(list(ids))
+    matches = [stored[pk] for pk in ids]
+    found = selectors.search_hits(entry_filter, language=language, matches=matches, scores=scores)
+    return {
+        orjson.loads(match.document)["slug"]: hit for match, hit in zip(matches, found, strict=True)
+    }
 
 
 def test_a_dutch_search_finds_other_forms_of_the_word():
@@ -211,8 +213,8 @@ def test_a_page_read_as_ids_leaves_out_an_entry_unpublished_meanwhile():
     rows = selectors.entry_list(selectors.EntryFilter(search="vanishing"), language="en")
     ids = list(rows.values_list("pk", flat=True))
     article_unpublish(article=gone, user=None)
-    stored = selectors.stored_documents(ids)
-    assert [orjson.loads(d)["slug"] for d in stored.values()] == ["kept"]
+    stored = selectors.stored_matches(ids)
+    assert [orjson.loads(match.document)["slug"] for match in stored.values()] == ["kept"]
 
 
 def test_search_combines_with_the_other_filters():
