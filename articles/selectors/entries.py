@@ -5,8 +5,7 @@ import json
 from dataclasses import dataclass, replace
 
 import orjson
-from django.db.models import F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Q
 
 from articles import search as full_text
 from articles import search_text
@@ -216,22 +215,25 @@ def more_from_vendors(
 
 
 def _others(entries, language: str, limit: int, column: str) -> dict[int, list[tuple[int, str]]]:
-    vendor_ids = {vendor_id for _entry, vendor_id in entries}
-    rows = (
-        visible_documents(language)
-        .filter(vendor_id__in=vendor_ids)
-        .annotate(
-            position=Window(
-                RowNumber(), partition_by=F("vendor_id"), order_by=list(ORDERINGS["-published"])
-            )
-        )
-        .filter(position__lte=limit + 1)
-        .order_by("vendor_id", "position")
-        .values_list("vendor_id", "entry_id", column)
-    )
+    """Each vendor's newest ``limit + 1`` public entries (one may be the entry asking), in one
+    query: a LIMIT subquery per vendor reads only those rows off the vendor's index, however
+    many entries the vendor has."""
+    vendor_ids = sorted({vendor_id for _entry, vendor_id in entries})
+    newest = ORDERINGS["-published"]
+    visible = visible_documents(language)
     by_vendor: dict[int, list[tuple[int, str]]] = {}
-    for vendor_id, entry_id, text in rows:
-        by_vendor.setdefault(vendor_id, []).append((entry_id, text))
+    if vendor_ids:
+        wanted = Q()
+        for vendor_id in vendor_ids:
+            ids = visible.filter(vendor_id=vendor_id).order_by(*newest).values("pk")
+            wanted |= Q(pk__in=ids[: limit + 1])
+        rows = (
+            LiveDocument.objects.filter(wanted)
+            .order_by("vendor_id", *newest)
+            .values_list("vendor_id", "entry_id", column)
+        )
+        for vendor_id, entry_id, text in rows:
+            by_vendor.setdefault(vendor_id, []).append((entry_id, text))
     return {
         entry_id: [row for row in by_vendor.get(vendor_id, []) if row[0] != entry_id][:limit]
         for entry_id, vendor_id in entries
