@@ -8,10 +8,12 @@ from asgiref.sync import async_to_sync
 from django.conf import settings
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
 )
 from strawberry.tools import merge_types
@@ -20,7 +22,7 @@ from articles.graphql.schema import Query as ArticlesQuery
 from articles.selectors import MORE_FROM_VENDOR_DEFAULT, MORE_FROM_VENDOR_MAX
 from cms.errors import OUTAGE_ATTRIBUTE, is_database_outage
 from feedback.graphql.schema import Mutation as FeedbackMutation
-from kernel.graphql import DocumentGuard, ListSize, QueryCost
+from kernel.graphql import CachedValidation, DocumentGuard, ListSize, QueryCost
 
 QUERY_TYPES: list[type] = [ArticlesQuery]
 MUTATION_TYPES: list[type] = [FeedbackMutation]
@@ -55,12 +57,19 @@ def is_unexpected(error: GraphQLError) -> bool:
 def build_extensions() -> list:
     """Extension factories: each request gets fresh instances."""
     config = settings.GRAPHQL
+    # The limiters' rules are made once: validation results are cached per rule set.
+    limits = (
+        *QueryDepthLimiter(max_depth=config["MAX_DEPTH"]).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=config["MAX_ALIASES"]).validation_rules,
+    )
     extensions = [
-        # First: it refuses fragment fan-out before the validation rules below walk it.
+        # First: it refuses fragment fan-out before the validation rules walk it.
         lambda: DocumentGuard(max_fields=graphql_setting("MAX_FIELDS")),
-        lambda: QueryDepthLimiter(max_depth=config["MAX_DEPTH"]),
-        lambda: MaxAliasesLimiter(max_alias_count=config["MAX_ALIASES"]),
+        lambda: AddValidationRules(list(limits)),
         lambda: MaxTokensLimiter(max_token_count=config["MAX_TOKENS"]),
+        # A document is parsed and validated once per text (both caches are bounded).
+        ParserCache,
+        CachedValidation,
         lambda: QueryCost(
             max_cost=graphql_setting("MAX_COST"),
             sizes=LIST_SIZES,

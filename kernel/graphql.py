@@ -5,6 +5,8 @@ refuses documents whose fragments expand to too many fields (before any validati
 among them strawberry's depth and alias limiters, walks them once per spread) and string
 values that are not text (NUL, unpaired surrogates). ``QueryCost`` runs once the document is
 valid, before execution: it prices the operation by the number of fields it may resolve.
+``CachedValidation`` validates a document once: later requests with the same text reuse
+the result, unless the guard has already refused it.
 """
 
 from collections.abc import Callable, Iterator
@@ -29,7 +31,7 @@ from graphql import (
     visit,
 )
 from graphql.language import Visitor
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import SchemaExtension, ValidationCache
 
 Number = int | Callable[[], int]
 
@@ -154,6 +156,18 @@ class DocumentGuard(SchemaExtension):
         if (path := non_text_variable(variables or {})) is not None:
             return GraphQLError(f"{NOT_TEXT} ({path}).")
         return None
+
+
+class CachedValidation(ValidationCache):
+    """strawberry's ``ValidationCache`` (the validation rules' verdict kept per document and
+    rule set) that leaves a document ``DocumentGuard`` refused unvalidated. The rules must be
+    the same classes on every request for the cache to answer: build limiters once."""
+
+    def on_validate(self) -> Iterator[None]:
+        if self.execution_context.pre_execution_errors is not None:
+            yield
+        else:
+            yield from super().on_validate()
 
 
 # --- Cost ------------------------------------------------------------------------------------

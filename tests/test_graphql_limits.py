@@ -253,6 +253,20 @@ def test_a_fragment_cycle_is_still_reported_by_validation():
     assert "Cannot spread fragment 'A' within itself" in refused(response)
 
 
+def test_a_document_sent_again_gets_the_same_verdict():
+    """Documents are parsed and validated once per text: a repeat is refused or answered
+    as the first one was, whichever check refused it."""
+    too_deep = nested_more_from_vendor(settings.GRAPHQL["MAX_DEPTH"])
+    cycle = "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }"
+    for _ in range(2):
+        refused(post(fan_out(21)), code="TOO_MANY_FIELDS")
+        deep = post(too_deep).json()
+        assert deep["data"] is None
+        assert any("exceeds maximum operation depth" in e["message"] for e in deep["errors"])
+        assert "within itself" in refused(post(cycle))
+        assert post(fan_out(10)).json()["data"] == {"__typename": "Query"}
+
+
 # --- Bodies that are not a GraphQL request ---------------------------------------------------
 
 
