@@ -6,7 +6,9 @@
 In-process, no server: each request goes through the project's real URLs and full middleware
 stack (Django's test client). Every size gets its own scratch database with that many
 generated entries (bench/scratch.py); --reuse keeps one already built. Prints, per endpoint,
-the SQL queries and the p50 at each size, and the ratio of the largest size to the smallest.
+the SQL queries and the p50 at each size, and the ratio of the largest size to the smallest,
+twice: as the cache answers a repeated request, and built (the cache emptied before each
+timed request, so every one reads the database and renders).
 """
 
 import argparse
@@ -28,6 +30,9 @@ GRAPHQL_LIST = (Path(__file__).parent / "graphql_list.graphql").read_text()
 GRAPHQL_COUNT = GRAPHQL_LIST.replace("results {", "totalCount\n    results {", 1)
 # Ratio of p50 at the largest size to the smallest that the read path is built to stay under.
 RATIO_TARGET, COUNT_RATIO_TARGET = 1.5, 2.0
+# A term in most entries ranks a bounded set of matches (SEARCH_RANKED): its target is a p50
+# at the largest size, in ms, per database.
+COMMON_SEARCH_P50 = {"sqlite": 50.0, "postgresql": 100.0}
 
 
 def cases(entries: int):
@@ -41,21 +46,24 @@ def cases(entries: int):
         body = json.dumps({"query": query})
         return lambda client, i: client.post("/graphql/", body, content_type="application/json")
 
-    def uncached(client, i):
+    def uncached(query=""):
         # A far-future bound changes no result; a different URL each time, so no cache answers.
-        return client.get(f"{LIST}?published_before=2099-01-01T00:00:{i % 60:02d}.{i:06d}Z")
+        return lambda client, i: client.get(
+            f"{LIST}?{query}published_before=2099-01-01T00:00:{i % 60:02d}.{i:06d}Z"
+        )
 
     return [
         ("REST list", get(LIST), 200),
-        ("REST list, each request different", uncached, 200),
+        ("REST list, each request different", uncached(), 200),
         ("REST list by vendor", get(f"{LIST}?vendor={VENDOR}"), 200),
         ("REST list, If-None-Match", None, 304),  # filled in once the ETag is known
         ("REST detail", get(f"{LIST}{slug}/"), 200),
         ("REST more from vendor", get(f"{LIST}{slug}/more-from-vendor/"), 200),
         ("REST vendors with counts", get("/api/v1/vendors/"), 200),
         ("REST change feed, first page", get("/api/v1/changes/"), 200),
-        (f"REST search ?q={SELECTIVE} (selective)", get(f"{LIST}?q={SELECTIVE}"), 200),
-        (f"REST search ?q={COMMON} (most entries)", get(f"{LIST}?q={COMMON}"), 200),
+        # Searches as the uncached list: each one runs.
+        (f"REST search ?q={SELECTIVE} (selective)", uncached(f"q={SELECTIVE}&"), 200),
+        (f"REST search ?q={COMMON} (most entries)", uncached(f"q={COMMON}&"), 200),
         ("Atom feed", get("/feeds/en.atom"), 200),
         ("JSON feed by vendor", get(f"/feeds/en/{VENDOR}.json"), 200),
         ("GraphQL list 20", graphql(GRAPHQL_LIST), 200),
@@ -68,6 +76,7 @@ def measure(entries: int, runs: int, budget: float) -> dict:
     import django
 
     django.setup()
+    from django.core.cache import cache
     from django.db import connection
     from django.db.models import Q
     from django.test import Client
@@ -83,56 +92,79 @@ def measure(entries: int, runs: int, budget: float) -> dict:
         / max(entries, 1)
         for term in (SELECTIVE, COMMON)
     }
+
+    def timed(send, *, built: bool) -> list[float]:
+        timings, deadline = [], time.perf_counter() + budget
+        for i in range(3, 3 + runs):
+            if built:
+                cache.clear()
+            started = time.perf_counter()
+            send(client, i)
+            timings.append((time.perf_counter() - started) * 1000)
+            if len(timings) >= 5 and time.perf_counter() > deadline:
+                break
+        return timings
+
     rows = []
     for name, send, expected in cases(entries):
         if send is None:
             send = lambda client, i: client.get(LIST, HTTP_IF_NONE_MATCH=etag)  # noqa: E731
         for i in range(2):  # warm up: connection, caches a real server would have warm too
             send(client, i)
+        # Counted at once: the next request resets the connection's query log.
         with CaptureQueriesContext(connection) as queries:
             response = send(client, 2)
         count = len(queries)
-        timings, deadline = [], time.perf_counter() + budget
-        for i in range(3, 3 + runs):
-            started = time.perf_counter()
-            send(client, i)
-            timings.append((time.perf_counter() - started) * 1000)
-            if len(timings) >= 5 and time.perf_counter() > deadline:
-                break
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            send(client, 2)
+        built_count = len(queries)
         rows.append(
             {
                 "name": name,
                 "status": response.status_code,
                 "expected": expected,
                 "queries": count,
-                "p50": statistics.median(timings),
-                "runs": len(timings),
+                "p50": statistics.median(timed(send, built=False)),
+                "built_queries": built_count,
+                "built_p50": statistics.median(timed(send, built=True)),
             }
         )
     return {"entries": entries, "database": connection.vendor, "share": share, "rows": rows}
 
 
 def report(results: list[dict]) -> None:
-    small, large = results[0], results[-1]
     sizes = ", ".join(str(r["entries"]) for r in results)
-    print(f"\ndatabase: {small['database']}; sizes: {sizes}")
+    print(f"\ndatabase: {results[0]['database']}; sizes: {sizes}")
     for r in results:
         shares = ", ".join(f"?q={t} matches {s:.1%}" for t, s in r["share"].items())
         print(f"  {r['entries']} entries: {shares}")
+    _table(results, "cached", "queries", "p50")
+    _table(results, "built", "built_queries", "built_p50")
+
+
+def _table(results: list[dict], label: str, queries: str, p50: str) -> None:
+    small, large = results[0], results[-1]
     sizes = [f"{r['entries']:,}" for r in results]
-    head = f"{'endpoint':40} " + " ".join(f"{'q@' + s:>9} {'p50@' + s + ' ms':>15}" for s in sizes)
+    head = f"{'endpoint (' + label + ')':40} "
+    head += " ".join(f"{'q@' + s:>9} {'p50@' + s + ' ms':>15}" for s in sizes)
     print("\n" + head + f" {'ratio':>6}  target")
     for i, row in enumerate(small["rows"]):
         cells, flags = [], []
         for r in results:
             cell = r["rows"][i]
-            cells.append(f"{cell['queries']:>9} {cell['p50']:>15.2f}")
+            cells.append(f"{cell[queries]:>9} {cell[p50]:>15.2f}")
             if cell["status"] != cell["expected"]:
                 flags.append(f"status {cell['status']} at {r['entries']}")
-        ratio = large["rows"][i]["p50"] / small["rows"][i]["p50"]
-        target = COUNT_RATIO_TARGET if "totalCount" in row["name"] else RATIO_TARGET
-        verdict = "ok" if ratio <= target else "OVER"
-        flags.insert(0, f"<= {target} {verdict}")
+        ratio = large["rows"][i][p50] / small["rows"][i][p50]
+        if f"?q={COMMON}" in row["name"]:
+            limit = COMMON_SEARCH_P50[large["database"]]
+            verdict = "ok" if large["rows"][i][p50] <= limit else "OVER"
+            flags.insert(0, f"p50 <= {limit:g} ms {verdict}")
+        else:
+            target = COUNT_RATIO_TARGET if "totalCount" in row["name"] else RATIO_TARGET
+            verdict = "ok" if ratio <= target else "OVER"
+            flags.insert(0, f"<= {target} {verdict}")
         print(f"{row['name']:40} {' '.join(cells)} {ratio:>6.2f}  {'; '.join(flags)}")
 
 
