@@ -39,6 +39,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from articles.selectors import SETTLE_SECONDS
+
 ROOT = Path(__file__).resolve().parent.parent
 GUIDES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 # How the guides name the server; all of them mean the one under test.
@@ -310,6 +312,7 @@ def server(tmp_path_factory):
         timeout=300,
     )
     assert prepared.returncode == 0, prepared.stderr
+    loaded = time.monotonic()
     partner_key = prepared.stdout.strip().splitlines()[-1]
     port = free_port()
     process = subprocess.Popen(
@@ -331,6 +334,9 @@ def server(tmp_path_factory):
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"the server did not start: {process.stderr.read()}")
                 time.sleep(0.2)
+        # The change feed serves a change once it is SETTLE_SECONDS old (docs/rest.md): as
+        # for a reader who starts the server and then reads the guide, the demo has settled.
+        time.sleep(max(0.0, SETTLE_SECONDS - (time.monotonic() - loaded)))
         yield Server(url, partner_key)
     finally:
         process.terminate()
