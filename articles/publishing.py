@@ -5,12 +5,13 @@ Every change to what the public sees appends a ``PublicationLog`` row in the sam
 the change feed, validators, caches and webhooks all key on the log.
 """
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 
 import orjson
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from articles.models import (
     Article,
     LiveDocument,
     LiveEntry,
+    LiveVendorCount,
     Note,
     PublicationCounter,
     PublicationEvent,
@@ -106,6 +108,27 @@ def _store(entries: list[LiveEntry], *, rendered: dict[str, str] | None = None) 
     )
 
 
+def _count_entries(changes: Counter) -> None:
+    """Add ``changes`` (vendor id: entries gained or lost) to the vendors' live counts, as
+    increments: concurrent publications for one vendor each add theirs."""
+    for vendor_id, change in sorted(changes.items()):
+        if not change:
+            continue
+        counts = LiveVendorCount.objects.filter(vendor_id=vendor_id)
+        if not counts.update(entries=F("entries") + change):
+            LiveVendorCount.objects.get_or_create(vendor_id=vendor_id)
+            counts.update(entries=F("entries") + change)
+
+
+def _recount_entries() -> None:
+    """Count every vendor's live entries afresh (``live_rebuild``)."""
+    LiveVendorCount.objects.all().delete()
+    counts = LiveEntry.objects.order_by().values_list("vendor_id").annotate(n=Count("pk"))
+    LiveVendorCount.objects.bulk_create(
+        LiveVendorCount(vendor_id=vendor_id, entries=n) for vendor_id, n in counts
+    )
+
+
 def _visible_at(published_at: datetime, now: datetime) -> datetime:
     return max(published_at, now)
 
@@ -153,6 +176,10 @@ def live_write(
     entry.save()
     entry.topics.set(source["topics"])
     _store([entry])
+    counted = Counter({entry.vendor_id: 1})
+    if previous is not None:
+        counted[previous.vendor_id] -= 1  # nothing to count unless the vendor changed
+    _count_entries(counted)
     row = _log_row(entry, PublicationEvent.PUBLISHED, user, effective_at=published_at)
     if was_visible:
         row.event, row.significant = PublicationEvent.UPDATED, significant
@@ -170,6 +197,7 @@ def live_remove(*, article: Article, user, event=PublicationEvent.UNPUBLISHED) -
     was_visible = entry.published_at <= timezone.now()
     row = _log_row(entry, event, user)
     entry.delete()
+    _count_entries(Counter({entry.vendor_id: -1}))
     if was_visible:
         log_append([row])
     else:
@@ -290,6 +318,7 @@ def live_publish_bulk(
         for topic in entry.source["topics"]
     )
     _store(entries, rendered=rendered)
+    _count_entries(Counter(entry.vendor_id for entry in entries))
     log_append(
         [
             _log_row(entry, PublicationEvent.PUBLISHED, None, effective_at=entry.published_at)
@@ -314,4 +343,5 @@ def live_rebuild(*, batch_size: int = 1000) -> tuple[int, int]:
         batch = LiveEntry.objects.filter(pk__in=pks[start : start + batch_size])
         changed += live_refresh(entries=batch)
     search.reindex(LiveDocument.objects.all(), batch_size=batch_size)
+    _recount_entries()
     return backfilled, changed

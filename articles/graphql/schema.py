@@ -20,6 +20,7 @@ from articles.graphql.types import (
 from articles.previews import preview_documents
 from articles.selectors import (
     InvalidRequest,
+    entry_count,
     entry_detail,
     entry_list,
     search_hits,
@@ -108,7 +109,10 @@ class Query:
                 article.search = SearchHit(score=hit.score, snippet=hit.snippet)
             return articles
 
-        return ArticlePage(page=page, count=reading(documents.count), entries=entries)
+        def count():
+            return reading(entry_count)(wanted, documents)
+
+        return ArticlePage(page=page, count=count, entries=entries)
 
     @strawberry.field(description="A vendor by slug, else null." + LANGUAGE_DESCRIPTION)
     async def vendor(

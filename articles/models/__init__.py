@@ -16,6 +16,7 @@ from articles.models.content import (
 from articles.models.live import (
     LiveDocument,
     LiveEntry,
+    LiveVendorCount,
     PublicationCounter,
     PublicationEvent,
     PublicationLog,
@@ -27,6 +28,7 @@ __all__ = [
     "ArticleTranslation",
     "LiveDocument",
     "LiveEntry",
+    "LiveVendorCount",
     "Note",
     "PublicationCounter",
     "PublicationEvent",

@@ -23,6 +23,10 @@ class LiveQuerySet(models.QuerySet):
         """The one definition of "the public may see it": live, and its time has come."""
         return self.filter(published_at__lte=at or timezone.now())
 
+    def scheduled(self, *, at=None):
+        """Live but not visible yet: the rest of what ``visible`` leaves out."""
+        return self.filter(published_at__gt=at or timezone.now())
+
 
 class LiveEntry(models.Model):
     """An entry's live version, with the working-copy content it was built from."""
@@ -54,6 +58,20 @@ class LiveEntry(models.Model):
 
     def __str__(self):
         return self.slug
+
+
+class LiveVendorCount(models.Model):
+    """How many live entries a vendor has, scheduled ones included: kept by publishing in the
+    transaction that writes them (``articles.publishing``), so the public counts never read
+    every entry. A vendor without a row has none."""
+
+    vendor = models.OneToOneField(
+        Vendor, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    entries = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.vendor_id}: {self.entries}"
 
 
 class LiveDocument(models.Model):

@@ -14,9 +14,11 @@ from articles.publishing import live_refresh
 from articles.services import (
     article_archive,
     article_publish,
+    article_publish_changes,
     article_reopen,
     article_submit_for_review,
     article_unpublish,
+    article_update,
 )
 from tests.factories import ArticleFactory, VendorFactory
 from tests.utils import go_live
@@ -119,6 +121,7 @@ def test_rebuild_backfills_published_entries_without_a_live_version_and_is_idemp
     call_command("rebuild_live")
     assert "1 created" in capsys.readouterr().out
     assert document(article.slug)["slug"] == article.slug
+    assert selectors.public_counts([article.vendor_id]) == {article.vendor_id: 1}
     call_command("rebuild_live")
     assert "0 created for published entries without one, 0 re-rendered" in capsys.readouterr().out
 
@@ -156,3 +159,17 @@ def test_a_cancelled_schedule_does_not_come_back_when_the_entry_is_published_aga
     article = article_submit_for_review(article=article, user=None)
     article_publish(article=article, user=None)
     assert document(article.slug)["slug"] == article.slug
+
+
+def test_vendor_counts_follow_an_entry_to_another_vendor_and_leave_scheduled_ones_out():
+    old, new = VendorFactory(), VendorFactory()
+    article = ArticleFactory(vendor=old)
+    ArticleFactory(vendor=new, scheduled=True)
+    assert selectors.public_counts([old.pk, new.pk]) == {old.pk: 1, new.pk: 0}
+    article_update(article=article, user=None, fields={"vendor": new})
+    article_publish_changes(article=article, user=None)
+    assert selectors.public_counts([old.pk, new.pk]) == {old.pk: 0, new.pk: 1}
+    with time_machine.travel(timezone.now() + timedelta(days=3)):
+        assert selectors.public_counts([old.pk, new.pk]) == {old.pk: 0, new.pk: 2}
+    article_unpublish(article=Article.objects.get(pk=article.pk), user=None)
+    assert selectors.public_counts([old.pk, new.pk]) == {old.pk: 0, new.pk: 0}
