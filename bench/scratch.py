@@ -91,13 +91,14 @@ def _reset(url: str) -> None:
 
 def prepare(url: str, entries: int, *, reuse: bool, log=print) -> None:
     """Make ``url`` a migrated database with ``entries`` generated entries (seed 1); with
-    ``reuse``, keep one that has them already."""
-    if reuse and live_entries(url) == entries:
-        log(f"reusing {redact(url)} ({entries} entries)")
-        return
-    _reset(url)
+    ``reuse``, keep one that has them already (migrated to the current schema)."""
     env = django_env(url)
     manage = [PYTHON, str(ROOT / "manage.py")]
+    if reuse and live_entries(url) == entries:
+        log(f"reusing {redact(url)} ({entries} entries)")
+        subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=ROOT, check=True)
+        return
+    _reset(url)
     subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=ROOT, check=True)
     started = time.perf_counter()
     subprocess.run(
