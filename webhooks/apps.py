@@ -6,8 +6,11 @@ class WebhooksConfig(AppConfig):
     verbose_name = "Webhooks"
 
     def ready(self):
-        from articles.models import PublicationLog
+        from django.db.models.signals import pre_delete
+
+        from articles.models import PublicationLog, Vendor
         from articles.publishing import log_appended
-        from webhooks.services import outbox_write
+        from webhooks.services import outbox_write, subscriptions_lose_vendor
 
         log_appended.connect(outbox_write, sender=PublicationLog, dispatch_uid="webhooks.outbox")
+        pre_delete.connect(subscriptions_lose_vendor, sender=Vendor, dispatch_uid="webhooks.vendor")

@@ -105,6 +105,24 @@ def subscription_enable(*, subscription: Subscription) -> int:
     return len(ids)
 
 
+def subscriptions_lose_vendor(sender, *, instance, **kwargs) -> None:
+    """Before a vendor is deleted (a ``pre_delete`` receiver): a subscription filtered to
+    that vendor alone would be left with no filter, which means every vendor. It is disabled
+    instead, saying why, so its receiver is not sent what it never asked for."""
+    alone = Subscription.objects.filter(vendors=instance).exclude(
+        pk__in=Subscription.vendors.through.objects.exclude(vendor=instance).values(
+            "subscription_id"
+        )
+    )
+    alone.update(
+        is_active=False,
+        disabled_reason=(
+            f"Disabled: its only vendor, {instance.name} ({instance.slug}), was deleted. "
+            "Choose the vendors to send, then enable the subscription."
+        ),
+    )
+
+
 def _disable_failing(*, now) -> int:
     """Disable active subscriptions whose every delivery has failed for the threshold."""
     since = now - timedelta(hours=settings.WEBHOOK_DISABLE_AFTER_HOURS)

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from articles.services import article_unpublish
+from articles.services import article_unpublish, vendor_delete
 from tests.factories import VendorFactory
 from tests.webhooks.utils import publish, run_worker
 from webhooks import services
@@ -152,3 +152,23 @@ def test_an_event_committed_but_never_enqueued_is_delivered_by_the_sweep(
         run_worker()
     [request] = receiver.requests
     assert request.json["data"]["slug"] == "fresh-entry"
+
+
+def test_a_subscription_whose_only_vendor_is_deleted_is_disabled_not_sent_everything(receiver):
+    gone, kept = VendorFactory(slug="gone", name="Vendor 0"), VendorFactory(slug="kept")
+    only, _ = subscription_create(name="Only gone", url=receiver.url, vendors=[gone])
+    both, _ = subscription_create(
+        name="Gone and kept", url=receiver.url + "&b", vendors=[gone, kept]
+    )
+    vendor_delete(vendor=gone, user=None)
+    publish("kept-news", vendor=kept)
+    run_worker()
+
+    only.refresh_from_db()
+    assert not only.is_active
+    assert "its only vendor, Vendor 0 (gone), was deleted" in only.disabled_reason
+    both.refresh_from_db()
+    assert both.is_active and list(both.vendors.all()) == [kept]
+    assert [d.subscription_id for d in Delivery.objects.filter(event__slug="kept-news")] == [
+        both.pk
+    ]
