@@ -21,6 +21,7 @@ from articles.models import (
     Article,
     LiveDocument,
     LiveEntry,
+    LiveTopicCount,
     LiveVendorCount,
     Note,
     PublicationCounter,
@@ -108,24 +109,31 @@ def _store(entries: list[LiveEntry], *, rendered: dict[str, str] | None = None) 
     )
 
 
-def _count_entries(changes: Counter) -> None:
-    """Add ``changes`` (vendor id: entries gained or lost) to the vendors' live counts, as
-    increments: concurrent publications for one vendor each add theirs."""
-    for vendor_id, change in sorted(changes.items()):
+def _count_entries(changes: Counter, model=LiveVendorCount) -> None:
+    """Add ``changes`` (vendor id, or topic id with ``LiveTopicCount``: entries gained or
+    lost) to the kept counts, as increments: concurrent publications each add theirs."""
+    key = model._meta.pk.attname
+    for pk, change in sorted(changes.items()):
         if not change:
             continue
-        counts = LiveVendorCount.objects.filter(vendor_id=vendor_id)
+        counts = model.objects.filter(**{key: pk})
         if not counts.update(entries=F("entries") + change):
-            LiveVendorCount.objects.get_or_create(vendor_id=vendor_id)
+            model.objects.get_or_create(**{key: pk})
             counts.update(entries=F("entries") + change)
 
 
 def _recount_entries() -> None:
-    """Count every vendor's live entries afresh (``live_rebuild``)."""
+    """Count every vendor's and topic's live entries afresh (``live_rebuild``)."""
     LiveVendorCount.objects.all().delete()
-    counts = LiveEntry.objects.order_by().values_list("vendor_id").annotate(n=Count("pk"))
+    LiveTopicCount.objects.all().delete()
+    by_vendor = LiveEntry.objects.order_by().values_list("vendor_id").annotate(n=Count("pk"))
     LiveVendorCount.objects.bulk_create(
-        LiveVendorCount(vendor_id=vendor_id, entries=n) for vendor_id, n in counts
+        LiveVendorCount(vendor_id=vendor_id, entries=n) for vendor_id, n in by_vendor
+    )
+    tagged = LiveEntry.topics.through.objects.order_by().values_list("topic_id")
+    LiveTopicCount.objects.bulk_create(
+        LiveTopicCount(topic_id=topic_id, entries=n)
+        for topic_id, n in tagged.annotate(n=Count("pk"))
     )
 
 
@@ -173,13 +181,16 @@ def live_write(
         revision=article.version,
         published_by=user,
     )
+    tagged = Counter(source["topics"])
+    counted = Counter({entry.vendor_id: 1})
+    if previous is not None:  # nothing to count unless the vendor or a topic changed
+        counted[previous.vendor_id] -= 1
+        tagged.subtract(previous.topics.values_list("pk", flat=True))
     entry.save()
     entry.topics.set(source["topics"])
     _store([entry])
-    counted = Counter({entry.vendor_id: 1})
-    if previous is not None:
-        counted[previous.vendor_id] -= 1  # nothing to count unless the vendor changed
     _count_entries(counted)
+    _count_entries(tagged, LiveTopicCount)
     row = _log_row(entry, PublicationEvent.PUBLISHED, user, effective_at=published_at)
     if was_visible:
         row.event, row.significant = PublicationEvent.UPDATED, significant
@@ -196,8 +207,10 @@ def live_remove(*, article: Article, user, event=PublicationEvent.UNPUBLISHED) -
         return False
     was_visible = entry.published_at <= timezone.now()
     row = _log_row(entry, event, user)
+    untagged = Counter({topic: -1 for topic in entry.topics.values_list("pk", flat=True)})
     entry.delete()
     _count_entries(Counter({entry.vendor_id: -1}))
+    _count_entries(untagged, LiveTopicCount)
     if was_visible:
         log_append([row])
     else:
@@ -319,6 +332,9 @@ def live_publish_bulk(
     )
     _store(entries, rendered=rendered)
     _count_entries(Counter(entry.vendor_id for entry in entries))
+    _count_entries(
+        Counter(topic for entry in entries for topic in entry.source["topics"]), LiveTopicCount
+    )
     log_append(
         [
             _log_row(entry, PublicationEvent.PUBLISHED, None, effective_at=entry.published_at)

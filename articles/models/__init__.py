@@ -16,6 +16,7 @@ from articles.models.content import (
 from articles.models.live import (
     LiveDocument,
     LiveEntry,
+    LiveTopicCount,
     LiveVendorCount,
     PublicationCounter,
     PublicationEvent,
@@ -28,6 +29,7 @@ __all__ = [
     "ArticleTranslation",
     "LiveDocument",
     "LiveEntry",
+    "LiveTopicCount",
     "LiveVendorCount",
     "Note",
     "PublicationCounter",

@@ -74,6 +74,19 @@ class LiveVendorCount(models.Model):
         return f"{self.vendor_id}: {self.entries}"
 
 
+class LiveTopicCount(models.Model):
+    """How many live entries carry a topic, scheduled ones included; kept like
+    ``LiveVendorCount``."""
+
+    topic = models.OneToOneField(
+        Topic, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    entries = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.topic_id}: {self.entries}"
+
+
 class LiveDocument(models.Model):
     """One live entry in one language, stored as the JSON every surface serves.
 

@@ -5,7 +5,14 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 
-from articles.models import LiveDocument, LiveEntry, LiveVendorCount, Vendor
+from articles.models import (
+    LiveDocument,
+    LiveEntry,
+    LiveTopicCount,
+    LiveVendorCount,
+    Topic,
+    Vendor,
+)
 from articles.selectors.entries import Page, keyset_page
 from articles.selectors.rules import DEFAULT_ORDERING, ORDERINGS, EntryFilter, visible_documents
 from cms.languages import default_language, resolve_translation
@@ -143,15 +150,27 @@ class TopicView:
 
 def topic_list(*, slugs=None) -> list[TopicView]:
     """Topics with public entries (of those with ``slugs``), by name, with how many each
-    has. A topic no public entry carries is not listed: its name may announce one."""
-    tagged = LiveEntry.topics.through.objects.filter(
-        liveentry_id__in=visible_documents(default_language()).values("entry_id")
+    has: its live entries (a count publishing keeps) less those scheduled for later. A topic
+    no public entry carries is not listed: its name may announce one."""
+    live = LiveTopicCount.objects.filter(topic_id=OuterRef("pk")).values("entries")
+    scheduled = (
+        LiveEntry.topics.through.objects.filter(
+            topic_id=OuterRef("pk"),
+            liveentry_id__in=LiveDocument.objects.scheduled()
+            .filter(language=default_language())
+            .values("entry_id"),
+        )
+        .order_by()
+        .values("topic_id")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    topics = Topic.objects.annotate(
+        public_count=Coalesce(Subquery(live), 0) - Coalesce(Subquery(scheduled), 0)
+    ).filter(public_count__gt=0)
     if slugs is not None:
-        tagged = tagged.filter(topic__slug__in=slugs)
-    rows = (
-        tagged.values_list("topic__slug", "topic__name")
-        .annotate(count=Count("liveentry_id"))
-        .order_by("topic__name", "topic__slug")
-    )
-    return [TopicView(slug, name, count) for slug, name, count in rows]
+        topics = topics.filter(slug__in=slugs)
+    return [
+        TopicView(topic.slug, topic.name, topic.public_count)
+        for topic in topics.order_by("name", "slug")
+    ]

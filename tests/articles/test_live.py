@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles import selectors
-from articles.models import Article, LiveDocument, LiveEntry, PublicationLog
+from articles.models import Article, LiveDocument, LiveEntry, LiveTopicCount, PublicationLog
 from articles.publishing import live_refresh
 from articles.services import (
     article_archive,
@@ -20,7 +20,7 @@ from articles.services import (
     article_unpublish,
     article_update,
 )
-from tests.factories import ArticleFactory, VendorFactory
+from tests.factories import ArticleFactory, TopicFactory, VendorFactory
 from tests.utils import go_live
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +173,27 @@ def test_vendor_counts_follow_an_entry_to_another_vendor_and_leave_scheduled_one
         assert selectors.public_counts([old.pk, new.pk]) == {old.pk: 0, new.pk: 2}
     article_unpublish(article=Article.objects.get(pk=article.pk), user=None)
     assert selectors.public_counts([old.pk, new.pk]) == {old.pk: 0, new.pk: 0}
+
+
+def test_topic_counts_follow_an_entry_s_topics_and_leave_scheduled_ones_out():
+    agents, safety = TopicFactory(name="Agents"), TopicFactory(name="Safety")
+
+    def counts():
+        return {topic.slug: topic.public_article_count for topic in selectors.topic_list()}
+
+    article, scheduled = ArticleFactory(), ArticleFactory(scheduled=True)
+    article.topics.set([agents])
+    scheduled.topics.set([agents, safety])
+    go_live(article, scheduled)
+    assert counts() == {agents.slug: 1}
+    article_update(article=article, user=None, topics=[safety])
+    article_publish_changes(article=article, user=None)
+    assert counts() == {safety.slug: 1}
+    with time_machine.travel(timezone.now() + timedelta(days=3)):
+        assert counts() == {agents.slug: 1, safety.slug: 2}
+    article_unpublish(article=Article.objects.get(pk=article.pk), user=None)
+    assert counts() == {}
+    LiveTopicCount.objects.update(entries=7)  # counts gone wrong: a rebuild counts afresh
+    call_command("rebuild_live")
+    with time_machine.travel(timezone.now() + timedelta(days=3)):
+        assert counts() == {agents.slug: 1, safety.slug: 1}
