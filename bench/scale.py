@@ -60,6 +60,7 @@ def cases(entries: int):
         ("REST detail", get(f"{LIST}{slug}/"), 200),
         ("REST more from vendor", get(f"{LIST}{slug}/more-from-vendor/"), 200),
         ("REST vendors with counts", get("/api/v1/vendors/"), 200),
+        ("REST topics with counts", get("/api/v1/topics/"), 200),
         ("REST change feed, first page", get("/api/v1/changes/"), 200),
         # Searches as the uncached list: each one runs.
         (f"REST search ?q={SELECTIVE} (selective)", uncached(f"q={SELECTIVE}&"), 200),
