@@ -60,31 +60,30 @@ class LiveEntry(models.Model):
         return self.slug
 
 
-class LiveVendorCount(models.Model):
-    """How many live entries a vendor has, scheduled ones included: kept by publishing in the
-    transaction that writes them (``articles.publishing``), so the public counts never read
-    every entry. A vendor without a row has none."""
+class LiveCount(models.Model):
+    """How many live entries a vendor or topic has, scheduled ones included: kept by
+    publishing in the transaction that writes them (``articles.publishing``), so the public
+    counts never read every entry. No row: none."""
 
+    entries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.pk}: {self.entries}"
+
+
+class LiveVendorCount(LiveCount):
     vendor = models.OneToOneField(
         Vendor, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    entries = models.PositiveIntegerField(default=0)
-
-    def __str__(self):
-        return f"{self.vendor_id}: {self.entries}"
 
 
-class LiveTopicCount(models.Model):
-    """How many live entries carry a topic, scheduled ones included; kept like
-    ``LiveVendorCount``."""
-
+class LiveTopicCount(LiveCount):
     topic = models.OneToOneField(
         Topic, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    entries = models.PositiveIntegerField(default=0)
-
-    def __str__(self):
-        return f"{self.topic_id}: {self.entries}"
 
 
 class LiveDocument(models.Model):

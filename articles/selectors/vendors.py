@@ -62,20 +62,22 @@ def vendor_pages(
     }
 
 
-def _public_count():
-    """A vendor's count of public entries, as an expression on ``Vendor``: its live entries
-    (a count publishing keeps) less those scheduled for later, which the index on
-    (language, vendor, publication time) finds without reading the rest."""
-    live = LiveVendorCount.objects.filter(vendor_id=OuterRef("pk")).values("entries")
-    scheduled = (
-        LiveDocument.objects.scheduled()
-        .filter(language=default_language(), vendor_id=OuterRef("pk"))
-        .order_by()
-        .values("vendor_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(live), 0) - Coalesce(Subquery(scheduled), 0)
+def _public_count(kept, scheduled, *, by: str):
+    """A count of public entries as an expression on the outer row (a vendor or a topic):
+    its live entries as publishing counts them (``kept``), less its entries scheduled for
+    later (``scheduled``, rows naming it in column ``by``: few, found by time off an index)."""
+    live = kept.filter(pk=OuterRef("pk")).values("entries")
+    later = scheduled.order_by().values(by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(live), 0) - Coalesce(Subquery(later), 0)
+
+
+def _scheduled_documents():
+    return LiveDocument.objects.scheduled().filter(language=default_language())
+
+
+def _vendor_count():
+    scheduled = _scheduled_documents().filter(vendor_id=OuterRef("pk"))
+    return _public_count(LiveVendorCount.objects.all(), scheduled, by="vendor_id")
 
 
 def public_counts(vendor_ids=None) -> dict[int, int]:
@@ -83,7 +85,7 @@ def public_counts(vendor_ids=None) -> dict[int, int]:
     vendors = (
         Vendor.objects.all() if vendor_ids is None else Vendor.objects.filter(pk__in=vendor_ids)
     )
-    return dict(vendors.annotate(n=_public_count()).values_list("pk", "n"))
+    return dict(vendors.annotate(n=_vendor_count()).values_list("pk", "n"))
 
 
 def entry_count(entry_filter: EntryFilter, documents) -> int:
@@ -108,7 +110,7 @@ class VendorView:
 
 def _vendors():
     """Vendors with their translations and their count of public entries (two queries)."""
-    return Vendor.objects.prefetch_related("translations").annotate(public_count=_public_count())
+    return Vendor.objects.prefetch_related("translations").annotate(public_count=_vendor_count())
 
 
 def vendor_list(*, language: str, slugs=None) -> list[VendorView]:
@@ -152,21 +154,11 @@ def topic_list(*, slugs=None) -> list[TopicView]:
     """Topics with public entries (of those with ``slugs``), by name, with how many each
     has: its live entries (a count publishing keeps) less those scheduled for later. A topic
     no public entry carries is not listed: its name may announce one."""
-    live = LiveTopicCount.objects.filter(topic_id=OuterRef("pk")).values("entries")
-    scheduled = (
-        LiveEntry.topics.through.objects.filter(
-            topic_id=OuterRef("pk"),
-            liveentry_id__in=LiveDocument.objects.scheduled()
-            .filter(language=default_language())
-            .values("entry_id"),
-        )
-        .order_by()
-        .values("topic_id")
-        .annotate(n=Count("pk"))
-        .values("n")
+    scheduled = LiveEntry.topics.through.objects.filter(
+        topic_id=OuterRef("pk"), liveentry_id__in=_scheduled_documents().values("entry_id")
     )
     topics = Topic.objects.annotate(
-        public_count=Coalesce(Subquery(live), 0) - Coalesce(Subquery(scheduled), 0)
+        public_count=_public_count(LiveTopicCount.objects.all(), scheduled, by="topic_id")
     ).filter(public_count__gt=0)
     if slugs is not None:
         topics = topics.filter(slug__in=slugs)
