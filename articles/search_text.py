@@ -182,13 +182,16 @@ def snippet(query: Query, document: dict, language: str, indexed: dict[str, str]
     """A short HTML-escaped passage of ``document`` with the reader's words in ``<mark>``:
     the one showing the most of them, from the summary, audience, signals, body or title.
     ``indexed`` (the document's search columns, ``articles.search.index_fields``) says which
-    fields hold a wanted word: the others are not read."""
+    fields hold a wanted word or phrase: the others are not read (a body that has the "3" of
+    "capella 3" but not the phrase has no passage to show)."""
     served = text_language(document, language)
-    wanted = query.stemmed(served).wanted()
+    stemmed_query = query.stemmed(served)
+    wanted = stemmed_query.wanted()
+    phrases = [f" {' '.join(p)} " for group in stemmed_query.required for p in group]
 
     def holds(field: str) -> bool:
         stemmed = f" {indexed[field]} "
-        return any(f" {word} " in stemmed for word in wanted)
+        return any(phrase in stemmed for phrase in phrases)
 
     texts = []
     if holds("search_summary"):

@@ -168,6 +168,19 @@ def test_a_long_text_is_cut_around_the_match():
     assert len(snippet.split()) == search_text.SNIPPET_WORDS
 
 
+def test_a_phrase_snippet_comes_from_the_text_holding_the_phrase():
+    entry(
+        "capella",
+        en={
+            "title": "Capella-3 is out",
+            "summary": "Capella now comes in 3 tiers.",
+            "body": "Version 3 of the console, with 3 more regions.",
+        },
+    )
+    snippet = hits("capella-3")["capella"].snippet
+    assert snippet == "<mark>Capella</mark>-<mark>3</mark> is out"
+
+
 def test_an_entry_without_dutch_text_is_found_through_its_english_text_and_says_so():
     entry("english-only", en={"title": "Agents for spreadsheets"})
     entry("dutch", en={"title": "Unrelated"}, nl={"title": "Agenten voor spreadsheets"})
