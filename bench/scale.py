@@ -28,6 +28,11 @@ VENDOR = "acme-ai"
 SELECTIVE, COMMON = "capella-3", "release"  # about 0.3 % and 80 % of entries (seed 1)
 GRAPHQL_LIST = (Path(__file__).parent / "graphql_list.graphql").read_text()
 GRAPHQL_COUNT = GRAPHQL_LIST.replace("results {", "totalCount\n    results {", 1)
+GRAPHQL_MORE = "{ articles { results { slug moreFromVendor { slug translation { title } } } } }"
+GRAPHQL_VENDORS = (
+    "{ vendors { slug articleCount articles(pagination: {limit: 5}) "
+    "{ totalCount results { slug translation { title } } } } }"
+)
 # Ratio of p50 at the largest size to the smallest that the read path is built to stay under.
 RATIO_TARGET, COUNT_RATIO_TARGET = 1.5, 2.0
 # A term in most entries ranks a bounded set of matches (SEARCH_RANKED): its target is a p50
@@ -69,6 +74,8 @@ def cases(entries: int):
         ("JSON feed by vendor", get(f"/feeds/en/{VENDOR}.json"), 200),
         ("GraphQL list 20", graphql(GRAPHQL_LIST), 200),
         ("GraphQL list 20 + totalCount", graphql(GRAPHQL_COUNT), 200),
+        ("GraphQL list 20 + moreFromVendor", graphql(GRAPHQL_MORE), 200),
+        ("GraphQL vendors, 5 entries + totalCount", graphql(GRAPHQL_VENDORS), 200),
     ]
 
 

@@ -55,7 +55,7 @@ def more_from_vendor(info, *, language: str, limit: int) -> DataLoader:
 def vendor_pages(
     info, entry_filter: EntryFilter, *, language: str, ordering: str, offset: int, limit: int
 ) -> DataLoader:
-    """vendor id -> ``VendorPage``: one page of the vendor's entries and their total."""
+    """vendor id -> one page of the vendor's entries, as document JSON."""
 
     async def load(keys):
         pages = await reading(selectors.vendor_pages)(
@@ -65,6 +65,16 @@ def vendor_pages(
 
     key = ("vendor_pages", entry_filter, language, ordering, offset, limit)
     return _loader(info, key, load)
+
+
+def vendor_totals(info, entry_filter: EntryFilter, *, language: str) -> DataLoader:
+    """vendor id -> how many of the vendor's entries match ``entry_filter``."""
+
+    async def load(keys):
+        totals = await reading(selectors.vendor_totals)(keys, entry_filter, language=language)
+        return [totals[vendor_id] for vendor_id in keys]
+
+    return _loader(info, ("vendor_totals", entry_filter, language), load)
 
 
 def vendors(info, *, language: str) -> DataLoader:

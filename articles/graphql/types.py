@@ -51,12 +51,16 @@ class PageRequest:
     @classmethod
     def from_input(cls, pagination: OffsetPaginationInput | None) -> "PageRequest":
         maximum = settings.GRAPHQL["MAX_PAGE_SIZE"]
+        # An input without ``limit`` holds strawberry's UNSET there: the default applies.
+        limit = (
+            None if pagination is None or pagination.limit is strawberry.UNSET else pagination.limit
+        )
         try:
             return cls(
                 offset=valid_offset("pagination.offset", pagination and pagination.offset),
                 limit=valid_limit(
                     "pagination.limit",
-                    pagination and pagination.limit,
+                    limit,
                     default=min(settings.GRAPHQL["DEFAULT_PAGE_SIZE"], maximum),
                     maximum=maximum,
                 ),
@@ -291,26 +295,28 @@ class Vendor:
             wanted = entry_filter(filters)
         except InvalidRequest as error:
             raise refusal(error, "filters.") from error
-        loader = loaders.vendor_pages(
-            info,
-            wanted,
-            language=served_language(info),
-            ordering=ordering_key(ordering),
-            offset=page.offset,
-            limit=page.limit,
-        )
+        language = served_language(info)
 
-        async def load():
+        async def load(loader):
             try:
                 return await loader.load(self.vendor_id)
             except InvalidRequest as error:  # an unknown vendor or topic slug
                 raise refusal(error, "filters.") from error
 
         async def count():
-            return (await load()).total
+            return await load(loaders.vendor_totals(info, wanted, language=language))
 
         async def entries():
-            documents = (await load()).documents
+            documents = await load(
+                loaders.vendor_pages(
+                    info,
+                    wanted,
+                    language=language,
+                    ordering=ordering_key(ordering),
+                    offset=page.offset,
+                    limit=page.limit,
+                )
+            )
             return Article.from_documents((self.vendor_id, document) for document in documents)
 
         return ArticlePage(page=page, count=count, entries=entries)

@@ -58,7 +58,6 @@ from articles.selectors.rules import (
 )
 from articles.selectors.vendors import (
     TopicView,
-    VendorPage,
     VendorView,
     entry_count,
     public_counts,
@@ -67,6 +66,7 @@ from articles.selectors.vendors import (
     vendor_list,
     vendor_page,
     vendor_pages,
+    vendor_totals,
 )
 
 __all__ = [
@@ -94,7 +94,6 @@ __all__ = [
     "SearchHit",
     "StoredMatch",
     "TopicView",
-    "VendorPage",
     "VendorView",
     "changes_after",
     "entry_count",
@@ -121,5 +120,6 @@ __all__ = [
     "vendor_list",
     "vendor_page",
     "vendor_pages",
+    "vendor_totals",
     "visible_documents",
 ]

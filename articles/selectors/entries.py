@@ -18,6 +18,7 @@ from articles.selectors.rules import (
     EntryFilter,
     visible_documents,
 )
+from kernel.sql import slices_union
 
 # Relevance order ranks this many of a search's matches, those published or updated last: a
 # word found in most entries stays fast, and what it finds is recent (docs/rest.md, "Search").
@@ -216,19 +217,19 @@ def more_from_vendors(
 
 def _others(entries, language: str, limit: int, column: str) -> dict[int, list[tuple[int, str]]]:
     """Each vendor's newest ``limit + 1`` public entries (one may be the entry asking), in one
-    query: a LIMIT subquery per vendor reads only those rows off the vendor's index, however
-    many entries the vendor has."""
+    query: a LIMIT subquery per vendor (``kernel.sql.slices_union``) reads only those rows off
+    the vendor's index, however many entries the vendor has."""
     vendor_ids = sorted({vendor_id for _entry, vendor_id in entries})
     newest = ORDERINGS["-published"]
     visible = visible_documents(language)
     by_vendor: dict[int, list[tuple[int, str]]] = {}
     if vendor_ids:
-        wanted = Q()
-        for vendor_id in vendor_ids:
-            ids = visible.filter(vendor_id=vendor_id).order_by(*newest).values("pk")
-            wanted |= Q(pk__in=ids[: limit + 1])
+        newest_ids = [
+            visible.filter(vendor_id=vendor_id).order_by(*newest).values("pk")[: limit + 1]
+            for vendor_id in vendor_ids
+        ]
         rows = (
-            LiveDocument.objects.filter(wanted)
+            LiveDocument.objects.filter(pk__in=slices_union(newest_ids))
             .order_by("vendor_id", *newest)
             .values_list("vendor_id", "entry_id", column)
         )

@@ -1,9 +1,9 @@
 """Public reference data: vendors (with their counts and pages of entries) and topics."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from articles.models import (
     LiveDocument,
@@ -16,12 +16,7 @@ from articles.models import (
 from articles.selectors.entries import Page, keyset_page
 from articles.selectors.rules import DEFAULT_ORDERING, ORDERINGS, EntryFilter, visible_documents
 from cms.languages import default_language, resolve_translation
-
-
-@dataclass(frozen=True)
-class VendorPage:
-    total: int
-    documents: list[str] = field(default_factory=list)
+from kernel.sql import slices_union
 
 
 def vendor_pages(
@@ -32,34 +27,47 @@ def vendor_pages(
     ordering: str = DEFAULT_ORDERING,
     offset: int,
     limit: int,
-) -> dict[int, VendorPage]:
+) -> dict[int, list[str]]:
     """One page of each vendor's public entries matching ``entry_filter`` (the same page of
-    ``entry_list`` narrowed to the vendor), with each vendor's total, in one query: window
-    functions number each vendor's rows and count them. A vendor's first row always comes
-    along, as it carries the total."""
-    vendor_ids = set(vendor_ids)
+    ``entry_list`` narrowed to the vendor), as stored documents, in one query: a LIMIT
+    subquery per vendor (``kernel.sql.slices_union``) reads only its page's rows off the
+    vendor's index, however many entries the vendor has."""
+    vendor_ids = sorted(set(vendor_ids))
+    pages: dict[int, list[str]] = {vendor_id: [] for vendor_id in vendor_ids}
+    if not vendor_ids:
+        return pages
+    order = ORDERINGS[ordering]
+    matching = entry_filter.apply(visible_documents(language), language=language)
+    page_ids = [
+        matching.filter(vendor_id=vendor_id).order_by(*order).values("pk")[offset : offset + limit]
+        for vendor_id in vendor_ids
+    ]
     rows = (
-        entry_filter.apply(visible_documents(language), language=language)
-        .filter(vendor_id__in=vendor_ids)
-        .annotate(
-            position=Window(
-                RowNumber(), partition_by=F("vendor_id"), order_by=list(ORDERINGS[ordering])
-            ),
-            total=Window(Count("pk"), partition_by=F("vendor_id")),
-        )
-        .filter(Q(position__gt=offset, position__lte=offset + limit) | Q(position=1))
-        .order_by("vendor_id", "position")
-        .values_list("vendor_id", "position", "total", "document")
+        LiveDocument.objects.filter(pk__in=slices_union(page_ids))
+        .order_by("vendor_id", *order)
+        .values_list("vendor_id", "document")
     )
-    totals = dict.fromkeys(vendor_ids, 0)
-    documents: dict[int, list[str]] = {vendor_id: [] for vendor_id in vendor_ids}
-    for vendor_id, position, total, document in rows:
-        totals[vendor_id] = total
-        if position > offset:
-            documents[vendor_id].append(document)
-    return {
-        vendor_id: VendorPage(totals[vendor_id], documents[vendor_id]) for vendor_id in vendor_ids
-    }
+    for vendor_id, document in rows:
+        pages[vendor_id].append(document)
+    return pages
+
+
+def vendor_totals(vendor_ids, entry_filter: EntryFilter, *, language: str) -> dict[int, int]:
+    """How many public entries of each vendor match ``entry_filter``, in one query: with
+    nothing narrowing the list, the counts publishing keeps (``public_counts``)."""
+    vendor_ids = set(vendor_ids)
+    if entry_filter == EntryFilter():
+        counted = public_counts(vendor_ids)
+    else:
+        counted = dict(
+            entry_filter.apply(visible_documents(language), language=language)
+            .filter(vendor_id__in=vendor_ids)
+            .order_by()
+            .values("vendor_id")
+            .annotate(n=Count("pk"))
+            .values_list("vendor_id", "n")
+        )
+    return {vendor_id: counted.get(vendor_id, 0) for vendor_id in vendor_ids}
 
 
 def _public_count(kept, scheduled, *, by: str):

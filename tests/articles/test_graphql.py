@@ -514,6 +514,9 @@ def test_the_default_and_the_maximum_page_size(client, settings):
     assert len(default["results"]) == 2
     assert default["pageInfo"]["limit"] == 2
     assert len(list_slugs(client, pagination={"limit": 3})) == 3
+    # An offset alone takes the default page size.
+    first_three = list_slugs(client, pagination={"limit": 3})
+    assert list_slugs(client, pagination={"offset": 1}) == first_three[1:]
 
 
 @pytest.mark.parametrize(
@@ -558,6 +561,10 @@ def test_vendor_articles_filter_order_and_paginate_per_vendor(client, catalogue)
     assert per_vendor(filters={"kinds": ["SYSTEM_CARD"]}) == {
         "anthropic": (0, []),
         "openai": (1, ["card"]),
+    }
+    assert per_vendor(filters={"topics": ["safety"]}, pagination={"offset": 1}) == {
+        "anthropic": (0, []),
+        "openai": (1, []),
     }
 
 
@@ -661,8 +668,9 @@ def full_entries(count):
 # The list: its count and its page (2). Everything an entry shows comes from its document;
 # then one query per nested field kind and set of arguments, whatever the list's length: the
 # vendors' own data (vendors, their translations, their public counts: 3), each vendor's page
-# of entries (1), the topics' counts (1), and moreFromVendor once per limit (2).
-LIST_BUDGET = 2 + 3 + 1 + 1 + 2
+# of entries and their totals (2), the topics' counts (1), and moreFromVendor once per limit
+# (2).
+LIST_BUDGET = 2 + 3 + 2 + 1 + 2
 
 
 @pytest.mark.parametrize("count", [1, 50])
@@ -707,9 +715,9 @@ def test_vendors_with_their_entries_run_a_fixed_number_of_queries(
     client, django_assert_num_queries, count, query
 ):
     full_entries(count)
-    # Vendors with counts, their translations, every vendor's page with its total (one window
-    # query), the entries' texts.
-    with django_assert_num_queries(4):
+    # Vendors, their translations and counts (3), every vendor's page (1), every vendor's
+    # total (1: counts kept by publishing, read again for the page's arguments).
+    with django_assert_num_queries(5):
         vendors = data(client, query)["vendors"]
     assert sum(v["articles"]["totalCount"] for v in vendors) == count
 
