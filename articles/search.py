@@ -233,11 +233,13 @@ def _rank(stemmed: Query):
     return Cast(rank, FloatField())
 
 
-def _may_hold(query: Query, language: str, count: int) -> bool:
-    """Whether ``count`` documents may match: on SQLite the index alone tells cheaply (it
-    holds every language), before the matches are looked up in the documents."""
+def _may_hold(documents, query: Query, language: str, count: int) -> bool:
+    """Whether ``count`` documents may match, told cheaply before the matches are ranked: on
+    SQLite by the index alone (it holds every language); on PostgreSQL by whether the
+    language has that many documents at all, which spares a small archive a scan of every
+    document (the planner reads a small table whole, search vectors and all)."""
     if connection.vendor == "postgresql":
-        return True
+        return documents.model.objects.filter(language=language)[count - 1 : count].exists()
     sql = f"SELECT EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT 1 OFFSET %s)"
     with connection.cursor() as cursor:
         cursor.execute(sql, [_fts5_match(query, language), count - 1])
@@ -269,7 +271,7 @@ def scored(documents, query: Query, language: str, *, newest: int | None = None)
                 default=_rank(own),
                 output_field=FloatField(),
             )
-    if newest is not None and _may_hold(query, language, newest):
+    if newest is not None and _may_hold(documents, query, language, newest):
         # A floor known when planning bounds the scan (PostgreSQL) and the index entries
         # read (SQLite); found once, for the page and its count alike.
         newest_first = matched.order_by(f"-{position}").values_list(position, flat=True)
