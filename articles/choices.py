@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class ArticleStatus(models.TextChoices):
@@ -23,6 +24,6 @@ class ArticleKind(models.TextChoices):
 class NoteKind(models.TextChoices):
     """What a note on an entry tells readers, the way news desks type them."""
 
-    CORRECTION = "correction", "Correction"
-    CLARIFICATION = "clarification", "Clarification"
-    UPDATE = "update", "Update"
+    CORRECTION = "correction", pgettext_lazy("note kind", "Correction")
+    CLARIFICATION = "clarification", pgettext_lazy("note kind", "Clarification")
+    UPDATE = "update", pgettext_lazy("note kind", "Update")

@@ -1,7 +1,9 @@
 """Public feeds per language, for all vendors or one: RSS 2.0, Atom and JSON Feed 1.1.
 
 Items are the stored documents (``selectors.feed_entries``); responses are validated and
-cached like the REST API's, under the publication log's head.
+cached like the REST API's, under the publication log's head. A feed's own words (its title,
+description, the kinds of notes) are in its language, from the project's message catalogue
+(``locale/``); a language without one gets English.
 """
 
 from dataclasses import dataclass
@@ -13,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.translation import gettext, override
 
 from articles import selectors
 from articles.api.base import LIST_KEY
@@ -40,12 +43,16 @@ class FeedScope:
 
     @property
     def title(self) -> str:
-        return f"AI news: {self.vendor.name if self.vendor else 'all vendors'} ({self.language})"
+        vendor = self.vendor.name if self.vendor else gettext("all vendors")
+        return gettext("AI news: %(vendor)s (%(language)s)") % {
+            "vendor": vendor,
+            "language": self.language,
+        }
 
     @property
     def description(self) -> str:
-        who = self.vendor.name if self.vendor else "every vendor we follow"
-        return f"Curated entries about what {who} shipped."
+        who = self.vendor.name if self.vendor else gettext("every vendor we follow")
+        return gettext("Curated entries about what %(who)s shipped.") % {"who": who}
 
     def list_url(self) -> str:
         query = {"lang": self.language}
@@ -57,11 +64,13 @@ class FeedScope:
         return selectors.feed_entries(language=self.language, vendor=self.vendor)
 
 
-def cached_feed(request, build):
-    """``build()``'s feed, from the response cache while nothing public has changed."""
+def cached_feed(request, build, *, language: str):
+    """``build()``'s feed in ``language``, from the response cache while nothing public has
+    changed."""
 
     def tagged():
-        response = build()
+        with override(language):
+            response = build()
         response.headers["Surrogate-Key"] = LIST_KEY
         return response
 
@@ -115,7 +124,9 @@ class EntryFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         render = super().__call__
-        return cached_feed(request, lambda: render(request, *args, **kwargs))
+        return cached_feed(
+            request, lambda: render(request, *args, **kwargs), language=kwargs["language"]
+        )
 
     def get_object(self, request, language, vendor=None):
         return FeedScope.from_url(language, vendor)
@@ -173,7 +184,11 @@ class AtomEntryFeed(EntryFeed):
 
 def json_feed(request, language, vendor=None):
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
-    return cached_feed(request, lambda: _json_feed(request, FeedScope.from_url(language, vendor)))
+    return cached_feed(
+        request,
+        lambda: _json_feed(request, FeedScope.from_url(language, vendor)),
+        language=language,
+    )
 
 
 def _json_feed(request, scope: FeedScope):
@@ -208,7 +223,9 @@ def _json_feed(request, scope: FeedScope):
 
 def json_notes_feed(request, language):
     """The corrections feed in JSON Feed 1.1."""
-    return cached_feed(request, lambda: _json_notes_feed(request, FeedScope.from_url(language)))
+    return cached_feed(
+        request, lambda: _json_notes_feed(request, FeedScope.from_url(language)), language=language
+    )
 
 
 def _json_notes_feed(request, scope: FeedScope):
@@ -247,10 +264,12 @@ class NoteFeed(EntryFeed):
         return FeedScope.from_url(language)
 
     def title(self, scope):
-        return f"AI news: corrections and updates ({scope.language})"
+        return gettext("AI news: corrections and updates (%(language)s)") % {
+            "language": scope.language
+        }
 
     def description(self, scope):
-        return "Corrections, clarifications and updates to our entries, newest first."
+        return gettext("Corrections, clarifications and updates to our entries, newest first.")
 
     subtitle = description
 

@@ -113,6 +113,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("nl", "Nederlands")]
 TIME_ZONE = "UTC"
 USE_I18N = True
+# The project's own words in each content language (the feeds' titles, the kinds of notes).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -62,6 +62,17 @@ def test_the_all_vendors_feed_has_every_vendors_public_entries(client, entries):
     assert feedparser.parse(client.get("/feeds/en.rss").content).entries[0].title
 
 
+def test_a_feed_speaks_its_language(client, entries):
+    english = feedparser.parse(client.get("/feeds/en.atom").content).feed
+    dutch = feedparser.parse(client.get("/feeds/nl/openai.rss").content).feed
+    dutch_json = client.get("/feeds/nl.json").json()
+    assert english.title == "AI news: all vendors (en)"
+    assert english.subtitle == "Curated entries about what every vendor we follow shipped."
+    assert dutch.title == "AI-nieuws: OpenAI (nl)"
+    assert dutch.subtitle == "Geselecteerde berichten over wat OpenAI heeft uitgebracht."
+    assert dutch_json["title"] == "AI-nieuws: alle aanbieders (nl)"
+
+
 def test_the_json_feed_has_the_required_fields_of_json_feed_1_1(client, entries):
     response = client.get("/feeds/nl/openai.json")
     assert response.status_code == 200

@@ -239,13 +239,18 @@ def test_the_corrections_feed_lists_live_notes_newest_first_per_language(client,
         rss = client.get("/feeds/corrections/en.rss")
     assert not atom.bozo, atom.bozo_exception
     assert [e.title for e in atom.entries] == [
-        "Clarification: Systeemkaart van o3-mini",
-        "Correction: Systeemkaart van o3-mini",
+        "Verduidelijking: Systeemkaart van o3-mini",
+        "Correctie: Systeemkaart van o3-mini",
     ]
+    assert atom.feed.title == "AI-nieuws: correcties en updates (nl)"
     assert "Eerste correctie." in atom.entries[1].summary
     assert [i["content_text"] for i in json_feed["items"]] == ["To be clear.", "Eerste correctie."]
     assert json_feed["items"][0]["url"].endswith(f"/read/nl/{entry.slug}/")
     assert rss.status_code == 200 and b"Not published yet." not in rss.content
+    assert [i.title for i in feedparser.parse(rss.content).entries] == [
+        "Clarification: o3-mini system card",
+        "Correction: o3-mini system card",
+    ]
     assert client.get("/feeds/corrections/fr.atom").status_code == 404
 
 
