@@ -233,13 +233,9 @@ def _rank(stemmed: Query):
     return Cast(rank, FloatField())
 
 
-def _may_hold(documents, query: Query, language: str, count: int) -> bool:
-    """Whether ``count`` documents may match, told cheaply before the matches are ranked: on
-    SQLite by the index alone (it holds every language); on PostgreSQL by whether the
-    language has that many documents at all, which spares a small archive a scan of every
-    document (the planner reads a small table whole, search vectors and all)."""
-    if connection.vendor == "postgresql":
-        return documents.model.objects.filter(language=language)[count - 1 : count].exists()
+def _may_hold(query: Query, language: str, count: int) -> bool:
+    """Whether ``count`` documents may match on SQLite: the index alone tells cheaply (it
+    holds every language), before the matches are looked up in the documents."""
     sql = f"SELECT EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT 1 OFFSET %s)"
     with connection.cursor() as cursor:
         cursor.execute(sql, [_fts5_match(query, language), count - 1])
@@ -251,33 +247,35 @@ def scored(documents, query: Query, language: str, *, newest: int | None = None)
     well it matches, higher is better (bm25 with column weights on SQLite; ts_rank with
     weights on PostgreSQL; the two scales differ). With ``newest``, only that many matches
     are kept, those written last (the highest document ids: the entries published or
-    updated most recently), so a word found in most entries ranks a bounded set: the lowest
-    id kept is found first, in a query, and the ranking then reads only the index entries
-    above it."""
-    if connection.vendor != "postgresql":
-        matched = documents.filter(fts__text__match=_fts5_match(query, language))
-        position = "fts__position"
-        score = Func(F("fts__text"), template=_NEGATED_BM25, output_field=FloatField())
-    else:
-        matched = documents.filter(matching(query, language))
-        position = "pk"
-        versions = _versions(query, language)
-        if len(versions) == 1:
-            score = _rank(versions[0][1])
-        else:
-            (_own, own), (_fallback, other) = versions
-            score = Case(
-                When(fallback=True, then=_rank(other)),
-                default=_rank(own),
-                output_field=FloatField(),
-            )
-    if newest is not None and _may_hold(documents, query, language, newest):
-        # A floor known when planning bounds the scan (PostgreSQL) and the index entries
-        # read (SQLite); found once, for the page and its count alike.
-        newest_first = matched.order_by(f"-{position}").values_list(position, flat=True)
+    updated most recently), so a word found in most entries ranks a bounded set."""
+    if connection.vendor == "postgresql":
+        return _scored_postgresql(documents, query, language, newest=newest)
+    matched = documents.filter(fts__text__match=_fts5_match(query, language))
+    if newest is not None and _may_hold(query, language, newest):
+        # The lowest id kept, found once, bounds the index entries the ranking reads (the
+        # page and its count alike).
+        newest_first = matched.order_by("-fts__position").values_list("fts__position", flat=True)
         floor = newest_first[newest - 1 :].first()
         if floor is not None:
-            matched = matched.filter(**{f"{position}__gte": floor})
+            matched = matched.filter(fts__position__gte=floor)
+    score = Func(F("fts__text"), template=_NEGATED_BM25, output_field=FloatField())
+    return matched.annotate(search_score=score)
+
+
+def _scored_postgresql(documents, query: Query, language: str, *, newest: int | None):
+    """The matches are found once, in a subquery (the newest ``newest`` of them, off the GIN
+    index or the id index, whichever the planner prefers); the ranking reads only those."""
+    matched = documents.filter(matching(query, language))
+    if newest is not None:
+        matched = documents.filter(pk__in=matched.order_by("-pk").values("pk")[:newest])
+    versions = _versions(query, language)
+    if len(versions) == 1:
+        score = _rank(versions[0][1])
+    else:
+        (_own, own), (_fallback, other) = versions
+        score = Case(
+            When(fallback=True, then=_rank(other)), default=_rank(own), output_field=FloatField()
+        )
     return matched.annotate(search_score=score)
 
 

@@ -386,8 +386,9 @@ def test_a_graphql_search_page_takes_a_query_for_its_ids_one_for_documents_one_t
 ):
     for n in range(3):
         entry(f"e{n}", en={"title": f"Agents {n}"}, nl={"title": f"Agenten {n}"})
-    # First, whether there are more matches than are ranked (SEARCH_RANKED).
-    with django_assert_num_queries(4):
+    # On SQLite, first whether there are more matches than are ranked (SEARCH_RANKED); on
+    # PostgreSQL the ranked matches are a subquery of the page's query and of its count.
+    with django_assert_num_queries(4 if connection.vendor == "sqlite" else 3):
         page = graphql(client, "agent")["data"]["articles"]
     assert page["totalCount"] == 3
     assert all(r["search"]["score"] > 0 for r in page["results"])
