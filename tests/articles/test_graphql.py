@@ -566,6 +566,10 @@ def test_vendor_articles_filter_order_and_paginate_per_vendor(client, catalogue)
         "anthropic": (0, []),
         "openai": (1, []),
     }
+    assert per_vendor(filters={"search": "update or card"}) == {
+        "anthropic": (0, []),
+        "openai": (2, ["update", "card"]),
+    }
 
 
 def test_more_from_vendor_lists_up_to_its_maximum_and_skips_entries_that_are_not_public(
