@@ -217,28 +217,41 @@ def more_from_vendors(
 
 def _others(entries, language: str, limit: int, column: str) -> dict[int, list[tuple[int, str]]]:
     """Each vendor's newest ``limit + 1`` public entries (one may be the entry asking), in one
-    query: a LIMIT subquery per vendor (``kernel.sql.slices_union``) reads only those rows off
-    the vendor's index, however many entries the vendor has."""
+    query (``per_vendor_rows``)."""
     vendor_ids = sorted({vendor_id for _entry, vendor_id in entries})
-    newest = ORDERINGS["-published"]
-    visible = visible_documents(language)
+    rows = per_vendor_rows(
+        visible_documents(language),
+        vendor_ids,
+        ORDERINGS["-published"],
+        offset=0,
+        limit=limit + 1,
+        columns=("entry_id", column),
+    )
     by_vendor: dict[int, list[tuple[int, str]]] = {}
-    if vendor_ids:
-        newest_ids = [
-            visible.filter(vendor_id=vendor_id).order_by(*newest).values("pk")[: limit + 1]
-            for vendor_id in vendor_ids
-        ]
-        rows = (
-            LiveDocument.objects.filter(pk__in=slices_union(newest_ids))
-            .order_by("vendor_id", *newest)
-            .values_list("vendor_id", "entry_id", column)
-        )
-        for vendor_id, entry_id, text in rows:
-            by_vendor.setdefault(vendor_id, []).append((entry_id, text))
+    for vendor_id, entry_id, text in rows:
+        by_vendor.setdefault(vendor_id, []).append((entry_id, text))
     return {
         entry_id: [row for row in by_vendor.get(vendor_id, []) if row[0] != entry_id][:limit]
         for entry_id, vendor_id in entries
     }
+
+
+def per_vendor_rows(documents, vendor_ids, order, *, offset: int, limit: int, columns):
+    """For each of ``vendor_ids``, its ``limit`` rows of ``documents`` after ``offset`` in
+    ``order``, as (vendor id, *``columns``), by vendor and in ``order``. One query: a LIMIT
+    subquery per vendor (``kernel.sql.slices_union``) reads only those rows off the vendor's
+    index, however many entries the vendor has."""
+    if not vendor_ids:
+        return []
+    page_ids = [
+        documents.filter(vendor_id=vendor_id).order_by(*order).values("pk")[offset : offset + limit]
+        for vendor_id in vendor_ids
+    ]
+    return (
+        LiveDocument.objects.filter(pk__in=slices_union(page_ids))
+        .order_by("vendor_id", *order)
+        .values_list("vendor_id", *columns)
+    )
 
 
 def is_public(*, article_id) -> bool:

@@ -13,10 +13,9 @@ from articles.models import (
     Topic,
     Vendor,
 )
-from articles.selectors.entries import Page, keyset_page
+from articles.selectors.entries import Page, keyset_page, per_vendor_rows
 from articles.selectors.rules import DEFAULT_ORDERING, ORDERINGS, EntryFilter, visible_documents
 from cms.languages import default_language, resolve_translation
-from kernel.sql import slices_union
 
 
 def vendor_pages(
@@ -29,23 +28,16 @@ def vendor_pages(
     limit: int,
 ) -> dict[int, list[str]]:
     """One page of each vendor's public entries matching ``entry_filter`` (the same page of
-    ``entry_list`` narrowed to the vendor), as stored documents, in one query: a LIMIT
-    subquery per vendor (``kernel.sql.slices_union``) reads only its page's rows off the
-    vendor's index, however many entries the vendor has."""
-    vendor_ids = sorted(set(vendor_ids))
+    ``entry_list`` narrowed to the vendor), as stored documents, in one query
+    (``per_vendor_rows``)."""
     pages: dict[int, list[str]] = {vendor_id: [] for vendor_id in vendor_ids}
-    if not vendor_ids:
-        return pages
-    order = ORDERINGS[ordering]
-    matching = entry_filter.apply(visible_documents(language), language=language)
-    page_ids = [
-        matching.filter(vendor_id=vendor_id).order_by(*order).values("pk")[offset : offset + limit]
-        for vendor_id in vendor_ids
-    ]
-    rows = (
-        LiveDocument.objects.filter(pk__in=slices_union(page_ids))
-        .order_by("vendor_id", *order)
-        .values_list("vendor_id", "document")
+    rows = per_vendor_rows(
+        entry_filter.apply(visible_documents(language), language=language),
+        sorted(pages),
+        ORDERINGS[ordering],
+        offset=offset,
+        limit=limit,
+        columns=("document",),
     )
     for vendor_id, document in rows:
         pages[vendor_id].append(document)
