@@ -124,17 +124,13 @@ def _count_entries(changes: Counter, model=LiveVendorCount) -> None:
 
 def _recount_entries() -> None:
     """Count every vendor's and topic's live entries afresh (``live_rebuild``)."""
-    LiveVendorCount.objects.all().delete()
-    LiveTopicCount.objects.all().delete()
-    by_vendor = LiveEntry.objects.order_by().values_list("vendor_id").annotate(n=Count("pk"))
-    LiveVendorCount.objects.bulk_create(
-        LiveVendorCount(vendor_id=vendor_id, entries=n) for vendor_id, n in by_vendor
-    )
-    tagged = LiveEntry.topics.through.objects.order_by().values_list("topic_id")
-    LiveTopicCount.objects.bulk_create(
-        LiveTopicCount(topic_id=topic_id, entries=n)
-        for topic_id, n in tagged.annotate(n=Count("pk"))
-    )
+    for model, rows, key in (
+        (LiveVendorCount, LiveEntry.objects, "vendor_id"),
+        (LiveTopicCount, LiveEntry.topics.through.objects, "topic_id"),
+    ):
+        model.objects.all().delete()
+        counts = rows.order_by().values_list(key).annotate(n=Count("pk"))
+        model.objects.bulk_create(model(**{key: pk}, entries=n) for pk, n in counts)
 
 
 def _visible_at(published_at: datetime, now: datetime) -> datetime:
