@@ -5,6 +5,7 @@ anything a publisher may.
 """
 
 from articles.choices import ArticleStatus
+from articles.workflow import UNPUBLISHED_STATES
 
 
 def allowed(user, permission: str) -> bool:
@@ -19,6 +20,19 @@ def may_edit_content(user, article=None) -> bool:
     return (
         article is None
         or article.status != ArticleStatus.ARCHIVED
+        or allowed(user, "articles.publish_article")
+    )
+
+
+def may_delete(user, article=None) -> bool:
+    """Writers delete what they may edit and the public has not seen: a draft or an entry in
+    review. An entry that is live or scheduled leaves the public surfaces when it is deleted,
+    so, like unpublishing, that takes the publish right."""
+    if not (allowed(user, "articles.delete_article") and may_edit_content(user, article)):
+        return False
+    return (
+        article is None
+        or article.status in UNPUBLISHED_STATES
         or allowed(user, "articles.publish_article")
     )
 

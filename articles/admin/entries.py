@@ -38,7 +38,7 @@ from articles.admin.writes import ServiceErrorsMixin
 from articles.desk import changes_submitted, due_for_revisit, open_corrections
 from articles.history import article_versions
 from articles.models import Article
-from articles.permissions import may_edit_content, may_translate
+from articles.permissions import may_delete, may_edit_content, may_translate
 from articles.services import (
     article_archive,
     article_create,
@@ -133,7 +133,7 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
         return may_edit_content(request.user, obj) or may_translate(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and may_edit_content(request.user, obj)
+        return may_delete(request.user, obj)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from articles.documents import working_copy
 from articles.models import Article, LiveEntry, Note, PublicationEvent, PublishEvent
-from articles.permissions import allowed, may_edit_content, may_translate
+from articles.permissions import allowed, may_delete, may_edit_content, may_translate
 from articles.publishing import live_remove, live_write
 from articles.services.edits import article_touch
 from articles.services.versions import article_apply_source
-from articles.workflow import TRANSITIONS, Action
+from articles.workflow import TRANSITIONS, UNPUBLISHED_STATES, Action
 from cms.languages import default_language
 
 
@@ -193,10 +193,16 @@ def article_discard_changes(*, article: Article, user) -> Article:
 
 @transaction.atomic
 def article_delete(*, article: Article, user) -> None:
-    """Delete the entry; mirrors are told if the public had seen it."""
-    if not allowed(user, "articles.delete_article"):
-        raise PermissionDenied("You may not delete this entry.")
+    """Delete the entry; mirrors are told if the public had seen it. Deleting an entry that is
+    live or scheduled takes the publish right (see ``may_delete``)."""
     article = _locked(article)
+    if not may_delete(user, article):
+        raise PermissionDenied(
+            "You may not delete this entry."
+            if article.status in UNPUBLISHED_STATES
+            else "You may not delete this entry: only a publisher deletes an entry that was "
+            "published (live, scheduled or archived)."
+        )
     live_remove(article=article, user=user, event=PublicationEvent.DELETED)
     article._history_user = user
     article.delete()
