@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -224,8 +225,11 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
         article_delete(article=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
-        for article in queryset:
-            article_delete(article=article, user=request.user)
+        # All or nothing: an entry refused half-way (it went live since the confirmation page)
+        # keeps the ones deleted before it too.
+        with transaction.atomic():
+            for article in queryset:
+                article_delete(article=article, user=request.user)
 
     # Columns and read-only fields.
 
