@@ -8,7 +8,13 @@ knows a present-tense form by its ending, so it covers only endings no common no
 (``-eert``, ``-dt``, ``-ouwt``...); nouns that share one (``concert``) are in the table.
 ``tests/articles/test_dutch_stemming.py`` holds the word list both are measured against.
 
+Raise ``VERSION`` with any change here, and add a migration that runs
+``articles.search.index_refresh`` (as ``0009_search_stemming`` does): the database stores the
+version its index was built with, and a differing one is rebuilt (``manage.py reindex_search``
+does it by hand).
 """
+
+VERSION = 2  # 1: the Snowball stemmer alone
 
 # Words whose stem is given outright: the stem they share with their other forms.
 EXCEPTIONS = {

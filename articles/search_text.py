@@ -20,6 +20,9 @@ from django.conf.locale import LANG_INFO
 
 from articles import dutch_stemming
 
+# The version of each language's corrections to its stemmer: the index is rebuilt when the one
+# it was built with differs (``articles.search.index_refresh``).
+STEMMING_VERSIONS = {"nl": dutch_stemming.VERSION}
 MAX_TERMS = 12
 SNIPPET_WORDS = 24
 WORD = re.compile(r"[^\W_]+")

@@ -3,12 +3,19 @@ must be indexed alike, and words of different groups apart. The list is drawn fr
 Dutch text and common news vocabulary, with nouns whose stem ends in t as their own groups
 so that the present-tense rule (``articles.dutch_stemming``) is seen to leave them whole."""
 
+from io import StringIO
 from itertools import combinations
 
+import orjson
 import pytest
+import snowballstemmer
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
-from articles.search_text import stem
-from tests.articles.test_search import entry
+from articles.models import LiveDocument, SearchStemming
+from articles.search_text import STEMMING_VERSIONS, stem, words
+from tests.articles.test_search import entry, found
 
 GROUPS = [
     # Verbs: the infinitive, its present-tense -t form, past forms.
@@ -166,3 +173,57 @@ def test_a_dutch_search_for_the_government_does_not_find_every_about(client):
     }
     assert search(client, "overheden") == search(client, "overheid")
     assert search(client, "over") == {"about": "Alles <mark>over</mark> agents"}
+
+
+# --- A change of the rules rebuilds the index ---------------------------------------------
+
+
+def titles_stemmed_by_snowball_alone():
+    """The titles' search column as it was before the Dutch corrections."""
+    snowball = snowballstemmer.stemmer("dutch")
+    for document in LiveDocument.objects.all():
+        title = orjson.loads(document.document)["title"]
+        document.search_title = " ".join(snowball.stemWord(w.lower()) for w in words(title))
+        document.save(update_fields=["search_title"])
+
+
+@pytest.mark.django_db
+def test_reindex_search_rebuilds_an_index_built_with_older_rules():
+    entry("government", nl={"title": "De overheid redeneert"})
+    titles_stemmed_by_snowball_alone()
+    SearchStemming.objects.update_or_create(language="nl", defaults={"version": 1})
+    assert found("overheid", "nl") == found("redeneren", "nl") == []
+    out = StringIO()
+    call_command("reindex_search", stdout=out)
+    assert out.getvalue() == (
+        "Search index: rebuilt with the current word rules (1 documents changed).\n"
+    )
+    assert found("overheid", "nl") == found("redeneren", "nl") == ["government"]
+    assert dict(SearchStemming.objects.values_list("language", "version")) == STEMMING_VERSIONS
+
+
+@pytest.mark.django_db
+def test_reindex_search_leaves_a_current_index_alone(django_assert_num_queries):
+    entry("government", nl={"title": "De overheid redeneert"})
+    SearchStemming.objects.all().delete()
+    call_command("reindex_search", stdout=StringIO())
+    out = StringIO()
+    with django_assert_num_queries(1):  # the stored versions, read
+        call_command("reindex_search", stdout=out)
+    assert out.getvalue() == "Search index: already built with the current word rules.\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_rebuilds_an_index_built_before_the_dutch_corrections():
+    entry("government", nl={"title": "De overheid redeneert"})
+    executor = MigrationExecutor(connection)
+    executor.migrate([("articles", "0008_live_counts")])
+    try:
+        titles_stemmed_by_snowball_alone()
+        assert found("overheid", "nl") == []
+        executor.loader.build_graph()
+        executor.migrate([("articles", "0009_search_stemming")])
+        assert found("overheid", "nl") == found("redeneren", "nl") == ["government"]
+    finally:
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
