@@ -12,14 +12,21 @@ databases find the same entries.
 
 import json
 
+from django.apps import apps as installed_apps
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, models, transaction
 from django.db.models import Case, F, FloatField, Func, Lookup, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.db.models.lookups import In
 
-from articles.search_text import Query, plain_text, stemmed_text, text_language
+from articles.search_text import (
+    STEMMING_VERSIONS,
+    Query,
+    plain_text,
+    stemmed_text,
+    text_language,
+)
 from cms.languages import default_language
 
 FIELDS = ("search_title", "search_summary", "search_extra", "search_body")
@@ -135,6 +142,28 @@ def reindex(documents, *, batch_size: int = 1000) -> int:
             changed += documents.model.objects.using(documents.db).bulk_update(batch, FIELDS)
             batch = []
     return changed + documents.model.objects.using(documents.db).bulk_update(batch, FIELDS)
+
+
+def index_refresh(
+    *, using: str = DEFAULT_DB_ALIAS, apps=installed_apps, batch_size: int = 1000
+) -> int | None:
+    """Rebuild the search columns when the word rules changed since they were built (the
+    versions stored in ``SearchStemming`` differ from ``STEMMING_VERSIONS``), then store the
+    current versions. Returns how many documents changed, or None when the index was current.
+    ``apps`` is a migration's historical registry when a migration runs it."""
+    LiveDocument = apps.get_model("articles", "LiveDocument")
+    SearchStemming = apps.get_model("articles", "SearchStemming")
+    versions = SearchStemming.objects.using(using)
+    if dict(versions.values_list("language", "version")) == STEMMING_VERSIONS:
+        return None
+    with transaction.atomic(using=using):
+        changed = reindex(LiveDocument.objects.using(using), batch_size=batch_size)
+        versions.delete()
+        versions.bulk_create(
+            SearchStemming(language=language, version=version)
+            for language, version in STEMMING_VERSIONS.items()
+        )
+    return changed
 
 
 def uninstall(db) -> None:

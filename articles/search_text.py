@@ -1,10 +1,11 @@
 """The reader's side of full-text search: words, stemming, the query syntax, and snippets.
 
 Words are folded and stemmed with the Snowball stemmer of the language a text is written in
-(``snowballstemmer``), the same way for the index (``articles.search``) and for queries, so
-both databases find the same entries. A query is parsed here once into a ``Query``, which
-``articles.search`` compiles for each database. Snippets are cut from the document's own
-text, so they show the reader's words, not stems.
+(``snowballstemmer``), Dutch words corrected first (``articles.dutch_stemming``), the same way
+for the index (``articles.search``) and for queries, so both databases find the same entries.
+A query is parsed here once into a ``Query``, which ``articles.search`` compiles for each
+database. Snippets are cut from the document's own text, so they show the reader's words, not
+stems.
 """
 
 import html
@@ -17,6 +18,11 @@ from itertools import islice
 import snowballstemmer
 from django.conf.locale import LANG_INFO
 
+from articles import dutch_stemming
+
+# The version of each language's corrections to its stemmer: the index is rebuilt when the one
+# it was built with differs (``articles.search.index_refresh``).
+STEMMING_VERSIONS = {"nl": dutch_stemming.VERSION}
 MAX_TERMS = 12
 SNIPPET_WORDS = 24
 WORD = re.compile(r"[^\W_]+")
@@ -38,11 +44,16 @@ def _stemmer(language: str):
 
 @lru_cache(maxsize=200_000)
 def stem(word: str, language: str) -> str:
-    """``word`` (one token) as the index stores it in ``language``: lower case, stemmed, then
-    without accents (so both databases fold them alike)."""
+    """``word`` (one token) as the index stores it in ``language``: lower case, stemmed (in
+    Dutch, with the corrections of ``articles.dutch_stemming``), then without accents (so both
+    databases fold them alike)."""
     word = unicodedata.normalize("NFKC", word).casefold()
     stemmer = _stemmer(language)
-    stemmed = unicodedata.normalize("NFKD", stemmer.stemWord(word) if stemmer else word)
+    if language == "nl":
+        stemmed = dutch_stemming.stem(word, stemmer)
+    else:
+        stemmed = stemmer.stemWord(word) if stemmer else word
+    stemmed = unicodedata.normalize("NFKD", stemmed)
     return "".join(c for c in stemmed if not unicodedata.combining(c)) or word
 
 

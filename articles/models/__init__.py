@@ -21,6 +21,7 @@ from articles.models.live import (
     PublicationCounter,
     PublicationEvent,
     PublicationLog,
+    SearchStemming,
 )
 from articles.models.notes import Note
 
@@ -42,6 +43,7 @@ __all__ = [
     "RiskLevel",
     "Scorecard",
     "ScorecardRating",
+    "SearchStemming",
     "SignalBullet",
     "Topic",
     "Vendor",

@@ -169,6 +169,18 @@ class LiveSearchIndex(models.Model):
         return f"index of document {self.pk}"
 
 
+class SearchStemming(models.Model):
+    """The version of a language's word rules (``articles.search_text.STEMMING_VERSIONS``) the
+    stored search columns were built with: when it differs from the code's, the index is
+    stale and ``articles.search.index_refresh`` rebuilds it."""
+
+    language = models.CharField(max_length=10, primary_key=True)
+    version = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.language} stemming version {self.version}"
+
+
 class PublicationEvent(models.TextChoices):
     PUBLISHED = "entry.published", "Published"
     UPDATED = "entry.updated", "Updated"
