@@ -354,6 +354,6 @@ def live_rebuild(*, batch_size: int = 1000) -> tuple[int, int]:
     for start in range(0, len(pks), batch_size):
         batch = LiveEntry.objects.filter(pk__in=pks[start : start + batch_size])
         changed += live_refresh(entries=batch)
-    search.reindex(LiveDocument.objects.all(), batch_size=batch_size)
+    search.index_rebuild(batch_size=batch_size)
     _recount_entries()
     return backfilled, changed

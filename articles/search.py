@@ -148,14 +148,24 @@ def index_refresh(
     *, using: str = DEFAULT_DB_ALIAS, apps=installed_apps, batch_size: int = 1000
 ) -> int | None:
     """Rebuild the search columns when the word rules changed since they were built (the
-    versions stored in ``SearchStemming`` differ from ``STEMMING_VERSIONS``), then store the
-    current versions. Returns how many documents changed, or None when the index was current.
-    ``apps`` is a migration's historical registry when a migration runs it."""
+    versions stored in ``SearchStemming`` differ from ``STEMMING_VERSIONS``). Returns how many
+    documents changed, or None when the index was current. ``apps`` is a migration's historical
+    registry when a migration runs it."""
+    SearchStemming = apps.get_model("articles", "SearchStemming")
+    stored = SearchStemming.objects.using(using).values_list("language", "version")
+    if dict(stored) == STEMMING_VERSIONS:
+        return None
+    return index_rebuild(using=using, apps=apps, batch_size=batch_size)
+
+
+def index_rebuild(
+    *, using: str = DEFAULT_DB_ALIAS, apps=installed_apps, batch_size: int = 1000
+) -> int:
+    """Bring every document's search columns in line with the current word rules and store
+    their versions; returns how many documents changed."""
     LiveDocument = apps.get_model("articles", "LiveDocument")
     SearchStemming = apps.get_model("articles", "SearchStemming")
     versions = SearchStemming.objects.using(using)
-    if dict(versions.values_list("language", "version")) == STEMMING_VERSIONS:
-        return None
     with transaction.atomic(using=using):
         changed = reindex(LiveDocument.objects.using(using), batch_size=batch_size)
         versions.delete()

@@ -203,6 +203,18 @@ def test_reindex_search_rebuilds_an_index_built_with_older_rules():
 
 
 @pytest.mark.django_db
+def test_rebuild_live_leaves_the_index_current_and_says_so():
+    entry("government", nl={"title": "De overheid redeneert"})
+    titles_stemmed_by_snowball_alone()
+    SearchStemming.objects.update_or_create(language="nl", defaults={"version": 1})
+    call_command("rebuild_live", stdout=StringIO())
+    assert found("overheid", "nl") == found("redeneren", "nl") == ["government"]
+    out = StringIO()
+    call_command("reindex_search", stdout=out)
+    assert out.getvalue() == "Search index: already built with the current word rules.\n"
+
+
+@pytest.mark.django_db
 def test_reindex_search_leaves_a_current_index_alone(django_assert_num_queries):
     entry("government", nl={"title": "De overheid redeneert"})
     SearchStemming.objects.all().delete()
