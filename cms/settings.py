@@ -92,11 +92,26 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Keys each process's memory cache holds (responses, budgets), the most recently used kept:
+# the cache without REDIS_URL, and where Redis's work goes while it is unreachable.
+CACHE_MAX_ENTRIES = env.int("CACHE_MAX_ENTRIES", default=300)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            # Django's RedisCache, in memory while Redis is unreachable (kernel/cache.py).
+            "BACKEND": "kernel.cache.FailoverRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "MAX_ENTRIES": CACHE_MAX_ENTRIES,
+                "socket_connect_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+            },
+        }
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
+        }
     )
 }
 
