@@ -194,6 +194,9 @@ CORS_URLS_REGEX = r"^/(api|graphql|feeds)/.*$"
 # --- Public content surfaces -----------------------------------------------------------------
 # Seconds a public response may be cached by browsers and shared caches.
 PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=60)
+# Larger public responses are built for each request rather than stored in the cache; with
+# CACHE_MAX_ENTRIES this bounds the memory the response cache takes in each process.
+RESPONSE_CACHE_MAX_BYTES = env.int("RESPONSE_CACHE_MAX_BYTES", default=1024 * 1024)
 # How long a preview link for a draft stays valid, in seconds.
 PREVIEW_TOKEN_MAX_AGE = env.int("PREVIEW_TOKEN_MAX_AGE", default=3600)
 
