@@ -1,15 +1,24 @@
-"""Redis down: every public surface still answers, from the database, and every budget is
-still counted, per process; when Redis returns everything uses it again by itself."""
+"""Redis down: every public surface still answers, from the database, every budget is still
+counted, per process, and a publish still succeeds, its webhook sent once the queue is back;
+when Redis returns everything uses it again by itself. Against a real redis-server of the
+tests' own, stopped and started again."""
 
 import logging
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from articles.models import Article
+from articles.services import article_publish, article_submit_for_review
 from tests.factories import ArticleFactory, UserFactory
 from tests.redis_server import RedisServer, redis_server_or_skip
+from webhooks.models import Event
+from webhooks.services import deliveries_sweep, subscription_create
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +168,42 @@ def test_every_key_the_cache_writes_to_redis_expires(on_redis):
     ttls = {key.decode(): server.ttl(key) for key in server.scan_iter()}
     assert len(ttls) > 5
     assert {key: ttl for key, ttl in ttls.items() if ttl < 0} == {}
+
+
+# --- The task queue ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def queue_on_redis(on_redis, settings):
+    """Tasks queued on RQ in the test's own Redis, as TASKS_BACKEND=rq has them."""
+    settings.RQ_QUEUES = {"default": {"URL": on_redis.url, "DEFAULT_TIMEOUT": 120}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    return on_redis
+
+
+def queued_jobs(server) -> int:
+    return server.client().llen("rq:queue:default")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publish_while_the_queue_is_down_succeeds_and_its_webhook_is_sent_later(
+    queue_on_redis, settings
+):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    subscription_create(name="Partner", url="http://127.0.0.1:9/hook")
+    queue_on_redis.stop()
+    article = ArticleFactory(slug="fresh-entry", draft=True)
+    article_submit_for_review(article=article, user=None)
+    published = article_publish(article=article, user=None)
+    assert published.status == Article.Status.PUBLISHED
+    assert Event.objects.get().fanned_out is False  # the outbox row waits for the sweep
+    queue_on_redis.start()
+    with time_machine.travel(
+        timezone.now() + timedelta(seconds=settings.WEBHOOK_SWEEP_GRACE_SECONDS + 1)
+    ):
+        deliveries_sweep()
+    assert queued_jobs(queue_on_redis) == 1
+    # Queued jobs never expire, so Redis bounded with volatile-lru never evicts them.
+    server = queue_on_redis.client()
+    (job_id,) = server.lrange("rq:queue:default", 0, -1)
+    assert server.ttl(b"rq:job:" + job_id) == -1 and server.ttl("rq:queue:default") == -1
