@@ -11,10 +11,15 @@ from django.views.decorators.csrf import csrf_exempt
 from strawberry.django.views import GraphQLView
 
 from articles import selectors
+from cms.languages import negotiate_language
 from cms.playgrounds import graphiql_html, with_playground_csp
 from cms.schema import schema
 from cms.throttling import throttled
 from kernel import http_cache
+
+# What a GET request's query string carries to GraphQL (strawberry reads the last value of
+# each); nothing else selects a cached answer.
+GET_PARAMETERS = ("query", "variables", "operationName", "extensions")
 
 
 def graphql_error(message: str, status: int = 400, **extensions) -> JsonResponse:
@@ -72,8 +77,10 @@ class PublicGraphQLView(GraphQLView):
             modified=head.due,
             variant=[
                 request.build_absolute_uri(request.path),
-                request.headers.get("Accept-Language", ""),
-                http_cache.normalised_query(dict(request.GET.lists())),
+                negotiate_language(None, request.headers.get("Accept-Language")),
+                http_cache.normalised_query(
+                    {name: request.GET.getlist(name)[-1:] for name in GET_PARAMETERS}
+                ),
             ],
             build=build,
         )

@@ -92,11 +92,26 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Keys each process's memory cache holds (responses, budgets), the most recently used kept:
+# the cache without REDIS_URL, and where Redis's work goes while it is unreachable.
+CACHE_MAX_ENTRIES = env.int("CACHE_MAX_ENTRIES", default=300)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            # Django's RedisCache, in memory while Redis is unreachable (kernel/cache.py).
+            "BACKEND": "kernel.cache.FailoverRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "MAX_ENTRIES": CACHE_MAX_ENTRIES,
+                "socket_connect_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+            },
+        }
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
+        }
     )
 }
 
@@ -179,6 +194,9 @@ CORS_URLS_REGEX = r"^/(api|graphql|feeds)/.*$"
 # --- Public content surfaces -----------------------------------------------------------------
 # Seconds a public response may be cached by browsers and shared caches.
 PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=60)
+# Larger public responses are built for each request rather than stored in the cache; with
+# CACHE_MAX_ENTRIES this bounds the memory the response cache takes in each process.
+RESPONSE_CACHE_MAX_BYTES = env.int("RESPONSE_CACHE_MAX_BYTES", default=1024 * 1024)
 # How long a preview link for a draft stays valid, in seconds.
 PREVIEW_TOKEN_MAX_AGE = env.int("PREVIEW_TOKEN_MAX_AGE", default=3600)
 

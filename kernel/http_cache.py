@@ -9,10 +9,17 @@ and the cache key are both a digest of these, so
 - a response is built once per version and then served from Django's cache; a new version
   makes every stored response unreachable at once (they expire on their own).
 
-Only 200 responses are stored, and only a request known to have a 200 response is answered
-304 on ``If-None-Match: *`` or ``If-Modified-Since``: a refused request stays refused. A
-response its surface marked private or ``no-store`` (a preview) is passed on as built: never
-stored, never marked public.
+What selects a response is only what the surface reads: its known parameters (the last value
+of each, or a repeatable one's distinct values, sorted) and the language it negotiated, never
+the raw ``Accept-Language`` header. A parameter the surface does not know is left out, on
+REST, GraphQL GET and the feeds alike: it changes nothing in the answer, so it selects the
+same stored answer and the same ETag, and cannot fill the cache with copies of one answer.
+
+Only 200 responses are stored, none larger than ``settings.RESPONSE_CACHE_MAX_BYTES`` (a
+larger one is built for each request, and still validated), and only a request known to
+have a 200 response is answered 304 on ``If-None-Match: *`` or ``If-Modified-Since``: a
+refused request stays refused. A response its surface marked private or ``no-store`` (a
+preview) is passed on as built: never stored, never marked public.
 """
 
 import hashlib
@@ -79,8 +86,9 @@ def public_response(
     response = build()
     if response.status_code != 200 or _private(response):
         return response
-    headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
-    cache.set(validators.key, (response.content, headers), TIMEOUT)
+    if len(response.content) <= settings.RESPONSE_CACHE_MAX_BYTES:
+        headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
+        cache.set(validators.key, (response.content, headers), TIMEOUT)
     return _conditional(request, response, validators)
 
 

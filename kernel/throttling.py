@@ -3,7 +3,9 @@
 Fixed windows counted in Django's cache with ``add`` and ``incr``, which are atomic in Redis
 (``SET NX``, ``INCR``) and in the local-memory cache: concurrent requests, in one process or
 many sharing ``REDIS_URL``, never let more than the rate through a window. A refused request
-still counts, at constant cost (one ``INCR``), so hammering never buys anything.
+still counts, at constant cost (one ``INCR``), so hammering never buys anything. While Redis
+is unreachable the cache counts in each process's memory (``kernel.cache``): a rate per
+process, never none.
 
 The project decides who a client is and which rate applies (``cms.throttling``); REST uses
 this through a DRF throttle class, GraphQL and feeds through :func:`throttle_view`.

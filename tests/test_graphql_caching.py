@@ -64,3 +64,28 @@ def test_answers_with_errors_are_not_cached(client):
     assert response.json()["errors"]
     assert "no-store" in response["Cache-Control"]
     assert "ETag" not in response
+
+
+def test_parameters_graphql_does_not_read_do_not_select_a_stored_answer(client):
+    ArticleFactory()
+    first = client.get("/graphql/", {"query": QUERY, "v": "1"})
+    with CaptureQueriesContext(connection) as queries:
+        other = client.get("/graphql/", {"query": QUERY, "v": "2", "utm_source": "x"})
+    assert other.content == first.content and other["ETag"] == first["ETag"]
+    assert len(queries) == 1  # the publication log's head: answered from the stored answer
+    validated = client.get(
+        "/graphql/", {"query": QUERY, "v": "3"}, headers={"If-None-Match": first["ETag"]}
+    )
+    assert validated.status_code == 304
+
+
+def test_headers_asking_for_the_same_language_share_one_stored_answer(client):
+    ArticleFactory(languages=["en", "nl"])
+    query = "{ articles { results { translation { language } } } }"
+    dutch = get(client, query, **{"Accept-Language": "nl"})
+    for header in ("nl-NL,nl;q=0.9,en;q=0.8", "nl-BE", "xx, nl"):
+        with CaptureQueriesContext(connection) as queries:
+            same = get(client, query, **{"Accept-Language": header})
+        assert same["ETag"] == dutch["ETag"] and same.content == dutch.content, header
+        assert len(queries) == 1, header
+    assert get(client, query, **{"Accept-Language": "en-GB"})["ETag"] != dutch["ETag"]

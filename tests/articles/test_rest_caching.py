@@ -224,6 +224,23 @@ def test_a_bad_api_key_is_refused_on_a_cached_url():
             assert "ETag" not in response
 
 
+def test_an_answer_over_the_cache_size_limit_is_built_each_time_and_still_validated(
+    api, settings, django_assert_num_queries
+):
+    ArticleFactory()
+    small = api.get(VENDORS)
+    settings.RESPONSE_CACHE_MAX_BYTES = len(small.content) + 1
+    first = api.get(ARTICLES)
+    assert len(first.content) > settings.RESPONSE_CACHE_MAX_BYTES
+    with django_assert_num_queries(2):  # the log head and the rows: built again
+        again = api.get(ARTICLES)
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    with django_assert_num_queries(1):
+        assert api.get(ARTICLES, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    with django_assert_num_queries(1):  # a small answer is still stored
+        assert api.get(VENDORS).content == small.content
+
+
 # --- Validators ------------------------------------------------------------------------------
 
 
