@@ -5,8 +5,11 @@ are built again from the database, budgets (request throttles, feedback submissi
 sign-in failures) are counted per process instead of across processes, never not at all. So
 an outage of Redis costs sharing, never an answer: an operation that cannot reach Redis is
 done on a local-memory cache (bounded by ``OPTIONS["MAX_ENTRIES"]``, as LocMemCache is), the
-outage is logged when this process first sees it and again when it ends, and every
-operation tries Redis first, so the next one after Redis returns uses it again.
+outage is logged when this process first sees it and again when it ends. After a failure the
+process leaves Redis alone for ``OPTIONS["RETRY_AFTER"]`` seconds (default 1), so a Redis that
+hangs rather than refuses costs one request a second its timeout, not every operation; the first
+operation after that tries Redis again, so the cache is shared again within a second of its
+return.
 
 Every key gets a time to live, ``timeout=None`` included (``LONGEST_TIMEOUT``), so Redis can
 be bounded with ``maxmemory-policy volatile-lru``: it then evicts cache keys only, never the
@@ -15,6 +18,7 @@ task queue's jobs, which have none.
 
 import logging
 import threading
+import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
@@ -27,14 +31,17 @@ logger = logging.getLogger(__name__)
 LONGEST_TIMEOUT = 30 * 24 * 3600
 # Options of the local-memory cache, not of the connection to Redis.
 LOCAL_OPTIONS = ("MAX_ENTRIES", "CULL_FREQUENCY")
+RETRY_AFTER = 1.0
 
 _unreachable: set[str] = set()  # the Redis locations this process last found unreachable
+_left_alone_until: dict[str, float] = {}  # location -> monotonic time to try it again
 _unreachable_lock = threading.Lock()
 
 
 class FailoverRedisCache(RedisCache):
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS", {}))
+        self._retry_after = float(options.pop("RETRY_AFTER", RETRY_AFTER))
         local = {name: options.pop(name) for name in LOCAL_OPTIONS if name in options}
         super().__init__(server, {**params, "OPTIONS": options})
         self._location = server
@@ -46,9 +53,12 @@ class FailoverRedisCache(RedisCache):
 
     def _either(self, operation: str, *args, **kwargs):
         """``operation`` on Redis, else on the local-memory cache."""
+        if time.monotonic() < _left_alone_until.get(self._location, 0.0):
+            return getattr(self._local, operation)(*args, **kwargs)
         try:
             result = getattr(super(), operation)(*args, **kwargs)
         except RedisError as error:
+            _left_alone_until[self._location] = time.monotonic() + self._retry_after
             self._note(reachable=False, error=error)
             return getattr(self._local, operation)(*args, **kwargs)
         self._note(reachable=True)

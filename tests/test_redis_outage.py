@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from articles.models import Article
 from articles.services import article_publish, article_submit_for_review
 from tests.factories import ArticleFactory, UserFactory
-from tests.redis_server import RedisServer, redis_server_or_skip
+from tests.redis_server import HangingServer, RedisServer, redis_server_or_skip
 from webhooks.models import Event
 from webhooks.services import deliveries_sweep, subscription_create
 
@@ -41,7 +41,13 @@ def on_redis(redis_server, settings):
     """The project's cache on the test's own Redis, running at the start of the test."""
     if redis_server.process is None:
         redis_server.start()
-    settings.CACHES = {"default": {"BACKEND": CACHE_BACKEND, "LOCATION": redis_server.url}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": CACHE_BACKEND,
+            "LOCATION": redis_server.url,
+            "OPTIONS": {"RETRY_AFTER": 0},  # try Redis again on every operation
+        }
+    }
     cache.clear()  # through the project's cache, which so knows Redis is up
     return redis_server
 
@@ -207,3 +213,22 @@ def test_a_publish_while_the_queue_is_down_succeeds_and_its_webhook_is_sent_late
     server = queue_on_redis.client()
     (job_id,) = server.lrange("rq:queue:default", 0, -1)
     assert server.ttl(b"rq:job:" + job_id) == -1 and server.ttl("rq:queue:default") == -1
+
+
+def test_a_redis_that_hangs_is_left_alone_between_retries(settings):
+    """A Redis that accepts connections and never answers costs one timeout per retry
+    interval, not one per operation: the answers come from the database meanwhile."""
+    slug = ArticleFactory().slug
+    with HangingServer() as hanging:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": CACHE_BACKEND,
+                "LOCATION": hanging.url,
+                "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+            }
+        }
+        reader = APIClient()
+        for _ in range(5):
+            response = reader.get(ARTICLES)
+            assert response.status_code == 200 and slug in response.content.decode()
+        assert hanging.connections == 1
