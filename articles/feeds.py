@@ -114,7 +114,8 @@ def notes_html(entry: dict) -> str:
 
 
 def with_notes(html: str, entry: dict) -> str:
-    return format_html("{}{}", html, notes_html(entry)) if entry["notes"] else html
+    """``html`` (already HTML: a formatted summary, a rendered body) followed by the notes."""
+    return html + notes_html(entry)
 
 
 class EntryFeed(Feed):

@@ -150,3 +150,18 @@ def test_a_feed_shows_a_publication_at_once_and_a_scheduled_entry_at_its_time(cl
         later = client.get("/feeds/en.atom", HTTP_IF_NONE_MATCH=first.headers["ETag"])
         assert later.status_code == 200
         assert "Coming soon" in [entry.title for entry in feedparser.parse(later.content).entries]
+
+
+def test_the_json_feed_html_of_an_entry_with_notes_is_escaped_once(client):
+    article = ArticleFactory(slug="fish", languages=[])
+    ArticleTranslationFactory(article=article, body="Fish & *chips* <3")
+    note = NoteFactory(article=article, text={"en": "Prices < 5 & rising"})
+    go_live(article)
+    note.refresh_from_db()
+    body_html = client.get(f"/api/v1/articles/{article.slug}/").json()["body_html"]
+    assert "<em>chips</em>" in body_html and "&amp;" in body_html
+    item = client.get("/feeds/en.json").json()["items"][0]
+    day = note.published_at.date().isoformat()
+    assert item["content_html"] == (
+        f"{body_html}<p><strong>Correction ({day})</strong>: Prices &lt; 5 &amp; rising</p>"
+    )
