@@ -33,6 +33,12 @@ def canonical_url(*, article_id: int, slug: str, language: str) -> str:
         path = reverse("reader:entry", kwargs={"lang": language, "slug": slug})
     except NoReverseMatch:
         path = f"{reverse('v1:article-detail', args=[slug])}?lang={language}"
+    return site_url(path)
+
+
+def site_url(path: str) -> str:
+    """``path`` on this site, absolute under ``SITE_URL``: never the request's host, as the
+    answers that carry it are stored and cached for everyone."""
     return settings.SITE_URL.rstrip("/") + path
 
 
