@@ -21,13 +21,13 @@ from articles.models import (
 )
 from articles.rendering import render_markdown
 from articles.scorecards import summarize
-from articles.structured_data import news_article
+from articles.structured_data import news_article, script_text
 from cms.languages import default_language, supported_languages
 
 TEXT_FIELDS = ("title", "summary", "audience", "body")
 # The field documents gained last: a stored document without it was built by an earlier
 # release and is re-rendered on migrate (``articles.apps``). Update it with the shape.
-NEWEST_FIELD = "structured_data"
+NEWEST_FIELD = "structured_data_script"
 # The document starts with the card's identity, then the source, then the card's other keys.
 HEAD_KEYS = ("id", "slug", "vendor", "kind")
 
@@ -255,5 +255,6 @@ def build_documents(
             "notes": _notes(source["notes"], requested, now=iso(updated_at)),
         }
         full["structured_data"] = news_article(full, vendor=vendor)
+        full["structured_data_script"] = script_text(full["structured_data"])
         documents.append(Document(requested, card["fallback"], full, card))
     return documents

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404, JsonResponse
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html, format_html_join
@@ -21,6 +21,7 @@ from articles import selectors
 from articles.api.base import LIST_KEY
 from articles.choices import NoteKind
 from articles.models import Vendor
+from articles.structured_data import site_url
 from cms.languages import UnsupportedLanguage, validate_language
 from kernel import http_cache
 
@@ -54,11 +55,21 @@ class FeedScope:
         who = self.vendor.name if self.vendor else gettext("every vendor we follow")
         return gettext("Curated entries about what %(who)s shipped.") % {"who": who}
 
+    def home_url(self) -> str:
+        """These entries on the reader site (the API's list where the reader site is not
+        served), as a feed's link and home page."""
+        vendor = f"?{urlencode({'vendor': self.vendor.slug})}" if self.vendor else ""
+        try:
+            return site_url(reverse("reader:list-in", kwargs={"lang": self.language}) + vendor)
+        except NoReverseMatch:
+            return self.list_url()
+
     def list_url(self) -> str:
+        """These entries in the REST API; the feed's Atom id, as it has always been."""
         query = {"lang": self.language}
         if self.vendor:
             query["vendor"] = self.vendor.slug
-        return f"{reverse('v1:article-list')}?{urlencode(query)}"
+        return site_url(f"{reverse('v1:article-list')}?{urlencode(query)}")
 
     def entries(self) -> list[dict]:
         return selectors.feed_entries(language=self.language, vendor=self.vendor)
@@ -85,8 +96,8 @@ def cached_feed(request, build, *, language: str):
 
 
 def entry_url(entry: dict) -> str:
-    detail = reverse("v1:article-detail", args=[entry["slug"]])
-    return f"{detail}?lang={entry['requested_language']}"
+    """Where readers read the entry: its canonical URL, as its structured data names it."""
+    return entry["structured_data"]["url"]
 
 
 def entry_id(entry: dict) -> str:
@@ -114,7 +125,8 @@ def notes_html(entry: dict) -> str:
 
 
 def with_notes(html: str, entry: dict) -> str:
-    return format_html("{}{}", html, notes_html(entry)) if entry["notes"] else html
+    """``html`` (already HTML: a formatted summary, a rendered body) followed by the notes."""
+    return html + notes_html(entry)
 
 
 class EntryFeed(Feed):
@@ -134,6 +146,7 @@ class EntryFeed(Feed):
     def get_feed(self, scope, request):
         feed = super().get_feed(scope, request)
         feed.feed["language"] = scope.language
+        feed.feed["feed_url"] = site_url(request.path)
         return feed
 
     def title(self, scope):
@@ -145,6 +158,9 @@ class EntryFeed(Feed):
     subtitle = description
 
     def link(self, scope):
+        return scope.home_url()
+
+    def feed_guid(self, scope):
         return scope.list_url()
 
     def items(self, scope):
@@ -195,7 +211,7 @@ def _json_feed(request, scope: FeedScope):
     items = [
         {
             "id": entry_id(entry),
-            "url": request.build_absolute_uri(entry_url(entry)),
+            "url": entry_url(entry),
             **({"external_url": entry["source_url"]} if entry["source_url"] else {}),
             "title": title(entry),
             "summary": entry["summary"],
@@ -213,8 +229,8 @@ def _json_feed(request, scope: FeedScope):
         "version": "https://jsonfeed.org/version/1.1",
         "title": scope.title,
         "description": scope.description,
-        "home_page_url": request.build_absolute_uri(scope.list_url()),
-        "feed_url": request.build_absolute_uri(request.path),
+        "home_page_url": scope.home_url(),
+        "feed_url": site_url(request.path),
         "language": scope.language,
         "items": items,
     }
@@ -248,7 +264,7 @@ def _json_notes_feed(request, scope: FeedScope):
             "version": "https://jsonfeed.org/version/1.1",
             "title": feed.title(scope),
             "description": feed.description(scope),
-            "feed_url": request.build_absolute_uri(request.path),
+            "feed_url": site_url(request.path),
             "language": scope.language,
             "items": items,
         },
@@ -286,7 +302,7 @@ class NoteFeed(EntryFeed):
 
     def item_link(self, item):
         _note, entry = item
-        return entry["structured_data"]["url"]
+        return entry_url(entry)
 
     def item_guid(self, item):
         note, _entry = item

@@ -3,9 +3,10 @@
 Built with the entry's documents at publishing time from the settings that name the
 publisher (``SITE_NAME``, ``SITE_URL``, ``SITE_LOGO_URL``) and the canonical URL
 (``CANONICAL_URL_TEMPLATE``); ``manage.py rebuild_live`` applies a change of those settings to
-every live entry.
+every live entry. ``script_text`` is the same JSON-LD ready to go into a page as it is.
 """
 
+import json
 from urllib.parse import quote
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from kernel.url_templates import url_template_errors
 CANONICAL_PLACEHOLDERS = ("id", "slug", "lang")
 # Notes that correct what was published; an update adds to it instead.
 CORRECTING_KINDS = (NoteKind.CORRECTION, NoteKind.CLARIFICATION)
+# What could end a script element or open a comment in it, escaped as Django's json_script does.
+SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 
 def canonical_url(*, article_id: int, slug: str, language: str) -> str:
@@ -30,6 +33,12 @@ def canonical_url(*, article_id: int, slug: str, language: str) -> str:
         path = reverse("reader:entry", kwargs={"lang": language, "slug": slug})
     except NoReverseMatch:
         path = f"{reverse('v1:article-detail', args=[slug])}?lang={language}"
+    return site_url(path)
+
+
+def site_url(path: str) -> str:
+    """``path`` on this site, absolute under ``SITE_URL``: never the request's host, as the
+    answers that carry it are stored and cached for everyone."""
     return settings.SITE_URL.rstrip("/") + path
 
 
@@ -89,6 +98,16 @@ def news_article(document: dict, *, vendor) -> dict:
     if document["source_url"]:
         data["isBasedOn"] = document["source_url"]
     return data
+
+
+def script_text(data: dict) -> str:
+    """``data`` as JSON for a ``<script type="application/ld+json">``, to embed as it is.
+
+    ``<``, ``>`` and ``&`` in the editors' text (a title with ``</script>`` in it) are written
+    as JSON escapes, so the page's HTML parser never ends the element early, while a JSON
+    parser still reads back exactly the text the editors wrote.
+    """
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(SCRIPT_ESCAPES)
 
 
 @checks.register(checks.Tags.urls)

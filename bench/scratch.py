@@ -38,6 +38,7 @@ def django_env(url: str, **extra) -> dict:
         "DJANGO_SECRET_KEY": "bench-not-secret",
         "DJANGO_DEBUG": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SITE_URL": "http://127.0.0.1:8000",
         "DJANGO_STATIC_MANIFEST": "0",
         "DJANGO_LOG_LEVEL": "WARNING",
         "DATABASE_URL": url,

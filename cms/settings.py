@@ -275,8 +275,16 @@ FEEDBACK = {
 
 # --- The publisher, as readers and search engines see it (schema.org JSON-LD) -----------------
 SITE_NAME = env.str("SITE_NAME", default="AI News Desk")
-# Absolute base of public links: canonical URLs, the publisher's url.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Absolute base of public links: canonical URLs, the publisher's url, feed links. Required with
+# debug off; in debug `manage.py serve` (`make serve`) sets it to the address it serves.
+SITE_URL = env.str("SITE_URL", default="")
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SITE_URL must be set when DJANGO_DEBUG is off: the address readers reach this "
+            "site at, e.g. https://cms.example.com (set DJANGO_DEBUG=1 for local development)."
+        )
+    SITE_URL = "http://127.0.0.1:8000"
 SITE_LOGO_URL = env.str("SITE_LOGO_URL", default="")
 # An entry's canonical URL with {id}, {slug} and {lang}, e.g.
 # "https://news.example/{lang}/{slug}"; empty: the reader site's page under SITE_URL.

@@ -138,8 +138,13 @@ class ArticleSerializer(ArticleSummarySerializer):
         many=True, help_text="Corrections, clarifications and updates, oldest first."
     )
     structured_data = serializers.DictField(
-        help_text="schema.org NewsArticle JSON-LD for the entry in this language, for a "
-        '<script type="application/ld+json"> in the page head.'
+        help_text="schema.org NewsArticle JSON-LD for the entry in this language. To embed it "
+        "yourself, serialise it with <, > and & escaped (\\u003c, \\u003e, \\u0026), or use "
+        "structured_data_script."
+    )
+    structured_data_script = serializers.CharField(
+        help_text="structured_data as JSON text with <, > and & escaped: the content of a "
+        '<script type="application/ld+json"> in the page head, to embed as it is.'
     )
 
 

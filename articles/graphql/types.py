@@ -264,8 +264,13 @@ class Article:
         description="Corrections, clarifications and updates, oldest first."
     )
     structured_data: JSON = strawberry.field(
-        description="schema.org NewsArticle JSON-LD for the entry in the served language, for "
-        'a <script type="application/ld+json"> in the page head.'
+        description="schema.org NewsArticle JSON-LD for the entry in the served language. To "
+        "embed it yourself, serialise it with <, > and & escaped (\\u003c, \\u003e, \\u0026), "
+        "or use `structuredDataScript`."
+    )
+    structured_data_script: str = strawberry.field(
+        description="`structuredData` as JSON text with <, > and & escaped: the content of a "
+        '<script type="application/ld+json"> in the page head, to embed as it is.'
     )
     vendor_id: strawberry.Private[int]
     search: SearchHit | None = strawberry.field(
@@ -302,6 +307,7 @@ class Article:
             signals=document["signals"],
             notes=[EntryNote.from_dict(note) for note in document["notes"]],
             structured_data=document["structured_data"],
+            structured_data_script=document["structured_data_script"],
             vendor_id=vendor_id,
         )
 

@@ -73,7 +73,7 @@ def test_a_feed_speaks_its_language(client, entries):
     assert dutch_json["title"] == "AI-nieuws: alle aanbieders (nl)"
 
 
-def test_the_json_feed_has_the_required_fields_of_json_feed_1_1(client, entries):
+def test_the_json_feed_has_the_required_fields_of_json_feed_1_1(client, entries, settings):
     response = client.get("/feeds/nl/openai.json")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/feed+json"
@@ -86,7 +86,7 @@ def test_the_json_feed_has_the_required_fields_of_json_feed_1_1(client, entries)
     ]
     for item in feed["items"]:
         assert isinstance(item["id"], str) and item["id"]
-        assert item["content_html"] and item["url"].startswith("http://testserver/api/v1/")
+        assert item["content_html"] and item["url"].startswith(f"{settings.SITE_URL}/read/nl/")
     assert feed["items"][0]["language"] == "nl" and feed["items"][1]["language"] == "en"
     assert feed["items"][0]["authors"] == [{"name": "OpenAI"}, {"name": "Jane Doe"}]
     all_vendors = json.loads(client.get("/feeds/en.json").content)
@@ -150,3 +150,43 @@ def test_a_feed_shows_a_publication_at_once_and_a_scheduled_entry_at_its_time(cl
         later = client.get("/feeds/en.atom", HTTP_IF_NONE_MATCH=first.headers["ETag"])
         assert later.status_code == 200
         assert "Coming soon" in [entry.title for entry in feedparser.parse(later.content).entries]
+
+
+def test_feeds_link_readers_to_the_reader_site_not_the_api(client, entries, settings):
+    site = settings.SITE_URL
+    dutch, english_only = entries["dutch"], entries["english_only"]
+    pages = [f"{site}/read/nl/{dutch.slug}/", f"{site}/read/nl/{english_only.slug}/"]
+    json_feed = client.get("/feeds/nl/openai.json").json()
+    assert json_feed["home_page_url"] == f"{site}/read/nl/?vendor=openai"
+    assert json_feed["feed_url"] == f"{site}/feeds/nl/openai.json"
+    assert [item["url"] for item in json_feed["items"]] == pages
+    assert json_feed["items"][0]["external_url"] == dutch.source_url
+    for extension in ("rss", "atom"):
+        feed = feedparser.parse(client.get(f"/feeds/nl/openai.{extension}").content)
+        assert feed.feed.link == f"{site}/read/nl/?vendor=openai"
+        assert feed.entries[0].link == dutch.source_url  # the source first, as before
+    atom = client.get("/feeds/nl/openai.atom").content.decode()
+    assert "/api/v1/articles/?" in atom  # the feed's Atom id, and only that, is as it was
+    assert feedparser.parse(atom).feed.id == f"{site}/api/v1/articles/?lang=nl&vendor=openai"
+    assert atom.count("/api/") == 1
+
+
+def test_an_entry_without_a_source_links_to_its_page(client, settings):
+    article = ArticleFactory(slug="no-source", source_url="")
+    rss = feedparser.parse(client.get("/feeds/en.rss").content)
+    assert rss.entries[0].link == f"{settings.SITE_URL}/read/en/{article.slug}/"
+
+
+def test_the_json_feed_html_of_an_entry_with_notes_is_escaped_once(client):
+    article = ArticleFactory(slug="fish", languages=[])
+    ArticleTranslationFactory(article=article, body="Fish & *chips* <3")
+    note = NoteFactory(article=article, text={"en": "Prices < 5 & rising"})
+    go_live(article)
+    note.refresh_from_db()
+    body_html = client.get(f"/api/v1/articles/{article.slug}/").json()["body_html"]
+    assert "<em>chips</em>" in body_html and "&amp;" in body_html
+    item = client.get("/feeds/en.json").json()["items"][0]
+    day = note.published_at.date().isoformat()
+    assert item["content_html"] == (
+        f"{body_html}<p><strong>Correction ({day})</strong>: Prices &lt; 5 &amp; rising</p>"
+    )

@@ -1,5 +1,6 @@
 """`manage.py serve`, what `make serve` runs: a real server process on a SQLite file."""
 
+import json
 import os
 import signal
 import socket
@@ -28,13 +29,19 @@ def get(url):
         return error.code
 
 
+def read_json(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.load(response)
+
+
 class Server:
     """Start `manage.py serve`, wait for its first answer, stop it and keep what it printed."""
 
     def __init__(self, tmp_path, *options):
         self.port = free_port()
         self.output = tmp_path / f"serve-{self.port}.log"
-        env = os.environ | {
+        # Without SITE_URL in the environment, as `make serve` runs for a newcomer.
+        env = {k: v for k, v in os.environ.items() if k != "SITE_URL"} | {
             "DJANGO_DEBUG": "1",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
             "PYTHONUNBUFFERED": "1",
@@ -97,3 +104,23 @@ def test_a_first_start_prepares_the_database_and_later_starts_only_serve(tmp_pat
     assert reloading.count("username 'editor'") == 1
     assert reloading.count("Watching for file changes") == 1
     assert reloading.count("development server at") == 1
+
+
+def test_links_point_at_the_address_served_also_after_a_move_to_another_port(tmp_path):
+    # First the demo is loaded for the port served; then the same database is served on another.
+    for _ in range(2):
+        with Server(tmp_path) as server:
+            site = f"http://127.0.0.1:{server.port}"
+            entry = read_json(server.url("/api/v1/articles/openai-available-at-fedramp-moderate/"))
+            corrections = read_json(server.url("/feeds/corrections/en.json"))
+            feed = read_json(server.url("/feeds/en.json"))
+        data = entry["structured_data"]
+        page = f"{site}/read/en/openai-available-at-fedramp-moderate/"
+        assert data["url"] == data["@id"] == page
+        assert data["publisher"]["url"] == site
+        assert json.loads(entry["structured_data_script"])["url"] == page
+        assert corrections["items"]
+        for item in corrections["items"]:
+            assert item["url"] == f"{site}/read/en/{item['_entry']['slug']}/"
+        assert feed["home_page_url"] == f"{site}/read/en/"
+        assert feed["feed_url"] == f"{site}/feeds/en.json"
