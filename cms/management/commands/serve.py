@@ -17,12 +17,10 @@ import sys
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 
 from articles.models import Article
-from cms.management.commands.load_demo import demo_logins
+from cms.management.commands.load_demo import demo_logins, migrations_pending
 
 
 class Command(BaseCommand):
@@ -74,8 +72,7 @@ class Command(BaseCommand):
         return worker
 
     def prepare_database(self):
-        executor = MigrationExecutor(connection)
-        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        if migrations_pending():
             self.stdout.write("Applying migrations...")
             call_command("migrate", interactive=False, verbosity=0)
         if not Article.objects.exists():
