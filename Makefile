@@ -40,7 +40,7 @@ install: $(VENV)/.installed
 # One process migrates (when needed), loads the demo (into a database without entries) and serves.
 # RELOAD=1 restarts the server when a Python file changes, at the cost of a slower start.
 serve: install
-	@DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(MANAGE) serve 127.0.0.1:$(PORT) $(if $(filter 1,$(RELOAD)),--reload)
+	@DJANGO_DEBUG=$${DJANGO_DEBUG:-1} WEBHOOK_ALLOW_PRIVATE_TARGETS=$${WEBHOOK_ALLOW_PRIVATE_TARGETS:-$${DJANGO_DEBUG:-1}} $(MANAGE) serve 127.0.0.1:$(PORT) $(if $(filter 1,$(RELOAD)),--reload)
 
 lint: install
 	@$(VENV)/bin/ruff check .

@@ -160,7 +160,10 @@ LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"refusal_without_traceback": {"()": "cms.log_filters.RefusalWithoutTraceback"}},
+    "filters": {
+        "refusal_without_traceback": {"()": "cms.log_filters.RefusalWithoutTraceback"},
+        "preview_token_redaction": {"()": "cms.log_filters.PreviewTokenRedaction"},
+    },
     "formatters": {
         "console": {"format": "{levelname} {name}: {message}", "style": "{"},
         "django.server": {
@@ -173,9 +176,13 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "console",
-            "filters": ["refusal_without_traceback"],
+            "filters": ["refusal_without_traceback", "preview_token_redaction"],
         },
-        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["preview_token_redaction"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {

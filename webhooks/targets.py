@@ -21,10 +21,30 @@ class Target:
     server_name: str  # for TLS: SNI and certificate check
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+LOCAL_HINT = (
+    " For a receiver on this machine during development, set WEBHOOK_ALLOW_PRIVATE_TARGETS=1 "
+    "(`make serve` does, with debug on)."
+)
+
+
 def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether ``address`` is a public one; an IPv6 address that carries an IPv4 one (mapped,
+    or the NAT64 prefix a translator forwards to it) is judged by the IPv4 address."""
     if address.version == 6 and address.ipv4_mapped:
         address = address.ipv4_mapped
+    elif address.version == 6 and address in NAT64:
+        address = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     return address.is_global and not address.is_multicast
+
+
+def _is_local(hostname: str) -> bool:
+    """A host name that can only mean this machine or its network: where a developer's own
+    receiver runs."""
+    try:
+        return not _is_public(ipaddress.ip_address(hostname))
+    except ValueError:
+        return hostname == "localhost" or hostname.endswith(".localhost")
 
 
 def target_resolve(url: str) -> Target:
@@ -32,7 +52,8 @@ def target_resolve(url: str) -> Target:
     allow_private = settings.WEBHOOK_ALLOW_PRIVATE_TARGETS
     parts = urlsplit(url)
     if parts.scheme != "https" and not (allow_private and parts.scheme == "http"):
-        raise TargetRefused("The target URL must use https.")
+        hint = LOCAL_HINT if _is_local(parts.hostname or "") else ""
+        raise TargetRefused(f"The target URL must use https.{hint}")
     if not parts.hostname or parts.username or parts.password:
         raise TargetRefused("The target URL needs a host name and no user or password.")
     try:

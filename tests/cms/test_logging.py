@@ -1,12 +1,19 @@
 """What the console shows: each event once, at its level, and no traceback for a refused request."""
 
 import logging
+import os
+import subprocess
 import sys
+import time
+from pathlib import Path
 
+import httpx
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from tests.cms.test_serve import Server, free_port, get
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +87,54 @@ def test_a_server_error_keeps_its_traceback(console):
     err = console.readouterr().err
     assert err.startswith("ERROR django.request: Internal Server Error: /api/v1/articles/\n")
     assert "Traceback (most recent call last):" in err and err.count("Internal Server Error") == 1
+
+
+# A preview link opens a draft for whoever holds it: a log line must not hand it on.
+TOKEN = "eyJhIjoxfQ.1v2Kx9.preview-token-that-opens-a-draft"
+PREVIEW_PATH = f"/read/en/a-draft/?view=both&preview={TOKEN}"
+
+
+def test_the_development_server_logs_a_preview_link_without_its_token(tmp_path):
+    with Server(tmp_path) as server:
+        get(server.url(PREVIEW_PATH))
+    printed = server.printed()
+    assert '"GET /read/en/a-draft/?view=both&preview=[redacted] HTTP/1.1"' in printed
+    assert TOKEN not in printed
+
+
+def test_gunicorn_access_log_shows_a_preview_link_without_its_token(tmp_path):
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+        "DJANGO_SECRET_KEY": "p" * 60,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    log = tmp_path / "access.log"
+    port = free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    command = [gunicorn, "cms.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+    server = subprocess.Popen(
+        [*command, "--access-logfile", str(log)], env=env, cwd=settings.BASE_DIR
+    )
+    try:
+        for _ in range(300):
+            try:  # the page the preview link opens, and a file it loads (the link as Referer)
+                url = f"http://127.0.0.1:{port}"
+                httpx.get(url + PREVIEW_PATH)
+                httpx.get(
+                    f"{url}/static/reader/reader.css", headers={"Referer": url + PREVIEW_PATH}
+                )
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        for _ in range(50):
+            if log.exists() and log.read_text().count("\n") >= 2:
+                break
+            time.sleep(0.1)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    written = log.read_text()
+    assert "GET /read/en/a-draft/?view=both&preview=[redacted] HTTP/1.1" in written
+    assert f'"http://127.0.0.1:{port}/read/en/a-draft/?view=both&preview=[redacted]"' in written
+    assert TOKEN not in written

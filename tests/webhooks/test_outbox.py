@@ -75,6 +75,19 @@ def test_a_scheduled_entry_is_announced_when_it_goes_live_never_before(receiver,
     assert request.json["data"]["effective_at"] == "2031-03-04T09:00:00+00:00"
 
 
+def test_a_subscription_made_after_a_publication_was_scheduled_is_not_sent_it(receiver):
+    early, _secret = subscription_create(name="Early", url=receiver.url)
+    with time_machine.travel(START, tick=False) as traveller:
+        publish("tomorrow", at=START + timedelta(days=1))
+        traveller.shift(timedelta(hours=1))
+        subscription_create(name="Late", url=receiver.url.replace("?source=cms", "?source=late"))
+        traveller.shift(timedelta(days=1))
+        run_worker()
+    [request] = receiver.requests  # the early subscription's only
+    assert request.json["data"]["slug"] == "tomorrow"
+    assert Delivery.objects.get().subscription == early
+
+
 def test_a_schedule_cancelled_before_its_time_is_never_announced(receiver, subscription):
     with time_machine.travel(START, tick=False) as traveller:
         article = publish("cancelled", at=START + timedelta(days=1))

@@ -26,6 +26,9 @@ PRIVATE = [
     "https://[::1]/hooks",
     "https://[::ffff:127.0.0.1]/hooks",
     "https://0.0.0.0/hooks",
+    # NAT64 (64:ff9b::/96) reaches the IPv4 address it embeds: 127.0.0.1, 169.254.169.254.
+    "https://[64:ff9b::7f00:1]/hooks",
+    "https://[64:ff9b::a9fe:a9fe]/latest/meta-data",
 ]
 
 
@@ -37,10 +40,29 @@ def test_a_private_loopback_or_link_local_target_is_refused_when_saved(url, sett
     assert not Subscription.objects.exists()
 
 
+def test_a_nat64_address_of_a_public_ipv4_address_is_accepted(settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
+    subscription, _secret = subscription_create(name="NAT64", url="https://[64:ff9b::808:808]/")
+    assert subscription.url == "https://[64:ff9b::808:808]/"
+
+
 def test_a_plain_http_target_is_refused(settings):
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
     with pytest.raises(ValidationError, match="must use https"):
         subscription_create(name="Plain", url="http://partner.example.com/hooks")
+
+
+def test_a_local_receiver_is_told_how_to_allow_it_in_development(admin_client, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
+    response = admin_client.post(
+        reverse("admin:webhooks_subscription_add"),
+        {"name": "Mine", "url": "http://127.0.0.1:9000/hooks", "is_active": "on"},
+    )
+    page = response.content.decode()
+    assert "The target URL must use https" in page
+    assert "WEBHOOK_ALLOW_PRIVATE_TARGETS=1" in page
+    assert "make serve" in page
+    assert not Subscription.objects.exists()
 
 
 def test_the_admin_refuses_a_private_target_with_the_reason(admin_client, settings):

@@ -65,3 +65,33 @@ def _running(pid: int) -> bool:
         return False
     with open(f"/proc/{pid}/stat") as stat:
         return stat.read().split()[2] != "Z"  # a zombie has exited
+
+
+def make_serve_allows_local_targets(**env) -> str:
+    """What `make serve` would give the server for WEBHOOK_ALLOW_PRIVATE_TARGETS, read by
+    Django's settings in place of running the server."""
+    settings_read = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.WEBHOOK_ALLOW_PRIVATE_TARGETS)"
+    )
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("WEBHOOK_ALLOW_PRIVATE_TARGETS", "DJANGO_DEBUG", "MAKEFLAGS")
+    }
+    result = subprocess.run(
+        ["make", "--no-print-directory", "serve", f"MANAGE={sys.executable} -c '{settings_read}'"],
+        cwd=settings.BASE_DIR,
+        env=environment | {"DJANGO_SETTINGS_MODULE": "cms.settings"} | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_make_serve_accepts_local_receivers_in_debug_only():
+    assert make_serve_allows_local_targets() == "True"  # debug, the default of `make serve`
+    assert make_serve_allows_local_targets(DJANGO_DEBUG="0") == "False"
+    assert make_serve_allows_local_targets(WEBHOOK_ALLOW_PRIVATE_TARGETS="0") == "False"

@@ -14,8 +14,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.utils.dateparse import parse_date, parse_datetime
 
 from articles.models import (
@@ -62,6 +63,11 @@ def demo_email(username):
     return f"{username}@{DEMO_EMAIL_DOMAIN}"
 
 
+def migrations_pending() -> bool:
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
 def demo_logins():
     """The lines that tell a developer how to log in with the demo accounts that exist."""
     accounts = get_user_model().objects.filter(username__in=DEMO_USERNAMES)
@@ -83,9 +89,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--file", type=Path, default=DEMO_FILE)
 
-    @transaction.atomic
     def handle(self, *args, file, **options):
-        data = json.loads(file.read_text(encoding="utf-8"))
+        if migrations_pending():
+            raise CommandError(
+                "The database is not up to date: run `manage.py migrate` first "
+                "(`make serve` migrates and loads the demo by itself)."
+            )
+        self.load(json.loads(file.read_text(encoding="utf-8")))
+
+    @transaction.atomic
+    def load(self, data):
         for item in data["topics"]:
             Topic.objects.get_or_create(slug=item["slug"], defaults={"name": item["name"]})
         for item in data["risk_areas"]:

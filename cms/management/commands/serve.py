@@ -21,13 +21,11 @@ import orjson
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 
 from articles.models import Article, LiveDocument
 from articles.publishing import live_rebuild
-from cms.management.commands.load_demo import demo_logins
+from cms.management.commands.load_demo import demo_logins, migrations_pending
 
 # A server on every interface is reached from this machine at the loopback address.
 LOOPBACK = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "[::]": "[::1]"}
@@ -94,8 +92,7 @@ class Command(BaseCommand):
         return worker
 
     def prepare_database(self):
-        executor = MigrationExecutor(connection)
-        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        if migrations_pending():
             self.stdout.write("Applying migrations...")
             call_command("migrate", interactive=False, verbosity=0)
         if not Article.objects.exists():
