@@ -238,9 +238,9 @@ async function showEntry() {
 
 /** The API's complaint about the search typed, if that is why the list failed. */
 function searchProblem(error) {
-  const fields = (error.errors || []).map((problem) => problem.extensions || {})
+  const refused = (error.errors || []).map((problem) => problem.extensions || {})
     .find((extensions) => extensions.code === "BAD_USER_INPUT" && extensions.fields?.["filters.search"]);
-  return fields ? fields.fields["filters.search"] : null;
+  return refused ? refused.fields["filters.search"] : null;
 }
 
 async function showList() {
