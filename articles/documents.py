@@ -135,7 +135,8 @@ class SharedData:
             deploy_threshold=deploy,
             develop_threshold=develop,
         )
-        areas = sorted((self.areas[a] for a in card["risk_areas"]), key=lambda a: a.name)
+        # In the working copy's order, the order the areas were entered in; not by name.
+        areas = [self.areas[a] for a in card["risk_areas"]]
         return {
             "framework": {
                 "slug": framework.slug,

@@ -8,10 +8,11 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.csp import CSP, build_policy
 
-from cms.languages import default_language, supported_languages
+from cms.languages import negotiate_language, supported_languages
 
 READER_CSP = {
     "default-src": [CSP.SELF],
@@ -38,8 +39,13 @@ def _page(request, *, page: str, lang: str | None, slug: str | None = None):
         "readerUrl": reverse("reader:list"),
         "languages": [{"code": code, "name": name} for code, name in settings.LANGUAGES],
     }
-    context = {"config": config, "lang": lang or default_language()}
-    response = render(request, "reader/page.html", context)
+    # The site's own words in the page's language; a list without one in the address is in
+    # the browser's language, which the page's script then reads from <html lang>.
+    page_language = lang or negotiate_language(None, request.headers.get("Accept-Language"))
+    with translation.override(page_language):
+        response = render(request, "reader/page.html", {"config": config, "lang": page_language})
+    if lang is None:
+        patch_vary_headers(response, ["Accept-Language"])
     response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(READER_CSP)
     return response
 

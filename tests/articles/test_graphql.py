@@ -254,8 +254,8 @@ def test_the_seed_page_in_english(client, seed):
     ]
     assert [area["name"] for area in scorecard["riskAreas"]] == [
         "Disallowed content",
-        "Hallucinations",
         "Jailbreaks",
+        "Hallucinations",
     ]
     assert [entry["slug"] for entry in article["moreFromVendor"]] == [
         "more-1",

@@ -121,8 +121,8 @@ def test_an_entry_in_dutch_has_its_texts_signals_and_scorecard(api):
     assert scorecard["ratings"][3]["post_mitigation"] is None
     assert [area["name"] for area in scorecard["risk_areas"]] == [
         "Disallowed content",
-        "Hallucinations",
         "Jailbreaks",
+        "Hallucinations",
     ]
 
 

@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 from articles.previews import preview_token_create
 from feedback.models import Feedback
 from tests.browser.utils import PHONE, skip_without_chromium
-from tests.factories import ArticleFactory, VendorFactory
+from tests.factories import ArticleFactory, ArticleTranslationFactory, VendorFactory
+from tests.utils import go_live
 
 skip_without_chromium()
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,6 +24,8 @@ EN = {
     "signal": "Quick editorial signal",
     "first_signal": "Track this as an OpenAI update, not just a standalone headline.",
     "risk": "Specific areas of risk",
+    "scorecard": "Preparedness Scorecard",
+    "scale": "Scorecard ratings",
     "deploy": 'May be deployed: yes Only models with a post-mitigation score of "Medium" or below '
     "can be deployed.",
     "develop": "May be developed further: yes Only models with a post-mitigation score of "
@@ -40,6 +43,8 @@ NL = {
     "signal": "Snelle redactionele duiding",
     "first_signal": "Bekijk dit als OpenAI-update, niet alleen als losse headline.",
     "risk": "Specifieke risicogebieden",
+    "scorecard": "Preparedness-scorekaart",
+    "scale": "Scores op de scorekaart",
     "deploy": 'Mag worden ingezet: ja Alleen modellen met een score na mitigatie van "Medium" of '
     "lager mogen worden ingezet.",
     "develop": "Mag verder worden ontwikkeld: ja Alleen modellen met een score na mitigatie van "
@@ -58,19 +63,22 @@ def _assert_seed_page(tab, words, lang):
     expect(tab.get_by_role("heading", level=1)).to_contain_text("OpenAI o3-mini System Card")
     for key in ("served", "audience", "first_signal", "feedback_intro"):
         expect(tab.get_by_text(words[key], exact=True)).to_be_visible()
-    for key in ("signal", "risk", "body", "authors", "feedback", "more"):
+    for key in ("signal", "risk", "scorecard", "body", "authors", "feedback", "more"):
         expect(tab.get_by_role("heading", name=words[key], exact=True)).to_be_visible()
     expect(tab.locator(f".signal {column} li")).to_have_count(3)
+    # As the editor entered them, as the system card lists them.
     expect(tab.locator(".tags li")).to_have_text(
-        ["Disallowed content", "Hallucinations", "Jailbreaks"]
+        ["Disallowed content", "Jailbreaks", "Hallucinations"]
     )
     rows = tab.locator(".scorecard tbody tr")
     expect(rows).to_have_count(4)
     expect(rows.nth(0)).to_have_text(re.compile(r"CBRN\s*Medium\s*Medium"))
     expect(rows.nth(1)).to_have_text(re.compile(r"Cybersecurity\s*Low\s*Low"))
     expect(tab.locator(".overall dd").first).to_have_text("Medium")
+    legend = tab.get_by_role("list", name=words["scale"])
+    expect(legend.get_by_role("listitem")).to_have_text(["Low", "Medium", "High", "Critical"])
     expect(tab.locator(".rule")).to_have_text([words["deploy"], words["develop"]])
-    expect(tab.locator(f".authors {column} li")).to_have_text(["OpenAI"])
+    expect(tab.locator(".authors li")).to_have_text(["OpenAI"])
     expect(tab.locator(f".more-from {column} li a")).to_have_count(4)
     expect(tab.get_by_role("link", name=words["all"])).to_be_visible()
     expect(tab.get_by_role("banner")).to_be_visible()
@@ -103,18 +111,46 @@ def test_the_seed_entry_side_by_side_shows_english_and_dutch_next_to_each_other(
     _assert_seed_page(tab, EN, "en")
     for key in ("served", "audience", "first_signal"):
         expect(tab.get_by_text(NL[key], exact=True)).to_be_visible()
-    for key in ("signal", "body", "authors", "more"):
+    for key in ("signal", "body", "more"):
         expect(tab.get_by_role("heading", name=NL[key], exact=True)).to_be_visible()
     english = tab.get_by_text(EN["audience"]).bounding_box()
     dutch = tab.get_by_text(NL["audience"]).bounding_box()
     assert dutch["x"] > english["x"] + english["width"] and dutch["y"] == english["y"]
-    expect(tab.get_by_role("heading", level=1)).to_have_count(1)
-    titles = tab.get_by_role("heading", level=1).locator("span")
-    expect(titles).to_have_text(["OpenAI o3-mini System Card"] * 2)
-    expect(titles.nth(1)).to_have_attribute("lang", "nl")
     page.screenshot("seed-both")
     assert len(page.graphql) == 1
     assert page.offsite == [] and page.errors == []
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_side_by_side_shows_a_text_the_languages_share_once(open_page, seed, viewport):
+    page = open_page(**({"viewport": viewport} if viewport else {}))
+    page.open(ENTRY.format(lang="nl") + "?view=both")
+    tab = page.tab
+    expect(tab.get_by_text(EN["audience"], exact=True)).to_be_visible()
+    # The title is the same in English and Dutch, the authors are the source's.
+    expect(tab.get_by_text("OpenAI o3-mini System Card", exact=True)).to_have_count(1)
+    expect(tab.get_by_role("heading", level=1)).to_have_text("OpenAI o3-mini System Card")
+    expect(tab.get_by_role("heading", name="Auteurs", exact=True)).to_have_count(1)
+    expect(tab.get_by_role("heading", name=EN["authors"], exact=True)).to_have_count(0)
+    expect(tab.locator(".authors li")).to_have_text(["OpenAI"])
+    if viewport:
+        page.screenshot("seed-both-phone")
+    assert page.offsite == [] and page.errors == []
+
+
+def test_side_by_side_without_a_translation_shows_the_text_once_and_says_what_is_missing(
+    open_page, seed
+):
+    page = open_page()
+    page.open("/read/nl/gemini-research-on-long-context/?view=both")
+    tab = page.tab
+    missing = "Niet beschikbaar in het Nederlands: getoond in het Engels."
+    expect(tab.get_by_text(missing)).to_be_visible()
+    expect(tab.locator(".prose")).to_have_count(1)
+    expect(tab.locator(".prose")).to_have_attribute("lang", "en")
+    expect(tab.locator(".col")).to_have_count(tab.locator(".pair").count())
+    expect(tab.get_by_role("heading", name="Quick editorial signal")).to_have_count(1)
+    assert page.errors == []
 
 
 def test_the_language_switch_moves_between_the_views(open_page, seed):
@@ -255,9 +291,96 @@ def test_the_list_follows_the_browser_language(open_page, seed):
     expect(page.tab.get_by_role("heading", level=1)).to_have_text("Laatste updates")
     page.tab.get_by_label("Berichten zoeken").fill("o3-mini")
     page.tab.get_by_role("button", name="Zoeken").click()
+    expect(page.tab.get_by_role("heading", level=1)).to_have_text("1 resultaat voor “o3-mini”")
     expect(page.tab.locator(".entries > li")).to_have_count(1)
     page.tab.get_by_role("link", name="OpenAI o3-mini System Card").click()
     expect(page.tab.get_by_text(NL["audience"])).to_be_visible()
+
+
+def test_a_search_says_what_it_found_and_marks_the_words_in_each_passage(open_page, seed):
+    entry = ArticleFactory(slug="zebra-entry", languages=[])
+    ArticleTranslationFactory(
+        article=entry,
+        language="nl",
+        summary='Een <img src=x onerror="document.title=1"> zebravis in de <b>tekst</b>.',
+    )
+    go_live(entry)
+    draft = ArticleFactory(draft=True, slug="zebra-draft", languages=[])
+    ArticleTranslationFactory(article=draft, language="nl", summary="Nog een zebravis.")
+    page = open_page()
+    page.open("/read/nl/?q=zebravis")
+    tab = page.tab
+    expect(tab.get_by_role("heading", level=1)).to_have_text("1 resultaat voor “zebravis”")
+    expect(tab.get_by_role("searchbox", name="Berichten zoeken")).to_have_value("zebravis")
+    snippet = tab.locator(".entries .snippet")
+    expect(snippet).to_have_text(
+        'Een <img src=x onerror="document.title=1"> zebravis in de <b>tekst</b>.'
+    )
+    expect(snippet.locator("mark")).to_have_text(["zebravis"])
+    expect(snippet.locator("img, b")).to_have_count(0)
+    expect(tab.get_by_text("zebra-entry summary (nl)")).to_have_count(0)
+
+    page.open("/read/en/?q=model")
+    heading = tab.get_by_role("heading", level=1)
+    expect(heading).to_have_text(re.compile(r"^\d+ results for “model”$"))
+    count = int(heading.inner_text().split()[0])
+    expect(tab.locator(".entries > li")).to_have_count(count)
+    expect(tab.locator(".entries .snippet mark").first).to_be_visible()
+    page.screenshot("search")
+    assert page.offsite == [] and page.errors == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "message"),
+    [
+        ("nl", "Zoeken", 'Sluit de zin tussen aanhalingstekens af met een tweede ".'),
+        ("en", "Search", 'Close the quoted phrase with a second ".'),
+    ],
+)
+def test_an_unreadable_search_is_explained_beside_the_search_box(
+    open_page, seed, lang, title, message
+):
+    page = open_page()
+    page.open(f"/read/{lang}/?q=%22unclosed")
+    tab = page.tab
+    expect(tab.get_by_role("heading", level=1)).to_have_text(title)
+    box = tab.get_by_role("searchbox")
+    expect(box).to_have_value('"unclosed')
+    expect(box).to_have_attribute("aria-invalid", "true")
+    expect(box).to_be_focused()
+    expect(tab.get_by_role("alert")).to_have_text(message)
+    expect(tab.locator("#search-error")).to_have_text(message)
+    assert "filters.search" not in tab.locator("main").inner_text()
+    page.screenshot(f"search-error-{lang}")
+    box.fill("o3-mini")
+    box.press("Enter")
+    expect(tab.get_by_role("heading", level=1)).to_contain_text("o3-mini")
+    expect(tab.locator(".entries > li")).to_have_count(1)
+
+
+def test_the_site_speaks_the_language_of_a_dutch_page(open_page, seed):
+    page = open_page()
+    page.open(ENTRY.format(lang="nl"))
+    tab = page.tab
+    expect(tab.get_by_role("link", name="Naar de inhoud")).to_be_attached()
+    expect(tab.get_by_role("contentinfo")).to_have_text("Gebouwd op de openbare GraphQL-API.")
+    expect(tab.get_by_role("navigation", name="Taal")).to_be_visible()
+    for english in ("Skip to content", "Built on the public", "Loading"):
+        expect(tab.get_by_text(english)).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [ENTRY.format(lang="nl"), ENTRY.format(lang="en"), ENTRY.format(lang="en") + "?view=both"],
+)
+def test_a_phone_shows_the_whole_scorecard_table(open_page, seed, path):
+    page = open_page(viewport=PHONE)
+    page.open(path)
+    table = page.tab.locator(".scorecard table")
+    expect(table).to_be_visible()
+    widths = table.evaluate("t => [t.scrollWidth, t.parentElement.clientWidth]")
+    assert widths[0] <= widths[1]
+    page.screenshot("scorecard-phone")
 
 
 @pytest.mark.parametrize(

@@ -48,6 +48,34 @@ def test_a_language_the_site_does_not_have_is_not_found(client, path):
     assert client.get(path).status_code == 404
 
 
+DUTCH_SHELL = [
+    '<a class="skip-link" href="#main">Naar de inhoud</a>',
+    '<nav class="switch" id="switch" aria-label="Taal">',
+    '<p class="status" id="status" role="status">Laden…</p>',
+    "Deze pagina heeft JavaScript nodig: ze leest de berichten uit de GraphQL-API.",
+    'Gebouwd op de openbare <a href="/graphql/">GraphQL-API</a>.',
+]
+
+
+def test_a_dutch_page_speaks_dutch_before_its_script_runs(client):
+    text = client.get("/read/nl/some-entry/").content.decode()
+    for words in DUTCH_SHELL:
+        assert words in text
+    assert "Skip to content" not in text
+
+
+def test_the_list_without_a_language_follows_the_browser_and_says_so_to_caches(client):
+    response = client.get("/read/", headers={"Accept-Language": "nl-NL,nl;q=0.9,en;q=0.5"})
+    text = response.content.decode()
+    assert '<html lang="nl">' in text
+    for words in DUTCH_SHELL:
+        assert words in text
+    assert "Accept-Language" in response["Vary"]
+    english = client.get("/read/", headers={"Accept-Language": "fr-FR"}).content.decode()
+    assert '<html lang="en">' in english
+    assert '<a class="skip-link" href="#main">Skip to content</a>' in english
+
+
 def test_a_preview_page_is_never_cached_and_never_sends_its_address_on(client):
     response = client.get("/read/en/draft-entry/?preview=some-token")
     assert response["Referrer-Policy"] == "no-referrer"

@@ -24,3 +24,14 @@ export function levelBadge(level, L) {
   if (!level) return h("span", { class: "level" }, L.none);
   return h("span", { class: `level rank-${Math.min(level.rank, 3)}` }, level.name);
 }
+
+/**
+ * A search snippet (the API's HTML: escaped text, the words found in <mark>) as nodes: only
+ * <mark> is kept and everything else becomes text, so nothing in it can run or restyle the page.
+ * DOMParser's document is inert: it runs no script and loads nothing.
+ */
+export function marked(snippet) {
+  const parsed = new DOMParser().parseFromString(snippet, "text/html");
+  return [...parsed.body.childNodes].map((node) =>
+    node.nodeName === "MARK" ? h("mark", {}, node.textContent) : node.textContent);
+}

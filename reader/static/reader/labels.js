@@ -1,5 +1,28 @@
 // The reader site's own words, per interface language. Entry texts come from the API.
 
+/** "Preparedness Framework" -> "Preparedness", as the framework's scorecard is called. */
+const shortFramework = (name) => name.replace(/\s+framework$/i, "");
+
+/** The text for an API message a pattern knows, else undefined. */
+const translated = (message, patterns) => {
+  for (const [pattern, text] of patterns) {
+    const match = pattern.exec(message);
+    if (match) return text(...match.slice(1));
+  }
+  return undefined;
+};
+
+// The search syntax's messages (articles/search_text.py), which the API gives in English.
+const NL_SEARCH_ERRORS = [
+  [/^Close the quoted phrase with a second "\.$/, () => 'Sluit de zin tussen aanhalingstekens af met een tweede ".'],
+  [/^Use "or" between words or phrases to search for, not next to an excluded one\.$/,
+    () => 'Zet "or" tussen woorden of zinnen om naar te zoeken, niet naast een uitgesloten woord.'],
+  [/^Put a word or phrase to search for on both sides of "or"\.$/,
+    () => 'Zet aan beide kanten van "or" een woord of zin om naar te zoeken.'],
+  [/^Give at least one word to search for\.$/, () => "Geef minstens één woord om naar te zoeken."],
+  [/^Use at most (\d+) words\.$/, (n) => `Gebruik hoogstens ${n} woorden.`],
+];
+
 const EN = {
   loading: "Loading…",
   sideBySide: "Side by side",
@@ -16,11 +39,12 @@ const EN = {
   source: "Read the original",
   signal: "Quick editorial signal",
   riskAreas: "Specific areas of risk",
-  scorecard: "Scorecard",
+  scorecard: (framework) => `${shortFramework(framework)} Scorecard`,
   framework: "Rated under",
   overall: "Overall rating, after mitigation",
   overallPre: "Before mitigation",
-  ratings: "Scorecard ratings",
+  ratings: "Ratings per category",
+  scale: "Scorecard ratings",
   category: "Category",
   pre: "Before mitigation",
   post: "After mitigation",
@@ -52,7 +76,10 @@ const EN = {
   latest: "Latest updates",
   updatesFrom: (vendor) => `Updates from ${vendor}`,
   count: (n) => (n === 1 ? "1 entry" : `${n} entries`),
+  results: (n, query) => `${n === 1 ? "1 result" : `${n} results`} for “${query}”`,
   search: "Search entries",
+  searchTitle: "Search",
+  searchError: (message) => message,
   searchButton: "Search",
   pages: "Pages",
   newer: "Newer",
@@ -82,11 +109,12 @@ const NL = {
   source: "Lees het origineel",
   signal: "Snelle redactionele duiding",
   riskAreas: "Specifieke risicogebieden",
-  scorecard: "Scorekaart",
+  scorecard: (framework) => `${shortFramework(framework)}-scorekaart`,
   framework: "Beoordeeld volgens",
   overall: "Totaalscore, na mitigatie",
   overallPre: "Voor mitigatie",
   ratings: "Scores per categorie",
+  scale: "Scores op de scorekaart",
   category: "Categorie",
   pre: "Voor mitigatie",
   post: "Na mitigatie",
@@ -118,7 +146,11 @@ const NL = {
   latest: "Laatste updates",
   updatesFrom: (vendor) => `Updates van ${vendor}`,
   count: (n) => (n === 1 ? "1 bericht" : `${n} berichten`),
+  results: (n, query) => `${n === 1 ? "1 resultaat" : `${n} resultaten`} voor “${query}”`,
   search: "Berichten zoeken",
+  searchTitle: "Zoeken",
+  searchError: (message) => translated(message, NL_SEARCH_ERRORS) ||
+    "Deze zoekopdracht kan niet worden gelezen: sluit aanhalingstekens af en zet \"or\" tussen twee woorden.",
   searchButton: "Zoeken",
   pages: "Pagina's",
   newer: "Nieuwer",

@@ -2,7 +2,7 @@
 import { graphql } from "./graphql.js";
 import { labels } from "./labels.js";
 import { feedbackForm } from "./feedback.js";
-import { h, levelBadge, pair } from "./dom.js";
+import { h, levelBadge, marked, pair } from "./dom.js";
 
 const config = JSON.parse(document.getElementById("reader-config").textContent);
 const params = new URLSearchParams(window.location.search);
@@ -33,7 +33,7 @@ const entryFragment = (preview) => `fragment Entry on Article {
   ...Texts
   slug kind sourceUrl authors ${preview ? "" : "publishedAt modifiedAt structuredData"}
   scorecard {
-    framework { name url deployThreshold { name } developThreshold { name } }
+    framework { name url scale { name rank } deployThreshold { name } developThreshold { name } }
     overall { name rank }
     overallPreMitigation { name rank }
     mayDeploy
@@ -60,6 +60,7 @@ const LIST = `query ReaderList($language: Language, $filters: ArticleFilter,
     results {
       slug kind publishedAt
       translation { language fallback title summary }
+      search { snippet }
       vendor { slug name }
     }
   }
@@ -118,7 +119,7 @@ function scorecardSection(scorecard, L) {
       h("strong", {}, `${label}: ${allowed ? L.yes : L.no}`),
       threshold ? h("span", {}, ` ${sentence(threshold.name)}`) : null);
   return h("section", { class: "card scorecard", "aria-labelledby": "scorecard-title" },
-    h("h2", { id: "scorecard-title" }, L.scorecard),
+    h("h2", { id: "scorecard-title" }, L.scorecard(framework.name)),
     h("p", {}, `${L.framework} `, h("a", { href: webUrl(framework.url) }, framework.name)),
     h("dl", { class: "overall" },
       h("div", {}, h("dt", {}, L.overall), h("dd", {}, levelBadge(scorecard.overall, L))),
@@ -131,6 +132,9 @@ function scorecardSection(scorecard, L) {
         h("th", { scope: "row" }, rating.category),
         h("td", {}, levelBadge(rating.preMitigation, L)),
         h("td", {}, levelBadge(rating.postMitigation, L))))))),
+    h("h3", { id: "scale-title" }, L.scale),
+    h("ul", { class: "scale", "aria-labelledby": "scale-title" },
+      framework.scale.map((level) => h("li", {}, levelBadge(level, L)))),
     h("ul", { class: "rules" },
       rule(scorecard.mayDeploy, L.mayDeploy, framework.deployThreshold, L.deployRule),
       rule(scorecard.mayDevelop, L.mayDevelop, framework.developThreshold, L.developRule)));
@@ -173,8 +177,13 @@ async function showEntry() {
   const entry = data.l0;
   if (!entry || !entry.translation) return fail(L.notFound);
   const texts = Object.fromEntries(fetched.map((code, i) => [code, data[`l${i}`]]));
-  const columns = CODES.filter((code) => fetched.includes(code));
   const content = (code) => codeOf(texts[code].translation.language);
+  // One column per language actually served: a language served by fallback would repeat
+  // another column word for word, so it is left out and the page says it is missing.
+  const columns = CODES.filter((code) => fetched.includes(code) && code === content(code));
+  if (!columns.length) columns.push(lang);
+  const missing = both && !columns.includes(lang) ? served(lang, entry.translation) : null;
+  const titles = new Set(columns.map((code) => texts[code].translation.title));
   const card = entry.scorecard;
 
   document.title = `${entry.translation.title} · AI News`;
@@ -182,12 +191,15 @@ async function showEntry() {
   const article = h("article", { class: both ? "entry both" : "entry" },
     preview ? h("p", { class: "preview-banner", role: "note" }, L.preview) : null,
     h("header", { class: "entry-head" },
+      missing,
       pair(columns, (code) => [
         served(code, texts[code].translation),
         h("p", { class: "audience", lang: content(code) }, texts[code].translation.audience),
       ]),
-      h("h1", { class: `pair cols-${columns.length}` }, columns.map((code) =>
-        h("span", { lang: content(code) }, texts[code].translation.title))),
+      titles.size === 1
+        ? h("h1", {}, h("span", { lang: content(columns[0]) }, entry.translation.title))
+        : h("h1", { class: `pair cols-${columns.length}` }, columns.map((code) =>
+          h("span", { lang: content(code) }, texts[code].translation.title))),
       pair(columns, (code) => h("p", { class: "meta" },
         `${entry.vendor.name} · ${labels(code).kinds[entry.kind] || entry.kind} · `,
         entry.publishedAt ? [`${labels(code).published} `,
@@ -210,10 +222,10 @@ async function showEntry() {
     })),
     entry.notes.length ? h("section", { class: "notes", "aria-label": L.notes },
       pair(columns, (code) => notesSection(code, texts[code].notes))) : null,
-    h("section", { class: "authors", "aria-label": L.authors }, pair(columns, (code) => [
-      h("h2", {}, labels(code).authors),
-      h("ul", {}, entry.authors.map((author) => h("li", {}, author))),
-    ])),
+    // The source's authors are the same in every language: listed once.
+    h("section", { class: "authors", "aria-labelledby": "authors-title" },
+      h("h2", { id: "authors-title" }, L.authors),
+      h("ul", {}, entry.authors.map((author) => h("li", {}, author)))),
     feedbackForm({ config, lang, slug: preview ? null : entry.slug }),
     entry.moreFromVendor.length
       ? h("section", { class: "more-from", "aria-label": L.moreFrom(entry.vendor.name) },
@@ -224,18 +236,17 @@ async function showEntry() {
   main.append(article);
 }
 
-function browserLanguage() {
-  for (const tag of navigator.languages || []) {
-    const code = tag.toLowerCase().split("-")[0];
-    if (CODES.includes(code)) return code;
-  }
-  return CODES[0];
+/** The API's complaint about the search typed, if that is why the list failed. */
+function searchProblem(error) {
+  const refused = (error.errors || []).map((problem) => problem.extensions || {})
+    .find((extensions) => extensions.code === "BAD_USER_INPUT" && extensions.fields?.["filters.search"]);
+  return refused ? refused.fields["filters.search"] : null;
 }
 
 async function showList() {
-  const lang = config.lang || browserLanguage();
+  // The server chose the language of a list without one in its address from the browser's.
+  const lang = config.lang || document.documentElement.lang;
   const L = labels(lang);
-  document.documentElement.lang = lang;
   const page = Math.max(1, Number.parseInt(params.get("page") || "1", 10) || 1);
   const vendor = params.get("vendor") || "";
   const search = (params.get("q") || "").trim();
@@ -256,17 +267,22 @@ async function showList() {
   if (vendor) filters.vendors = [vendor];
   if (search) filters.search = search;
   let data;
+  let problems = null;
   try {
     data = await graphql(config.graphqlUrl, LIST, {
       language: enumOf(lang), filters, vendor, withVendor: Boolean(vendor),
       pagination: { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
     });
   } catch (error) {
-    return fail(L.loadFailed, error);
+    problems = searchProblem(error);
+    if (!problems) return fail(L.loadFailed, error);
   }
-  const { totalCount, results } = data.articles;
+  const { totalCount, results } = data ? data.articles : { totalCount: 0, results: [] };
   const pages = Math.max(1, Math.ceil(totalCount / PAGE_SIZE));
-  const title = data.vendor ? L.updatesFrom(data.vendor.name) : L.latest;
+  const vendorName = data && data.vendor ? data.vendor.name : null;
+  let title = vendorName ? L.updatesFrom(vendorName) : L.latest;
+  if (problems) title = L.searchTitle;
+  else if (search) title = L.results(totalCount, search);
   document.title = `${title} · AI News`;
   const item = (entry) => h("li", { class: "card" },
     h("h2", {}, h("a", { href: entryUrl(lang, entry.slug), lang: codeOf(entry.translation.language) },
@@ -276,24 +292,37 @@ async function showList() {
       h("time", { datetime: entry.publishedAt }, formatDate(entry.publishedAt, lang)),
       entry.translation.fallback ? [" · ", h("span", { class: "served fallback" },
         L.onlyIn(languageName(codeOf(entry.translation.language), lang)))] : null),
-    h("p", { lang: codeOf(entry.translation.language) }, entry.translation.summary));
+    // A search shows why the entry matched: its passage with the words found marked.
+    entry.search
+      ? h("p", { class: "snippet", lang: codeOf(entry.translation.language) }, marked(entry.search.snippet))
+      : h("p", { lang: codeOf(entry.translation.language) }, entry.translation.summary));
+  const error = problems
+    ? h("p", { class: "field-error", id: "search-error", role: "alert" },
+      problems.map((message) => L.searchError(message)).join(" "))
+    : null;
   status.remove();
   const shown = [
     h("h1", {}, title),
-    data.vendor && data.vendor.description ? h("p", { class: "lead" }, data.vendor.description) : null,
+    search && vendorName ? h("p", { class: "lead" }, L.updatesFrom(vendorName)) : null,
+    !search && data.vendor && data.vendor.description ? h("p", { class: "lead" }, data.vendor.description) : null,
     h("form", { class: "search", role: "search", method: "get" },
       vendor ? h("input", { type: "hidden", name: "vendor", value: vendor }) : null,
       h("label", { for: "search" }, L.search),
-      h("input", { id: "search", type: "search", name: "q", value: search, maxlength: "200" }),
-      h("button", { type: "submit" }, L.searchButton)),
-    h("p", { class: "count", role: "status" }, L.count(totalCount)),
-    h("ol", { class: "entries" }, results.map(item)),
+      h("input", {
+        id: "search", type: "search", name: "q", value: search, maxlength: "200",
+        "aria-invalid": problems ? "true" : null, "aria-describedby": problems ? "search-error" : null,
+      }),
+      h("button", { type: "submit" }, L.searchButton),
+      error),
+    problems || search ? null : h("p", { class: "count", role: "status" }, L.count(totalCount)),
+    problems ? null : h("ol", { class: "entries" }, results.map(item)),
     pages > 1 ? h("nav", { class: "pages", "aria-label": L.pages },
       page > 1 ? h("a", { href: query({ page: page > 2 ? String(page - 1) : null }), rel: "prev" }, L.newer) : null,
       h("span", {}, L.pageOf(page, pages)),
       page < pages ? h("a", { href: query({ page: String(page + 1) }), rel: "next" }, L.older) : null) : null,
   ];
   main.append(...shown.filter(Boolean));
+  if (problems) document.getElementById("search").focus();
 }
 
 if (config.page === "entry") showEntry();
