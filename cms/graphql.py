@@ -88,7 +88,9 @@ class PublicGraphQLView(GraphQLView):
 
     def cap_answer(self, response):
         """An answer over GRAPHQL["MAX_RESPONSE_BYTES"] is replaced by an error. The query cost
-        bounds how many fields a query resolves, not how long their texts are (bodies)."""
+        bounds how many fields a query resolves, not how long their texts are (bodies); most
+        such answers are stopped while they resolve (``kernel.graphql_size``), this measures
+        the answer as sent."""
         limit = settings.GRAPHQL["MAX_RESPONSE_BYTES"]
         if response.streaming or len(response.content) <= limit:
             return response

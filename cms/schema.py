@@ -24,6 +24,7 @@ from articles.selectors import MORE_FROM_VENDOR_DEFAULT, MORE_FROM_VENDOR_MAX
 from cms.errors import OUTAGE_ATTRIBUTE, is_database_outage
 from feedback.graphql.schema import Mutation as FeedbackMutation
 from kernel.graphql import CachedValidation, DocumentGuard, ListSize, QueryCost, Weight
+from kernel.graphql_size import AnswerSize
 
 QUERY_TYPES: list[type] = [ArticlesQuery]
 MUTATION_TYPES: list[type] = [FeedbackMutation]
@@ -79,6 +80,7 @@ def build_extensions() -> list:
             weights=WEIGHTS,
             list_size=graphql_setting("LIST_SIZE"),
         ),
+        lambda: AnswerSize(max_bytes=graphql_setting("MAX_RESPONSE_BYTES")),
     ]
     if not config["INTROSPECTION"]:
         extensions.append(DisableIntrospection)

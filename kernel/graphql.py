@@ -5,7 +5,8 @@ refuses documents whose fragments expand to too many fields (before any validati
 among them strawberry's depth and alias limiters, walks them once per spread) and string
 values that are not text (NUL, unpaired surrogates). ``QueryCost`` runs once the document is
 valid, before execution: it prices the operation by the number of fields it may resolve,
-each weighed by the work it does.
+each weighed by the work it does (``kernel.graphql_size.AnswerSize`` then stops an answer
+that grows past the size limit while it resolves).
 ``CachedValidation`` validates a document once: later requests with the same text reuse
 the result, unless the guard has already refused it.
 """

@@ -1,14 +1,16 @@
 """A query's cost weighs the work its fields do (a search, a count, entries built from their
-documents). Never a 500."""
+documents), and an answer stops resolving once it passes the size limit. Never a 500."""
 
 import re
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from articles.graphql.weights import WEIGHTS
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, ArticleTranslationFactory, VendorFactory
 from tests.test_graphql_limits import cost, post, refused
+from tests.utils import go_live
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +100,42 @@ def test_a_costly_field_weighs_its_measured_work(query, expected):
     response = post(query)
     assert "errors" not in response.json(), response.json()
     assert cost(response) == expected
+
+
+ALL_BODIES = """
+{ articles(pagination: {limit: 10}) { results {
+    translation { bodyHtml }
+    moreFromVendor(limit: 20) { translation { bodyHtml } }
+    vendor { description articleCount }
+} } }
+"""
+
+
+def test_an_answer_passing_the_size_limit_stops_resolving_at_once(
+    settings, django_assert_num_queries
+):
+    vendor = VendorFactory()
+    for entry in ArticleFactory.create_batch(10, vendor=vendor, languages=[]):
+        ArticleTranslationFactory(article=entry, language="en", body="A long body. " * 100)
+        go_live(entry)
+    whole = Client().post("/graphql/", {"query": ALL_BODIES}, "application/json")
+    assert "errors" not in whole.json()
+    assert len(whole.content) > 100_000
+    body = whole.json()["data"]["articles"]["results"][0]["translation"]["bodyHtml"]
+    # Over once the third entry's own body is counted, long before the other entries' are.
+    settings.GRAPHQL = {**settings.GRAPHQL, "MAX_RESPONSE_BYTES": 2 * len(body)}
+
+    with django_assert_num_queries(1):  # the page; neither more from the vendor nor vendors
+        response = post(ALL_BODIES)
+
+    message = refused(response, code="RESPONSE_TOO_LARGE")
+    assert message.startswith("The answer would be more than ")
+    assert f"bytes; the limit is {2 * len(body)}." in message
+    assert response.json()["extensions"]["cost"]["requested"] < settings.GRAPHQL["MAX_COST"]
+
+
+def test_an_answer_within_the_size_limit_is_whole(settings):
+    ArticleFactory.create_batch(3)
+    whole = post(ALL_BODIES)
+    settings.GRAPHQL = {**settings.GRAPHQL, "MAX_RESPONSE_BYTES": len(whole.content)}
+    assert post(ALL_BODIES).json()["data"] == whole.json()["data"]
