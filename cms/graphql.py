@@ -16,6 +16,9 @@ from cms.schema import schema
 from cms.throttling import throttled
 from kernel import http_cache
 
+# What a GraphQL client asks for; a browser prefers text/html.
+ANSWER_TYPES = ["application/graphql-response+json", "application/json"]
+
 
 def graphql_error(message: str, status: int = 400, **extensions) -> JsonResponse:
     """A request refused before execution, in the shape of any GraphQL answer."""
@@ -36,9 +39,11 @@ class PublicGraphQLView(GraphQLView):
         response = (
             self.refuse_oversized(request)
             or self.refuse_malformed(request)
+            or self.shared_playground(request)
             or self.cached_answer(request)
         )
-        patch_vary_headers(response, ["Accept-Language"])
+        # With GraphiQL, a browser gets the playground where a client gets the answer.
+        patch_vary_headers(response, ["Accept-Language", *(["Accept"] if self.graphql_ide else [])])
         if (
             request.method == "GET"
             and response.status_code == 200
@@ -51,6 +56,20 @@ class PublicGraphQLView(GraphQLView):
     def render_graphql_ide(self, request) -> HttpResponse:
         """GraphiQL from the project's own static files (strawberry's page loads a CDN)."""
         return with_playground_csp(HttpResponse(graphiql_html(request)))
+
+    def shared_playground(self, request) -> HttpResponse | None:
+        """GraphiQL, where it is served, for a browser opening /graphql/?query=...: GraphiQL
+        keeps its query in the address, so a reload or a shared link opens the playground
+        again with that query in its editor. A GET that prefers JSON gets the answer (strawberry
+        serves GraphiQL only to a GET without a query)."""
+        if (
+            self.graphql_ide
+            and request.method == "GET"
+            and "query" in request.GET
+            and request.get_preferred_type([*ANSWER_TYPES, "text/html"]) == "text/html"
+        ):
+            return self.render_graphql_ide(request)
+        return None
 
     def cached_answer(self, request):
         """A query sent with GET is answered like the REST API's public reads: validated and
