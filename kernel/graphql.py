@@ -319,12 +319,8 @@ class QueryCost(SchemaExtension):
         weights: dict[str, Weight],
         list_size: Number,
     ):
-        self.max_cost, self.sizes, self.weights, self.list_size = (
-            max_cost,
-            sizes,
-            weights,
-            list_size,
-        )
+        self.max_cost, self.list_size = max_cost, list_size
+        self.sizes, self.weights = sizes, weights
         self.requested: int | None = None
 
     def on_execute(self) -> Iterator[None]:
