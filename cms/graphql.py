@@ -20,6 +20,8 @@ from kernel import http_cache
 # What a GET request's query string carries to GraphQL (strawberry reads the last value of
 # each); nothing else selects a cached answer.
 GET_PARAMETERS = ("query", "variables", "operationName", "extensions")
+# What a GraphQL client asks for; a browser prefers text/html.
+ANSWER_TYPES = ["application/graphql-response+json", "application/json"]
 
 
 def graphql_error(message: str, status: int = 400, **extensions) -> JsonResponse:
@@ -41,9 +43,11 @@ class PublicGraphQLView(GraphQLView):
         response = (
             self.refuse_oversized(request)
             or self.refuse_malformed(request)
+            or self.shared_playground(request)
             or self.cached_answer(request)
         )
-        patch_vary_headers(response, ["Accept-Language"])
+        # With GraphiQL, a browser gets the playground where a client gets the answer.
+        patch_vary_headers(response, ["Accept-Language", *(["Accept"] if self.graphql_ide else [])])
         if (
             request.method == "GET"
             and response.status_code == 200
@@ -56,6 +60,20 @@ class PublicGraphQLView(GraphQLView):
     def render_graphql_ide(self, request) -> HttpResponse:
         """GraphiQL from the project's own static files (strawberry's page loads a CDN)."""
         return with_playground_csp(HttpResponse(graphiql_html(request)))
+
+    def shared_playground(self, request) -> HttpResponse | None:
+        """GraphiQL, where it is served, for a browser opening /graphql/?query=...: GraphiQL
+        keeps its query in the address, so a reload or a shared link opens the playground
+        again with that query in its editor. A GET that prefers JSON gets the answer (strawberry
+        serves GraphiQL only to a GET without a query)."""
+        if (
+            self.graphql_ide
+            and request.method == "GET"
+            and "query" in request.GET
+            and request.get_preferred_type([*ANSWER_TYPES, "text/html"]) == "text/html"
+        ):
+            return self.render_graphql_ide(request)
+        return None
 
     def cached_answer(self, request):
         """A query sent with GET is answered like the REST API's public reads: validated and
@@ -95,7 +113,9 @@ class PublicGraphQLView(GraphQLView):
 
     def cap_answer(self, response):
         """An answer over GRAPHQL["MAX_RESPONSE_BYTES"] is replaced by an error. The query cost
-        bounds how many fields a query resolves, not how long their texts are (bodies)."""
+        bounds how many fields a query resolves, not how long their texts are (bodies); most
+        such answers are stopped while they resolve (``kernel.graphql_size``), this measures
+        the answer as sent."""
         limit = settings.GRAPHQL["MAX_RESPONSE_BYTES"]
         if response.streaming or len(response.content) <= limit:
             return response

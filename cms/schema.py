@@ -19,10 +19,12 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 
 from articles.graphql.schema import Query as ArticlesQuery
+from articles.graphql.weights import WEIGHTS as ARTICLE_WEIGHTS
 from articles.selectors import MORE_FROM_VENDOR_DEFAULT, MORE_FROM_VENDOR_MAX
 from cms.errors import OUTAGE_ATTRIBUTE, is_database_outage
 from feedback.graphql.schema import Mutation as FeedbackMutation
-from kernel.graphql import CachedValidation, DocumentGuard, ListSize, QueryCost
+from kernel.graphql import CachedValidation, DocumentGuard, ListSize, QueryCost, Weight
+from kernel.graphql_size import AnswerSize
 
 QUERY_TYPES: list[type] = [ArticlesQuery]
 MUTATION_TYPES: list[type] = [FeedbackMutation]
@@ -47,6 +49,8 @@ LIST_SIZES: dict[str, ListSize] = {
 }
 """The list fields that take a size argument. Any other list counts as GRAPHQL["LIST_SIZE"]
 items in a query's cost (see ``kernel.graphql.query_cost``)."""
+WEIGHTS: dict[str, Weight] = {**ARTICLE_WEIGHTS}
+"""Fields and objects that cost more than a plain field, as each app measured them."""
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -73,8 +77,10 @@ def build_extensions() -> list:
         lambda: QueryCost(
             max_cost=graphql_setting("MAX_COST"),
             sizes=LIST_SIZES,
+            weights=WEIGHTS,
             list_size=graphql_setting("LIST_SIZE"),
         ),
+        lambda: AnswerSize(max_bytes=graphql_setting("MAX_RESPONSE_BYTES")),
     ]
     if not config["INTROSPECTION"]:
         extensions.append(DisableIntrospection)

@@ -4,7 +4,9 @@
 refuses documents whose fragments expand to too many fields (before any validation rule,
 among them strawberry's depth and alias limiters, walks them once per spread) and string
 values that are not text (NUL, unpaired surrogates). ``QueryCost`` runs once the document is
-valid, before execution: it prices the operation by the number of fields it may resolve.
+valid, before execution: it prices the operation by the number of fields it may resolve,
+each weighed by the work it does (``kernel.graphql_size.AnswerSize`` then stops an answer
+that grows past the size limit while it resolves).
 ``CachedValidation`` validates a document once: later requests with the same text reuse
 the result, unless the guard has already refused it.
 """
@@ -187,13 +189,37 @@ class ListSize:
     maximum: Number
 
     def size(self, arguments: dict) -> int:
-        value: Any = arguments
-        for name in self.argument.split("."):
-            value = value.get(name) if isinstance(value, dict) else getattr(value, name, None)
+        value = _argument(arguments, self.argument)
         maximum = _value(self.maximum)
         if not isinstance(value, int) or isinstance(value, bool):
             value = _value(self.default)
         return max(0, min(value, maximum))
+
+
+@dataclass(frozen=True)
+class Weight:
+    """What a field ("Type.field") or an object ("Type") costs each time it is resolved, in
+    plain fields (a plain field costs 1): a field that runs a query, an object built from a
+    stored document. With ``argument`` (a dotted path), the weight applies only when that
+    argument is given a value; without it, the field costs 1 like any. A ``batched`` field
+    does its work once for every parent in the list around it (a DataLoader): the weight then
+    counts once per selection, and each time it is resolved costs 1."""
+
+    each: int
+    argument: str | None = None
+    batched: bool = False
+
+    def cost(self, arguments: dict) -> int:
+        if self.argument is None:
+            return self.each
+        return self.each if _argument(arguments, self.argument) not in (None, "") else 1
+
+
+def _argument(arguments: dict, path: str) -> Any:
+    value: Any = arguments
+    for name in path.split("."):
+        value = value.get(name) if isinstance(value, dict) else getattr(value, name, None)
+    return value
 
 
 def query_cost(
@@ -203,13 +229,16 @@ def query_cost(
     variables: dict | None,
     *,
     sizes: dict[str, ListSize],
+    weights: dict[str, Weight],
     list_size: int,
 ) -> int:
-    """How many fields the operation may resolve: every field counts once per time it is
-    resolved, so a list multiplies the fields under it by its size (and a nested list's size
-    multiplies its parent's). A list's size comes from ``sizes`` ("Type.field"), else it is
-    ``list_size``. Introspection fields count 1 each: they read the schema, in memory.
-    The document must be valid (fragments are expanded, so run this after ``DocumentGuard``)."""
+    """What the operation may cost, in plain fields: every field counts its weight (1 unless
+    ``weights`` has "Type.field") once per time it is resolved, so a list multiplies the fields
+    under it by its size (and a nested list's size multiplies its parent's); every object
+    counts its type's weight ("Type", 0 unless listed) once per time it is built. A list's
+    size comes from ``sizes`` ("Type.field"), else it is ``list_size``. Introspection fields
+    count 1 each: they read the schema, in memory. The document must be valid (fragments are
+    expanded, so run this after ``DocumentGuard``)."""
     fragments = {}
     operation = None
     for definition in document.definitions:
@@ -247,20 +276,32 @@ def query_cost(
         if definition is None:  # __typename and introspection
             return multiplier
         named = get_named_type(definition.type)
-        rule = sizes.get(f"{parent.name}.{name}")
-        size = None
-        if rule is not None:
+        key = f"{parent.name}.{name}"
+        rule, weight = sizes.get(key), weights.get(key)
+        size = each = None
+        if rule is not None or weight is not None:
             try:
-                size = rule.size(get_argument_values(definition, node, coerced))
-            except GraphQLError:
-                size = _value(rule.maximum)
-        total = multiplier
+                arguments = get_argument_values(definition, node, coerced)
+            except GraphQLError:  # execution refuses the arguments: price the largest case
+                arguments = None
+            if rule is not None:
+                size = rule.size(arguments) if arguments is not None else _value(rule.maximum)
+            if weight is not None:
+                each = weight.cost(arguments) if arguments is not None else weight.each
+        if each is None:
+            total = multiplier
+        elif weight.batched:
+            total = multiplier + each - 1
+        else:
+            total = multiplier * each
         if node.selection_set is None:
             return total
+        built = weights[named.name].each if named.name in weights else 0
         if is_list_type(get_nullable_type(definition.type)):
             items = size if size is not None else page_size if page_size is not None else list_size
-            return total + cost(node.selection_set, named, multiplier * items, None)
-        return total + cost(node.selection_set, named, multiplier, size)
+            items *= multiplier
+            return total + items * built + cost(node.selection_set, named, items, None)
+        return total + multiplier * built + cost(node.selection_set, named, multiplier, size)
 
     return cost(operation.selection_set, root, 1, None)
 
@@ -270,8 +311,16 @@ class QueryCost(SchemaExtension):
     reports the cost in the response's ``extensions`` (``{"cost": {"requested", "maximum"}}``).
     """
 
-    def __init__(self, *, max_cost: Number, sizes: dict[str, ListSize], list_size: Number):
-        self.max_cost, self.sizes, self.list_size = max_cost, sizes, list_size
+    def __init__(
+        self,
+        *,
+        max_cost: Number,
+        sizes: dict[str, ListSize],
+        weights: dict[str, Weight],
+        list_size: Number,
+    ):
+        self.max_cost, self.list_size = max_cost, list_size
+        self.sizes, self.weights = sizes, weights
         self.requested: int | None = None
 
     def on_execute(self) -> Iterator[None]:
@@ -283,12 +332,14 @@ class QueryCost(SchemaExtension):
             context.operation_name,
             context.variables,
             sizes=self.sizes,
+            weights=self.weights,
             list_size=_value(self.list_size),
         )
         if self.requested > maximum:
             error = GraphQLError(
-                f"The query may resolve {self.requested} fields; the limit is {maximum}. "
-                "Ask for fewer items (smaller limits) or fewer fields in nested lists.",
+                f"The query would cost {self.requested} (each field it may resolve, weighed "
+                f"by its work); the limit is {maximum}. Ask for fewer items (smaller limits), "
+                "fewer fields in nested lists, or fewer searches and counts.",
                 extensions={"code": "QUERY_TOO_COSTLY"},
             )
             context.result = ExecutionResult(data=None, errors=[error])  # not executed

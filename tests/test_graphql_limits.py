@@ -10,6 +10,7 @@ import strawberry
 from django.conf import settings
 from django.test import Client
 
+from articles.graphql.weights import WEIGHTS
 from cms.schema import QUERY_TYPES, build_schema
 from feedback.models import Feedback
 from tests.factories import ArticleFactory
@@ -36,6 +37,10 @@ def refused(response, code=None) -> str:
 
 def cost(response) -> int:
     return response.json()["extensions"]["cost"]["requested"]
+
+
+ENTRY = WEIGHTS["Article"].each  # an entry built from its document
+COUNT = WEIGHTS["ArticlePage.totalCount"].each
 
 
 # --- Cost ------------------------------------------------------------------------------------
@@ -72,30 +77,34 @@ def test_aliases_of_a_nested_list_with_different_limits_add_up():
     )
     response = post(f"{{ articles(pagination: {{limit: 100}}) {{ results {{ {aliases} }} }} }}")
     refused(response, code="QUERY_TOO_COSTLY")
-    assert cost(response) == 2 + 100 * sum(1 + (i + 6) * 3 for i in range(15))
+    assert cost(response) == 2 + 100 * (ENTRY + sum(1 + (i + 6) * (ENTRY + 3) for i in range(15)))
 
 
 @pytest.mark.parametrize(
     ("query", "variables", "expected"),
     [
-        # articles, results, then one slug per entry of the page
-        ("{ articles(pagination: {limit: 10}) { results { slug } } }", {}, 1 + 1 + 10),
+        # articles, results, then each entry of the page and its slug
+        ("{ articles(pagination: {limit: 10}) { results { slug } } }", {}, 2 + 10 * (ENTRY + 1)),
         (
             "query ($p: OffsetPaginationInput) { articles(pagination: $p) { results { slug } } }",
             {"p": {"limit": 7}},
-            1 + 1 + 7,
+            2 + 7 * (ENTRY + 1),
         ),
         # the default page size, and fields beside the page's list counted once
-        ("{ articles { totalCount results { slug } } }", {}, 1 + 1 + 1 + 20),
+        ("{ articles { totalCount results { slug } } }", {}, 1 + COUNT + 1 + 20 * (ENTRY + 1)),
         # moreFromVendor: its limit, capped at 20; 4 by default
-        ('{ article(slug: "x") { moreFromVendor(limit: 50) { slug } } }', {}, 1 + 1 + 20),
-        ('{ article(slug: "x") { moreFromVendor { slug } } }', {}, 1 + 1 + 4),
+        (
+            '{ article(slug: "x") { moreFromVendor(limit: 50) { slug } } }',
+            {},
+            1 + ENTRY + 1 + 20 * (ENTRY + 1),
+        ),
+        ('{ article(slug: "x") { moreFromVendor { slug } } }', {}, 1 + ENTRY + 1 + 4 * (ENTRY + 1)),
         # a list without a limit counts GRAPHQL["LIST_SIZE"] items
         ("{ vendors { slug name } }", {}, 1 + 20 * 2),
         (
             "{ vendors { articles(pagination: {limit: 5}) { results { slug } } } }",
             {},
-            1 + 20 * (1 + 1 + 5),
+            1 + 20 * (1 + 1 + 5 * (ENTRY + 1)),
         ),
         # fragments count where they are spread; __typename counts like any field
         (
@@ -165,14 +174,15 @@ def test_the_seed_page_and_a_full_page_of_100_entries_are_within_the_cost_limit(
 
     page = post(FULL_LIST, {"limit": 100})
     assert [e["slug"] for e in page.json()["data"]["articles"]["results"]] == [entry.slug]
-    assert cost(page) < settings.GRAPHQL["MAX_COST"] / 2
+    assert cost(page) < settings.GRAPHQL["MAX_COST"]
 
 
 def test_the_cost_limit_is_a_setting(settings):
     query = "{ articles(pagination: {limit: 10}) { results { slug } } }"
-    settings.GRAPHQL = {**settings.GRAPHQL, "MAX_COST": 11}
-    assert refused(post(query), "QUERY_TOO_COSTLY").startswith("The query may resolve 12 fields")
-    settings.GRAPHQL = {**settings.GRAPHQL, "MAX_COST": 12}
+    expected = 2 + 10 * (ENTRY + 1)
+    settings.GRAPHQL = {**settings.GRAPHQL, "MAX_COST": expected - 1}
+    assert refused(post(query), "QUERY_TOO_COSTLY").startswith(f"The query would cost {expected} ")
+    settings.GRAPHQL = {**settings.GRAPHQL, "MAX_COST": expected}
     assert "errors" not in post(query).json()
 
 

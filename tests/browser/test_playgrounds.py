@@ -1,6 +1,7 @@
 """The API playgrounds render and run a query with nothing but the local server reachable."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import expect
@@ -35,6 +36,19 @@ def test_graphiql_runs_a_query_offline(open_page, seed, settings):
     expect(result).to_contain_text('"totalCount": 9')
     expect(result).to_contain_text("OpenAI o3-mini System Card")
     assert [request.method for request in page.graphql][-1] == "POST"
+    assert page.offsite == [] and page.errors == []
+
+
+def test_graphiql_reloaded_shows_the_query_in_its_address(open_page, seed, settings):
+    settings.GRAPHQL = {**settings.GRAPHQL, "GRAPHIQL": True}
+    page = open_page()
+    page.open("/graphql/?" + urlencode({"query": "{ vendors { slug name } }"}))
+    tab = page.tab
+    expect(tab.locator(".graphiql-query-editor")).to_contain_text("vendors { slug name }")
+    tab.reload()
+    expect(tab.locator(".graphiql-query-editor")).to_contain_text("vendors { slug name }")
+    tab.get_by_role("button", name=re.compile("Execute query")).click()
+    expect(tab.locator(".graphiql-response")).to_contain_text('"slug": "openai"')
     assert page.offsite == [] and page.errors == []
 
 

@@ -63,6 +63,48 @@ def test_graphiql_is_served_from_the_projects_own_files(client, settings):
         assert f"/static/cms/graphiql/{name}" in assets
 
 
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.django_db
+def test_a_shared_graphiql_link_opens_graphiql_in_a_browser(client, settings):
+    """GraphiQL keeps its query in the address (?query=...): a reload or a shared link opens
+    the playground again, which reads the query from there, rather than the query's JSON."""
+    settings.GRAPHQL = {**settings.GRAPHQL, "GRAPHIQL": True}
+    query = {"query": "{ vendors { slug } }"}
+
+    response = client.get("/graphql/", query, HTTP_ACCEPT=BROWSER_ACCEPT)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert b'<div id="graphiql"' in response.content
+    assert b'"data"' not in response.content
+    assert "Accept" in re.split(r",\s*", response["Vary"])
+    _assert_offline(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("accept", ["application/json", "application/graphql-response+json", "*/*"])
+def test_a_get_that_is_not_a_browser_still_gets_the_answer(client, settings, accept):
+    settings.GRAPHQL = {**settings.GRAPHQL, "GRAPHIQL": True}
+    query = {"query": "{ vendors { slug } }"}
+    client.get("/graphql/", query, HTTP_ACCEPT=BROWSER_ACCEPT)  # not mistaken for the answer
+
+    response = client.get("/graphql/", query, HTTP_ACCEPT=accept)
+
+    assert response.json()["data"] == {"vendors": []}
+    assert "Accept" in re.split(r",\s*", response["Vary"])
+
+
+@pytest.mark.django_db
+def test_without_graphiql_a_browser_gets_the_answer(client, settings):
+    settings.GRAPHQL = {**settings.GRAPHQL, "GRAPHIQL": False}
+    response = client.get(
+        "/graphql/", {"query": "{ vendors { slug } }"}, HTTP_ACCEPT=BROWSER_ACCEPT
+    )
+    assert response.json()["data"] == {"vendors": []}
+
+
 def test_the_shipped_graphiql_files_carry_their_licences():
     folder = django_settings.BASE_DIR / "cms" / "static" / "cms" / "graphiql"
     readme = (folder / "README.md").read_text()
