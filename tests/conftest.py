@@ -18,3 +18,19 @@ def openapi(client):
     response = client.get("/api/schema/")
     assert response.status_code == 200
     return OpenAPI.from_dict(yaml.safe_load(response.content))
+
+
+@pytest.fixture
+def rates(settings):
+    """Set request budgets by name for one test: ``rates(anonymous="3/minute")``."""
+
+    def set_rates(**rates):
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {
+                **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+                **rates,
+            },
+        }
+
+    return set_rates

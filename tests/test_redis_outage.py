@@ -52,20 +52,6 @@ def on_redis(redis_server, settings):
     return redis_server
 
 
-@pytest.fixture
-def rates(settings):
-    def set_rates(**rates):
-        settings.REST_FRAMEWORK = {
-            **settings.REST_FRAMEWORK,
-            "DEFAULT_THROTTLE_RATES": {
-                **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-                **rates,
-            },
-        }
-
-    return set_rates
-
-
 def public_reads(slug: str) -> dict[str, tuple[str, dict]]:
     """Every public GET, with the text its answer must hold."""
     return {

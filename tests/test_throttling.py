@@ -25,20 +25,6 @@ FEED = "/feeds/en.rss"
 TYPENAME = {"query": "{ __typename }"}
 
 
-@pytest.fixture
-def rates(settings):
-    def set_rates(**rates):
-        settings.REST_FRAMEWORK = {
-            **settings.REST_FRAMEWORK,
-            "DEFAULT_THROTTLE_RATES": {
-                **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-                **rates,
-            },
-        }
-
-    return set_rates
-
-
 def graphql(client):
     return client.post("/graphql/", TYPENAME, content_type="application/json")
 
