@@ -47,9 +47,8 @@ class SlugsFilter(django_filters.MultipleChoiceFilter):
 
 
 def slugs(help_text: str) -> SlugsFilter:
-    return extend_schema_field({"type": "string", "description": help_text})(
-        SlugsFilter(help_text=help_text)
-    )
+    schema = {"type": "string", "pattern": selectors.SLUG_PATTERN, "description": help_text}
+    return extend_schema_field(schema)(SlugsFilter(help_text=help_text))
 
 
 class ArticleFilter(django_filters.FilterSet):

@@ -4,6 +4,8 @@ entry filter, orderings, and what the public may see (``visible_documents``)."""
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db.models import CharField, Value
 from django.utils import timezone
 
@@ -16,6 +18,11 @@ MAX_FILTER_VALUES = 50
 
 
 MAX_SEARCH_LENGTH = 200
+
+
+# What a vendor or topic slug can be (Django's ``SlugField``), as the OpenAPI document states it.
+SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
+NOT_A_SLUG = "Use slugs: letters, digits, hyphens and underscores only."
 
 
 MORE_FROM_VENDOR_DEFAULT = 4
@@ -90,6 +97,16 @@ def valid_ordering(value: str | None) -> str:
     return value
 
 
+def is_slug(value: str) -> bool:
+    """Whether ``value`` can name a vendor or topic; a value that cannot (a NUL, a space) is
+    refused before it reaches a database, which may not even store it."""
+    try:
+        validate_slug(value)
+    except ValidationError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class EntryFilter:
     """What a list of entries is narrowed to; all conditions must hold, the values of one
@@ -112,6 +129,8 @@ class EntryFilter:
             values = tuple(dict.fromkeys(getattr(self, name)))
             if len(values) > MAX_FILTER_VALUES:
                 _refuse(name, f"Give at most {MAX_FILTER_VALUES} values.")
+            if name != "kinds" and not all(map(is_slug, values)):
+                _refuse(name, NOT_A_SLUG)
             object.__setattr__(self, name, values)
         unknown = sorted(set(self.kinds) - set(ArticleKind.values))
         if unknown:

@@ -5,7 +5,7 @@ import pytest
 import yaml
 from rest_framework.test import APIClient
 
-from articles.selectors import MORE_FROM_VENDOR_MAX
+from articles.selectors import MORE_FROM_VENDOR_MAX, NOT_A_SLUG, SLUG_PATTERN
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +69,20 @@ def test_a_single_entry_ignores_paging_parameters_it_does_not_have():
     slug = ArticleFactory().slug
     response = APIClient().get(f"/api/v1/articles/{slug}/?page_size=abc&cursor=x")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [("vendor=a%00b", "vendor"), ("topic=a%00b", "topic"), ("vendor=Bad%20Slug!", "vendor")],
+)
+def test_a_vendor_or_topic_that_cannot_be_a_slug_is_a_400_naming_it(query, name):
+    ArticleFactory()
+    response = APIClient().get(f"/api/v1/articles/?{query}")
+    assert response.status_code == 400
+    assert response.json() == {name: [NOT_A_SLUG]}
+
+
+def test_the_vendor_and_topic_filters_publish_what_a_slug_is(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    for name in ("vendor", "topic"):
+        assert parameter(schema, "/api/v1/articles/", name)["items"]["pattern"] == SLUG_PATTERN
