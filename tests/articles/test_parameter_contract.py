@@ -1,6 +1,9 @@
 """Query parameters are checked the same way whatever else the request carries, and the
 OpenAPI document states their bounds, so a generated client refuses what the API refuses."""
 
+import base64
+import json
+
 import pytest
 import yaml
 from rest_framework.test import APIClient
@@ -86,3 +89,13 @@ def test_the_vendor_and_topic_filters_publish_what_a_slug_is(client):
     schema = yaml.safe_load(client.get("/api/schema/").content)
     for name in ("vendor", "topic"):
         assert parameter(schema, "/api/v1/articles/", name)["items"]["pattern"] == SLUG_PATTERN
+
+
+def test_a_vendor_cursor_holding_a_nul_is_a_400_naming_it():
+    ArticleFactory()
+    cursor = base64.urlsafe_b64encode(json.dumps([0, "a\x00b"]).encode()).decode()
+    response = APIClient().get("/api/v1/vendors/", {"cursor": cursor})
+    assert response.status_code == 400
+    assert response.json() == {
+        "cursor": ["Invalid cursor; use a `next` or `previous` link as it is."]
+    }
