@@ -30,10 +30,14 @@ def _free_port() -> int:
         "/api/v1/vendors/%C3%A9t%C3%A9/",
         "/api/v1/articles/a.b/more-from-vendor/",
         "/api/v1/nothing-here/",
+        "/api/v1/articles/Bad Slug!/",
+        "/api/v2/",
         "/api/",
     ],
 )
-def test_an_unknown_api_path_is_a_json_404(client, path):
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+def test_an_unknown_api_path_is_a_json_404(client, settings, path, debug):
+    settings.DEBUG = debug
     response = client.get(path)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
