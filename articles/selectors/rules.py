@@ -126,9 +126,9 @@ class EntryFilter:
 
     def __post_init__(self):
         for name in ("vendors", "kinds", "topics"):
-            values = tuple(dict.fromkeys(getattr(self, name)))
-            if len(values) > MAX_FILTER_VALUES:
+            if len(getattr(self, name)) > MAX_FILTER_VALUES:  # as sent, repeats included
                 _refuse(name, f"Give at most {MAX_FILTER_VALUES} values.")
+            values = tuple(dict.fromkeys(getattr(self, name)))
             if name != "kinds" and not all(map(is_slug, values)):
                 _refuse(name, NOT_A_SLUG)
             object.__setattr__(self, name, values)
@@ -137,9 +137,9 @@ class EntryFilter:
             _refuse("kinds", f"Unknown kind: {', '.join(unknown)}.")
         for name in ("published_after", "published_before", "updated_since"):
             object.__setattr__(self, name, valid_time(name, getattr(self, name)))
-        search = (self.search or "").strip()
-        if len(search) > MAX_SEARCH_LENGTH:
+        if len(self.search or "") > MAX_SEARCH_LENGTH:  # as sent, spaces included
             _refuse("search", f"Use at most {MAX_SEARCH_LENGTH} characters.")
+        search = (self.search or "").strip()
         object.__setattr__(self, "search", search)
         if search:
             try:

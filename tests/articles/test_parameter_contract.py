@@ -8,7 +8,13 @@ import pytest
 import yaml
 from rest_framework.test import APIClient
 
-from articles.selectors import MORE_FROM_VENDOR_MAX, NOT_A_SLUG, SLUG_PATTERN
+from articles.selectors import (
+    MAX_FILTER_VALUES,
+    MAX_SEARCH_LENGTH,
+    MORE_FROM_VENDOR_MAX,
+    NOT_A_SLUG,
+    SLUG_PATTERN,
+)
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +105,39 @@ def test_a_vendor_cursor_holding_a_nul_is_a_400_naming_it():
     assert response.json() == {
         "cursor": ["Invalid cursor; use a `next` or `previous` link as it is."]
     }
+
+
+@pytest.mark.parametrize(
+    "name", ["published_after", "published_before", "updated_since", "has_scorecard"]
+)
+def test_an_empty_date_or_boolean_is_a_400_naming_it_as_the_document_says(name):
+    ArticleFactory()
+    response = APIClient().get(f"/api/v1/articles/?{name}=")
+    assert response.status_code == 400
+    assert response.json() == {name: ["This field may not be blank."]}
+
+
+def test_the_document_states_every_bound_the_api_enforces(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    for name in ("vendor", "kind", "topic"):
+        assert parameter(schema, "/api/v1/articles/", name)["maxItems"] == MAX_FILTER_VALUES
+    assert parameter(schema, "/api/v1/articles/", "q")["maxLength"] == MAX_SEARCH_LENGTH
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            for found in operation.get("parameters", []):
+                if found["name"] == "slug":
+                    assert found["schema"]["pattern"] == SLUG_PATTERN, path
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("&".join(["kind=research"] * (MAX_FILTER_VALUES + 1)), "kind"),
+        ("q=" + "%20" * 2 + "x" * (MAX_SEARCH_LENGTH - 1), "q"),
+    ],
+    ids=["repeated-values", "spaces-counted"],
+)
+def test_a_value_over_its_documented_bound_is_refused_however_it_is_spelt(query, name):
+    response = APIClient().get(f"/api/v1/articles/?{query}")
+    assert response.status_code == 400
+    assert list(response.json()) == [name]
