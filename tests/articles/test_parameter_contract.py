@@ -76,8 +76,11 @@ def test_a_conditional_vendor_list_checks_paging_values_first():
 
 def test_a_single_entry_ignores_paging_parameters_it_does_not_have():
     slug = ArticleFactory().slug
-    response = APIClient().get(f"/api/v1/articles/{slug}/?page_size=abc&cursor=x")
+    api = APIClient()
+    response = api.get(f"/api/v1/articles/{slug}/?page_size=abc&cursor=x")
     assert response.status_code == 200
+    assert response.json()["slug"] == slug
+    assert response.json() == api.get(f"/api/v1/articles/{slug}/").json()
 
 
 @pytest.mark.parametrize(

@@ -120,6 +120,8 @@ def test_a_body_over_16_kib_is_refused_before_it_is_read():
 def test_a_form_post_is_a_415():
     response = Client().post(URL, {"kind": "general", "message": "Hello"})
     assert response.status_code == 415
+    assert response.json()["detail"].startswith('Unsupported media type "multipart/form-data')
+    assert not Feedback.objects.exists()
 
 
 def test_a_filled_honeypot_looks_accepted_but_nothing_is_stored():
