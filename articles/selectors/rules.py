@@ -20,7 +20,8 @@ MAX_FILTER_VALUES = 50
 MAX_SEARCH_LENGTH = 200
 
 
-# What a vendor or topic slug can be (Django's ``SlugField``), as the OpenAPI document states it.
+# What a vendor, topic or entry slug can be (Django's ``SlugField``), as the OpenAPI document
+# states it; anything else cannot name one.
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
 NOT_A_SLUG = "Use slugs: letters, digits, hyphens and underscores only."
 
