@@ -31,8 +31,12 @@ class NotBlank:
         return super().clean(value)
 
 
+class StrictDateTimeField(NotBlank, IsoDateTimeField):
+    """An ISO 8601 date or time; empty is an error, not "unset"."""
+
+
 class StrictDateTimeFilter(django_filters.IsoDateTimeFilter):
-    field_class = type("StrictDateTimeField", (NotBlank, IsoDateTimeField), {})
+    field_class = StrictDateTimeField
 
 
 class StrictBooleanField(NotBlank, forms.ChoiceField):
