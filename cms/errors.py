@@ -62,6 +62,11 @@ def page_not_found(request, exception):
     return json_error(request, 404, "Not found.") or defaults.page_not_found(request, exception)
 
 
+def api_not_found(request):
+    """A path under /api/ that names no endpoint (``page_not_found`` is not used with DEBUG)."""
+    return json_error(request, 404, "Not found.")
+
+
 def server_error(request):
     return json_error(request, 500, "A server error occurred.") or defaults.server_error(request)
 

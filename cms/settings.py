@@ -241,6 +241,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"ArticleKindEnum": "articles.choices.ArticleKind"},
     # 3.1 states nullable nested objects in a way validators understand (oneOf with null).
     "OAS_VERSION": "3.1.0",
+    # A slug in a path is what Django's slug converter matches; anything else is a 404.
+    "PATH_CONVERTER_OVERRIDES": {"slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}},
 }
 
 # --- GraphQL ---------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
+from cms.errors import api_not_found
 from cms.graphql import graphql_view
 from cms.playgrounds import RedocView, SwaggerView
 
@@ -16,6 +17,9 @@ urlpatterns = [
     path("feeds/", include("articles.feed_urls")),
     path("graphql/", graphql_view, name="graphql"),
     path("read/", include("reader.urls")),
+    # Whatever else ends in a slash under /api/ is the API's JSON 404, even with DEBUG on
+    # (without the slash, APPEND_SLASH first redirects to it).
+    re_path(r"^api/(?:.*/)?$", api_not_found),
 ]
 
 handler400 = "cms.errors.bad_request"

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.models import Article, Note
-from articles.selectors import is_public
+from articles.selectors import SLUG_PATTERN, is_public
 from articles.services.notes import note_create
 from cms.languages import UnsupportedLanguage, default_language, validate_language
 from feedback.models import Feedback
@@ -26,8 +26,6 @@ MESSAGE_KINDS = {Feedback.Kind.TOPIC_REQUEST, Feedback.Kind.CORRECTION, Feedback
 VOTE_KINDS = {Feedback.Kind.HELPFUL_YES, Feedback.Kind.HELPFUL_NO}
 # Invisible characters that reorder or hide text (bidirectional overrides, zero-width space).
 HIDDEN_CHARACTERS = set("\u200b\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
-# What an entry's slug may contain (Django's SlugField); anything else cannot name an entry.
-SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 
 
 class FeedbackInvalid(Exception):

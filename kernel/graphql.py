@@ -125,6 +125,7 @@ class _StringLiterals(Visitor):
 
 
 NOT_TEXT = "String values may not contain NUL characters or unpaired surrogates"
+BAD_INPUT = {"code": "BAD_USER_INPUT"}
 
 
 class DocumentGuard(SchemaExtension):
@@ -154,9 +155,9 @@ class DocumentGuard(SchemaExtension):
         literals = _StringLiterals()
         visit(document, literals)
         if literals.bad:
-            return GraphQLError(f"{NOT_TEXT}.", nodes=literals.bad[:1])
+            return GraphQLError(f"{NOT_TEXT}.", nodes=literals.bad[:1], extensions=BAD_INPUT)
         if (path := non_text_variable(variables or {})) is not None:
-            return GraphQLError(f"{NOT_TEXT} ({path}).")
+            return GraphQLError(f"{NOT_TEXT} ({path}).", extensions=BAD_INPUT)
         return None
 
 

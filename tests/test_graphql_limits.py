@@ -335,7 +335,7 @@ def test_a_string_variable_that_is_not_text_is_a_clear_error(caplog, query, vari
     with caplog.at_level(logging.ERROR):
         response = Client().post("/graphql/", body, content_type="application/json")
 
-    assert "NUL characters or unpaired surrogates" in refused(response)
+    assert "NUL characters or unpaired surrogates" in refused(response, "BAD_USER_INPUT")
     assert caplog.records == []
     assert not Feedback.objects.exists()
 
@@ -343,7 +343,7 @@ def test_a_string_variable_that_is_not_text_is_a_clear_error(caplog, query, vari
 def test_a_string_literal_that_is_not_text_is_a_clear_error(caplog):
     with caplog.at_level(logging.ERROR):
         response = post(r'{ articles(filters: {search: "a\u0000b"}) { totalCount } }')
-    assert "NUL characters or unpaired surrogates" in refused(response)
+    assert "NUL characters or unpaired surrogates" in refused(response, "BAD_USER_INPUT")
     assert caplog.records == []
 
 

@@ -128,13 +128,13 @@ class PublicReadView(GenericAPIView):
         return response
 
     def query(self, params: QueryDict) -> dict[str, list[str]]:
-        """This view's parameters in ``params``: the distinct values of a repeatable one,
-        sorted; the last value of any other."""
+        """This view's parameters in ``params``: the values of a repeatable one, sorted (each
+        as often as sent: the limit on values counts repeats); the last value of any other."""
         query = {}
         for name in self.parameters:
             values = params.getlist(name)
             if values:
-                query[name] = sorted(set(values)) if name in self.repeatable else values[-1:]
+                query[name] = sorted(values) if name in self.repeatable else values[-1:]
         return query
 
     @staticmethod

@@ -3,7 +3,9 @@ which decides what they mean and refuses what it cannot answer."""
 
 import django_filters
 from django import forms
-from django_filters.fields import MultipleChoiceField
+from django_filters.fields import IsoDateTimeField, MultipleChoiceField
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.utils import extend_schema_field
 
 from articles import selectors
@@ -19,7 +21,25 @@ def rest_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
     return {REST_NAMES.get(name, name): messages for name, messages in errors.items()}
 
 
-class StrictBooleanField(forms.ChoiceField):
+class NotBlank:
+    """A parameter sent empty is refused, as the document's type says (an empty string is no
+    date and no boolean): to filter on nothing, leave the parameter out."""
+
+    def clean(self, value):
+        if value == "":
+            raise forms.ValidationError("This field may not be blank.", code="blank")
+        return super().clean(value)
+
+
+class StrictDateTimeField(NotBlank, IsoDateTimeField):
+    """An ISO 8601 date or time; empty is an error, not "unset"."""
+
+
+class StrictDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = StrictDateTimeField
+
+
+class StrictBooleanField(NotBlank, forms.ChoiceField):
     """``true``/``false`` (or ``1``/``0``); anything else is an error, not "unset"."""
 
     def __init__(self, **kwargs):
@@ -47,9 +67,8 @@ class SlugsFilter(django_filters.MultipleChoiceFilter):
 
 
 def slugs(help_text: str) -> SlugsFilter:
-    return extend_schema_field({"type": "string", "description": help_text})(
-        SlugsFilter(help_text=help_text)
-    )
+    schema = {"type": "string", "pattern": selectors.SLUG_PATTERN, "description": help_text}
+    return extend_schema_field(schema)(SlugsFilter(help_text=help_text))
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -58,19 +77,25 @@ class ArticleFilter(django_filters.FilterSet):
         choices=ArticleKind.choices, help_text="Kind; repeatable."
     )
     topic = slugs("Topic slug; repeatable (entries with any of them).")
-    published_after = django_filters.IsoDateTimeFilter(
+    published_after = StrictDateTimeFilter(
         help_text="ISO 8601 date or time; published at or after it (UTC if no offset)."
     )
-    published_before = django_filters.IsoDateTimeFilter(help_text="ISO 8601; published before it.")
-    updated_since = django_filters.IsoDateTimeFilter(help_text="ISO 8601; updated at or after it.")
+    published_before = StrictDateTimeFilter(help_text="ISO 8601; published before it.")
+    updated_since = StrictDateTimeFilter(help_text="ISO 8601; updated at or after it.")
     q = django_filters.CharFilter(
+        strip=False,  # its length counts as sent, like every other surface's
         help_text="Search the entries' texts in the language served: words (other forms "
         'found too), "quoted phrases", -excluded words, `or` between terms; most relevant '
-        "first unless `ordering` is given. At most 200 characters and 12 words."
+        "first unless `ordering` is given. At most 200 characters and 12 words.",
     )
     has_scorecard = StrictBooleanFilter(help_text="true or false: with or without a scorecard.")
 
     REPEATABLE = ("vendor", "kind", "topic")
+    # What the selectors refuse beyond each parameter's type, as the OpenAPI document says it.
+    BOUNDS = {
+        **{name: {"maxItems": selectors.MAX_FILTER_VALUES} for name in REPEATABLE},
+        "q": {"maxLength": selectors.MAX_SEARCH_LENGTH},
+    }
 
     def entry_filter(self) -> selectors.EntryFilter:
         """The filter the parameters ask for; ``InvalidRequest`` (REST names) if any is bad."""
@@ -92,3 +117,18 @@ class ArticleFilter(django_filters.FilterSet):
             )
         except selectors.InvalidRequest as refused:
             raise selectors.InvalidRequest(rest_errors(refused.errors)) from None
+
+
+class ArticleFilterBackend(DjangoFilterBackend):
+    """django-filter's backend; the OpenAPI document adds ``ArticleFilter.BOUNDS``."""
+
+
+class ArticleFilterSchema(DjangoFilterExtension):
+    target_class = ArticleFilterBackend
+    priority = 1
+
+    def get_schema_operation_parameters(self, auto_schema, *args, **kwargs):
+        parameters = super().get_schema_operation_parameters(auto_schema, *args, **kwargs)
+        for parameter in parameters:
+            parameter["schema"].update(ArticleFilter.BOUNDS.get(parameter["name"], {}))
+        return parameters

@@ -78,6 +78,8 @@ def _key(kind: type, value):
         return selectors.valid_time("cursor", moment)
     if type(value) is not kind:
         raise TypeError(value)
+    if kind is str and "\x00" in value:  # text no database compares (PostgreSQL refuses it)
+        raise ValueError(value)
     return value
 
 

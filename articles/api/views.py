@@ -11,7 +11,6 @@ from datetime import datetime
 
 import orjson
 from django.conf import settings
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import NotFound
@@ -30,7 +29,7 @@ from articles.api.base import (
     refusals_as_400,
     vendor_key,
 )
-from articles.api.filters import ArticleFilter
+from articles.api.filters import ArticleFilter, ArticleFilterBackend
 from articles.api.language import request_language
 from articles.api.pagination import (
     ArticlePagination,
@@ -131,7 +130,7 @@ class TopicListView(PublicReadView):
 class ArticleListView(PublicReadView):
     queryset = LiveDocument.objects.none()  # names the model for the schema; reads use selectors
     serializer_class = ArticleListItemSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [ArticleFilterBackend]
     filterset_class = ArticleFilter
     pagination_class = ArticlePagination
     parameters = (*ArticleFilter.base_filters, "ordering", "page_size", "cursor")

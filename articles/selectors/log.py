@@ -87,7 +87,10 @@ class FeedPosition:
             raise InvalidCursor(cursor) from None
         if parsed is None or timezone.is_naive(parsed) or type(position) is not int:
             raise InvalidCursor(cursor)
-        return cls(parsed.astimezone(UTC), position)
+        try:
+            return cls(parsed.astimezone(UTC), position)
+        except OverflowError:  # year 1 ahead of UTC, or year 9999 behind it
+            raise InvalidCursor(cursor) from None
 
 
 def _is_first_format(data) -> bool:

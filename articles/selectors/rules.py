@@ -4,6 +4,8 @@ entry filter, orderings, and what the public may see (``visible_documents``)."""
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db.models import CharField, Value
 from django.utils import timezone
 
@@ -16,6 +18,12 @@ MAX_FILTER_VALUES = 50
 
 
 MAX_SEARCH_LENGTH = 200
+
+
+# What a vendor, topic or entry slug can be (Django's ``SlugField``), as the OpenAPI document
+# states it; anything else cannot name one.
+SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
+NOT_A_SLUG = "Use slugs: letters, digits, hyphens and underscores only."
 
 
 MORE_FROM_VENDOR_DEFAULT = 4
@@ -90,6 +98,16 @@ def valid_ordering(value: str | None) -> str:
     return value
 
 
+def is_slug(value: str) -> bool:
+    """Whether ``value`` can name a vendor or topic; a value that cannot (a NUL, a space) is
+    refused before it reaches a database, which may not even store it."""
+    try:
+        validate_slug(value)
+    except ValidationError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class EntryFilter:
     """What a list of entries is narrowed to; all conditions must hold, the values of one
@@ -109,18 +127,20 @@ class EntryFilter:
 
     def __post_init__(self):
         for name in ("vendors", "kinds", "topics"):
-            values = tuple(dict.fromkeys(getattr(self, name)))
-            if len(values) > MAX_FILTER_VALUES:
+            if len(getattr(self, name)) > MAX_FILTER_VALUES:  # as sent, repeats included
                 _refuse(name, f"Give at most {MAX_FILTER_VALUES} values.")
+            values = tuple(dict.fromkeys(getattr(self, name)))
+            if name != "kinds" and not all(map(is_slug, values)):
+                _refuse(name, NOT_A_SLUG)
             object.__setattr__(self, name, values)
         unknown = sorted(set(self.kinds) - set(ArticleKind.values))
         if unknown:
             _refuse("kinds", f"Unknown kind: {', '.join(unknown)}.")
         for name in ("published_after", "published_before", "updated_since"):
             object.__setattr__(self, name, valid_time(name, getattr(self, name)))
-        search = (self.search or "").strip()
-        if len(search) > MAX_SEARCH_LENGTH:
+        if len(self.search or "") > MAX_SEARCH_LENGTH:  # as sent, spaces included
             _refuse("search", f"Use at most {MAX_SEARCH_LENGTH} characters.")
+        search = (self.search or "").strip()
         object.__setattr__(self, "search", search)
         if search:
             try:

@@ -34,6 +34,13 @@ class RawTextField(serializers.CharField):
             )
         ]
 
+    def to_internal_value(self, data):
+        """A JSON string only: DRF's CharField would take a number as its digits, where the
+        document says a string."""
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
 
 class RawTextFieldSchema(OpenApiSerializerFieldExtension):
     target_class = RawTextField

@@ -7,6 +7,7 @@ import strawberry
 from asgiref.sync import sync_to_async
 from graphql import GraphQLError
 
+from articles.graphql.enums import Language
 from cms.clients import client_fingerprint
 from feedback.models import Feedback
 from feedback.services import FeedbackInvalid, FeedbackThrottled, feedback_submit
@@ -26,7 +27,7 @@ class FeedbackInput:
     article_slug: str | None = strawberry.field(
         default=None, description="Slug of a public entry; required for helpful votes."
     )
-    language: str | None = strawberry.field(
+    language: Language | None = strawberry.field(
         default=None, description="Language of the reader; the default language if omitted."
     )
     website: str = strawberry.field(
@@ -40,7 +41,7 @@ class FeedbackReceipt:
     kind: FeedbackKind
     message: str
     article_slug: str | None
-    language: str
+    language: Language
     created_at: datetime
 
 
@@ -59,7 +60,7 @@ class Mutation:
                 kind=input.kind.value,
                 message=input.message,
                 article_slug=input.article_slug,
-                language=input.language,
+                language=input.language.value if input.language else None,
                 client_fingerprint=client_fingerprint(info.context.request, purpose="feedback"),
                 honeypot=input.website,
             )
@@ -80,6 +81,6 @@ class Mutation:
             kind=Feedback.Kind(feedback.kind),
             message=feedback.message,
             article_slug=feedback.article_slug,
-            language=feedback.language,
+            language=Language(feedback.language),
             created_at=feedback.created_at,
         )

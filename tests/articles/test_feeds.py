@@ -104,7 +104,9 @@ def test_the_json_feed_has_the_required_fields_of_json_feed_1_1(client, entries,
     ],
 )
 def test_an_unknown_language_or_vendor_is_404(client, entries, url):
-    assert client.get(url).status_code == 404
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "<h1>Not Found</h1>" in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.previews import preview_token_create
-from articles.selectors import MORE_FROM_VENDOR_MAX
+from articles.selectors import MORE_FROM_VENDOR_MAX, NOT_A_SLUG
 from tests.factories import (
     ArticleFactory,
     ArticleTranslationFactory,
@@ -864,3 +864,10 @@ def test_a_previewed_draft_lists_only_public_entries_of_its_vendor(client):
     assert article["slug"] == draft.slug
     assert article["moreFromVendor"] == [{"slug": public.slug}]
     assert article["vendor"] == {"slug": vendor.slug, "articleCount": 1}
+
+
+def test_a_vendor_or_topic_that_cannot_be_a_slug_is_bad_user_input(client, catalogue):
+    response = post(client, LIST_QUERY, {"filters": {"vendors": ["openai", "Bad Slug!"]}})
+    [error] = response.json()["errors"]
+    assert error["message"] == f"filters.vendors: {NOT_A_SLUG}"
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"

@@ -5,12 +5,15 @@ import json
 import random
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as offsets
 
+import hypothesis
 import pytest
 import time_machine
 from django.db import connection, transaction
 from django.utils import timezone
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from articles import selectors
@@ -225,6 +228,43 @@ def test_a_malformed_cursor_is_a_400_naming_since(api, cursor):
     response = api.get(CHANGES, {"since": cursor})
     assert response.status_code == 400
     assert response.json() == {"since": ["Malformed cursor; use a `next` value."]}
+
+
+def offset(hours: int) -> offsets:
+    return offsets(timedelta(hours=hours))
+
+
+def cursor_of(*data) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(data)).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "time", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"], ids=["year-1", "year-9999"]
+)
+def test_a_cursor_beyond_the_years_a_time_can_hold_is_a_400_naming_since(api, time):
+    response = api.get(CHANGES, {"since": cursor_of(time, 0)})
+    assert response.status_code == 400
+    assert response.json() == {"since": ["Malformed cursor; use a `next` value."]}
+
+
+@hypothesis.settings(max_examples=300, derandomize=True, database=None, deadline=None)
+@hypothesis.given(
+    time=st.builds(
+        lambda moment, hours: moment.replace(tzinfo=offset(hours)).isoformat(),
+        st.sampled_from([datetime.min, datetime.max]) | st.datetimes(),
+        st.integers(min_value=-14, max_value=14),
+    )
+    | st.text(),
+    position=st.integers() | st.none() | st.text(),
+)
+def test_any_cursor_decodes_to_a_utc_place_or_is_malformed(time, position):
+    """What ``since`` may hold: either a place in UTC, or ``InvalidCursor`` (a 400)."""
+    try:
+        place = selectors.FeedPosition.decode(cursor_of(time, position))
+    except selectors.InvalidCursor:
+        return
+    assert place.effective_at.utcoffset() == timedelta(0)
+    assert selectors.FeedPosition.decode(place.encode()) == place
 
 
 def test_a_cursor_of_the_earlier_feed_tells_the_mirror_to_start_again(api):

@@ -58,7 +58,7 @@ def submit_the_documented_examples():
                     "kind": "CORRECTION",
                     "articleSlug": SEED_SLUG,
                     "message": "The Model Autonomy rating is Medium, not Low.",
-                    "language": "en",
+                    "language": "EN",
                 }
             },
         },

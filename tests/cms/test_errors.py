@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.test import Client
@@ -30,10 +31,14 @@ def _free_port() -> int:
         "/api/v1/vendors/%C3%A9t%C3%A9/",
         "/api/v1/articles/a.b/more-from-vendor/",
         "/api/v1/nothing-here/",
+        "/api/v1/articles/Bad Slug!/",
+        "/api/v2/",
         "/api/",
     ],
 )
-def test_an_unknown_api_path_is_a_json_404(client, path):
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+def test_an_unknown_api_path_is_a_json_404(client, settings, path, debug):
+    settings.DEBUG = debug
     response = client.get(path)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
@@ -157,4 +162,8 @@ def test_a_database_outage_is_a_503_in_each_surfaces_shape(server_without_databa
 
 def test_the_schema_is_still_served_during_a_database_outage(server_without_database):
     base, _log = server_without_database
-    assert httpx.get(f"{base}/api/schema/").status_code == 200
+    response = httpx.get(f"{base}/api/schema/")
+    assert response.status_code == 200
+    document = yaml.safe_load(response.text)
+    assert document["info"]["title"] == settings.SPECTACULAR_SETTINGS["TITLE"]
+    assert {"/api/v1/articles/", "/api/v1/changes/", "/api/v1/feedback/"} <= set(document["paths"])

@@ -98,7 +98,16 @@ def test_delete_comes_last_among_the_bulk_actions_and_asks_first(admin_client):
 
 
 def test_editors_cannot_invent_feedback(admin_client):
-    assert admin_client.get(reverse("admin:feedback_feedback_add")).status_code == 403
+    """Feedback comes from readers only: the add page is refused in words, and a post to it
+    stores nothing."""
+    add = reverse("admin:feedback_feedback_add")
+    page = admin_client.get(add)
+    assert page.status_code == 403
+    assert "<h1>Permission denied</h1>" in page.content.decode()
+    assert "does not have\nthe permission this page needs" in page.content.decode()
+    posted = admin_client.post(add, {"kind": "general", "message": "Invented", "language": "en"})
+    assert posted.status_code == 403
+    assert not Feedback.objects.exists()
 
 
 @pytest.mark.parametrize("size", [1, 50])

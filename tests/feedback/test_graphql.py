@@ -39,7 +39,7 @@ def rest(**fields):
 
 def test_a_helpful_vote_is_stored_and_described():
     article = ArticleFactory()
-    response = submit(kind="HELPFUL_YES", articleSlug=article.slug, language="nl")
+    response = submit(kind="HELPFUL_YES", articleSlug=article.slug, language="NL")
     assert response.status_code == 200
     receipt = response.json()["data"]["submitFeedback"]
     stored = Feedback.objects.get()
@@ -48,21 +48,22 @@ def test_a_helpful_vote_is_stored_and_described():
         "kind": "HELPFUL_YES",
         "message": "",
         "articleSlug": article.slug,
-        "language": "nl",
+        "language": "NL",
         "createdAt": receipt["createdAt"],
     }
     assert stored.article == article and stored.kind == "helpful_yes"
+    assert stored.language == "nl"
     assert "Set-Cookie" not in response.headers
 
 
 def test_invalid_input_is_an_error_naming_each_field():
     hidden = ArticleFactory(draft=True)
-    response = submit(kind="CORRECTION", message="x", articleSlug=hidden.slug, language="de")
+    response = submit(kind="CORRECTION", message="x", articleSlug=hidden.slug)
     body = response.json()
     assert body["data"] is None
     [error] = body["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
-    assert set(error["extensions"]["fields"]) == {"message", "articleSlug", "language"}
+    assert set(error["extensions"]["fields"]) == {"message", "articleSlug"}
     assert error["extensions"]["fields"]["articleSlug"] == [
         f"No public entry has the slug {hidden.slug!r}."
     ]
@@ -80,6 +81,15 @@ def test_an_unknown_kind_is_refused_by_the_schema():
     response = submit(kind="PRAISE", message="Great")
     [error] = response.json()["errors"]
     assert "PRAISE" in error["message"] and "FeedbackKind" in error["message"]
+    assert not Feedback.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["DE", "nl"])
+def test_a_language_outside_the_language_enum_is_refused_by_the_schema(language):
+    response = submit(kind="GENERAL", message="Hallo daar", language=language)
+    [error] = response.json()["errors"]
+    assert repr(language) in error["message"] and "Language" in error["message"]
+    assert response.json().get("data") is None
     assert not Feedback.objects.exists()
 
 

@@ -66,6 +66,9 @@ def test_the_message_is_stored_as_normalised_plain_text():
         ({"kind": "general", "message": "  \n "}, "message", "at least 3"),
         ({"kind": "general", "message": "x" * 2001}, "message", "2000 characters"),
         ({"kind": "general", "message": {"text": "hi"}}, "message", "valid string"),
+        ({"kind": "general", "message": 127212}, "message", "valid string"),
+        ({"kind": "general", "message": "Hello", "language": 1.5}, "language", "valid string"),
+        ({"kind": "helpful_no", "article": 42}, "article", "valid string"),
         ({"kind": "helpful_yes"}, "article", "needs the slug"),
         ({"kind": "correction", "message": "Wrong", "article": "nope"}, "article", "'nope'"),
         ({"kind": "general", "message": "Hello", "language": "de"}, "language", "'de'"),
@@ -117,6 +120,8 @@ def test_a_body_over_16_kib_is_refused_before_it_is_read():
 def test_a_form_post_is_a_415():
     response = Client().post(URL, {"kind": "general", "message": "Hello"})
     assert response.status_code == 415
+    assert response.json()["detail"].startswith('Unsupported media type "multipart/form-data')
+    assert not Feedback.objects.exists()
 
 
 def test_a_filled_honeypot_looks_accepted_but_nothing_is_stored():

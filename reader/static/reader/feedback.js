@@ -64,7 +64,7 @@ export function feedbackForm({ config, lang, slug }) {
     clear();
     done.textContent = L.sending;
     button.disabled = true;
-    const input = { kind: kind.value, message: message.value, language: lang, website: website.value };
+    const input = { kind: kind.value, message: message.value, language: lang.toUpperCase(), website: website.value };
     if (slug) input.articleSlug = slug;
     try {
       await graphql(config.graphqlUrl, SUBMIT, { input }, { post: true });
