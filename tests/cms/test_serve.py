@@ -78,6 +78,14 @@ class Server:
     def printed(self):
         return self.output.read_text()
 
+    def printed_once_written(self, line: str, timeout: float = 10) -> str:
+        """What the server printed, once ``line`` is among it: a request line is written after
+        its answer is sent, so it may come just after the client has read the answer."""
+        deadline = time.monotonic() + timeout
+        while line not in (printed := self.printed()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return printed
+
 
 def test_a_first_start_prepares_the_database_and_later_starts_only_serve(tmp_path):
     with Server(tmp_path) as server:
@@ -89,6 +97,7 @@ def test_a_first_start_prepares_the_database_and_later_starts_only_serve(tmp_pat
     with Server(tmp_path) as server:
         assert get(server.url("/api/v1/articles/openai-o3-mini-system-card/")) == 200
         assert get(server.url("/no-such-page/")) == 404
+        server.printed_once_written('"GET /no-such-page/ HTTP/1.1" 404')
     second = server.printed()
     assert "Applying migrations" not in second and "Demo data" not in second
     assert "username 'editor', password 'editor-demo-password'" in second
