@@ -15,7 +15,7 @@ import redis
 from django.conf import settings as django_settings
 from django.test import Client
 
-from cms.services import partner_key_create, partner_key_revoke
+from partners.services import partner_key_create, partner_key_revoke
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

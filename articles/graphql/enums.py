@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from articles.choices import ArticleKind as ArticleKindChoices
 from articles.choices import NoteKind as NoteKindChoices
-from cms.languages import UnsupportedLanguage, default_language, negotiate_language
+from kernel.languages import UnsupportedLanguage, default_language, negotiate_language
 
 Language = strawberry.enum(
     Enum("Language", {code.upper(): code for code, _name in settings.LANGUAGES}),

@@ -7,9 +7,9 @@ import strawberry
 from asgiref.sync import sync_to_async
 from graphql import GraphQLError
 
-from cms.clients import client_fingerprint
 from feedback.models import Feedback
 from feedback.services import FeedbackInvalid, FeedbackThrottled, feedback_submit
+from kernel.clients import client_fingerprint
 
 FeedbackKind = strawberry.enum(Feedback.Kind, name="FeedbackKind")
 
