@@ -45,6 +45,7 @@ serve: install
 lint: install
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	@$(VENV)/bin/ruff check --fix .

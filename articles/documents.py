@@ -22,7 +22,7 @@ from articles.models import (
 from articles.rendering import render_markdown
 from articles.scorecards import summarize
 from articles.structured_data import news_article, script_text
-from cms.languages import default_language, supported_languages
+from kernel.languages import default_language, supported_languages
 
 TEXT_FIELDS = ("title", "summary", "audience", "body")
 # The field documents gained last: a stored document without it was built by an earlier

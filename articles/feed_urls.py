@@ -8,7 +8,7 @@ from articles.feeds import (
     json_feed,
     json_notes_feed,
 )
-from cms.throttling import throttled
+from partners.throttling import throttled
 
 LANGUAGE = r"(?P<language>[\w-]+)"
 VENDOR = r"(?P<vendor>[\w-]+)"

@@ -18,12 +18,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, override
 
 from articles import selectors
-from articles.api.base import LIST_KEY
 from articles.choices import NoteKind
 from articles.models import Vendor
 from articles.structured_data import site_url
-from cms.languages import UnsupportedLanguage, validate_language
+from articles.surrogate_keys import LIST_KEY
 from kernel import http_cache
+from kernel.languages import UnsupportedLanguage, validate_language
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from articles.search_text import (
     stemmed_text,
     text_language,
 )
-from cms.languages import default_language
+from kernel.languages import default_language
 
 FIELDS = ("search_title", "search_summary", "search_extra", "search_body")
 # bm25 column weights in FTS_COLUMNS order (SQLite); ts_rank weights D, C, B, A (PostgreSQL).

@@ -14,7 +14,7 @@ Three counts live in Django's cache (shared between processes when ``REDIS_URL``
   over many addresses. Reaching it refuses the username everywhere until the window ends.
 
 While a count is over its limit, sign-in is refused without checking the password, so guessing
-cannot go on. The client is known by its fingerprint (``cms.clients``, which honours
+cannot go on. The client is known by its fingerprint (``kernel.clients``, which honours
 ``NUM_PROXIES``), never its address; the password is never logged.
 """
 
@@ -28,7 +28,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cms.clients import client_fingerprint
+from kernel.clients import client_fingerprint
 
 logger = logging.getLogger(__name__)
 

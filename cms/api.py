@@ -8,8 +8,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cms.authentication import ApiKeyAuthentication
-from cms.throttling import PartnerOrClientThrottle
+from partners.authentication import ApiKeyAuthentication
+from partners.throttling import PartnerOrClientThrottle
 
 # What the root links, by the name of each endpoint's URL.
 ENDPOINTS = {

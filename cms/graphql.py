@@ -11,11 +11,11 @@ from django.views.decorators.csrf import csrf_exempt
 from strawberry.django.views import GraphQLView
 
 from articles import selectors
-from cms.languages import negotiate_language
 from cms.playgrounds import graphiql_html, with_playground_csp
 from cms.schema import schema
-from cms.throttling import throttled
 from kernel import http_cache
+from kernel.languages import negotiate_language
+from partners.throttling import throttled
 
 # What a GET request's query string carries to GraphQL (strawberry reads the last value of
 # each); nothing else selects a cached answer.

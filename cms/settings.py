@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "strawberry_django",
     "simple_history",
     "cms",
+    "partners",
     "articles",
     "feedback",
     "reader",

@@ -2,8 +2,8 @@ import uuid
 
 from django.db import models
 
-from cms.languages import language_choices
 from feedback.querysets import FeedbackQuerySet
+from kernel.languages import language_choices
 
 
 class Feedback(models.Model):

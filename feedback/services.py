@@ -16,9 +16,9 @@ from django.utils import timezone
 from articles.models import Article, Note
 from articles.selectors import SLUG_PATTERN, is_public
 from articles.services.notes import note_create
-from cms.languages import UnsupportedLanguage, default_language, validate_language
 from feedback.models import Feedback
 from feedback.throttling import spend_submission
+from kernel.languages import UnsupportedLanguage, default_language, validate_language
 
 logger = logging.getLogger(__name__)
 

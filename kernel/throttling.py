@@ -7,7 +7,7 @@ still counts, at constant cost (one ``INCR``), so hammering never buys anything.
 is unreachable the cache counts in each process's memory (``kernel.cache``): a rate per
 process, never none.
 
-The project decides who a client is and which rate applies (``cms.throttling``); REST uses
+The project decides who a client is and which rate applies (``partners.throttling``); REST uses
 this through a DRF throttle class, GraphQL and feeds through :func:`throttle_view`.
 """
 

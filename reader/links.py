@@ -7,7 +7,7 @@ from django.core import checks
 from django.urls import reverse
 
 from articles.models import Article
-from cms.languages import default_language, validate_language
+from kernel.languages import default_language, validate_language
 from kernel.url_templates import url_template_errors
 
 PLACEHOLDERS = ("slug", "token", "lang")

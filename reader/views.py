@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.csp import CSP, build_policy
 
-from cms.languages import negotiate_language, supported_languages
+from kernel.languages import negotiate_language, supported_languages
 
 READER_CSP = {
     "default-src": [CSP.SELF],

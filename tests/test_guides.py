@@ -18,8 +18,8 @@ What is run and checked:
 - every link to the local server in the prose answers without an error.
 
 Placeholders are filled from the run: an `Api-Key` is a partner key made with
-`cms.services.partner_key_create`, a header value shown elided in an earlier comment is the value
-that response carried, `<the next link from the previous response>` is that response's `next`.
+`partners.services.partner_key_create`, a header value shown elided in an earlier comment is the
+value that response carried, `<the next link from the previous response>` is that response's `next`.
 Examples the test cannot run are listed in SKIPPED with the reason.
 """
 
@@ -270,7 +270,7 @@ django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 call_command("load_demo", stdout=io.StringIO())
-from cms.services import partner_key_create
+from partners.services import partner_key_create
 print(partner_key_create(name="Guide examples")[1])
 """
 

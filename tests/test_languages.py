@@ -1,6 +1,6 @@
 import pytest
 
-from cms.languages import (
+from kernel.languages import (
     UnsupportedLanguage,
     negotiate_language,
     resolve_translation,

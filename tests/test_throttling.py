@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles import feed_urls
-from cms.services import partner_key_create, partner_key_revoke
+from partners.services import partner_key_create, partner_key_revoke
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

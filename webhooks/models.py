@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from articles.models import PublicationEvent, PublicationLog, Vendor
-from cms.models import PartnerKey
+from partners.models import PartnerKey
 
 
 class Subscription(models.Model):

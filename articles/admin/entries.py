@@ -56,8 +56,8 @@ from articles.services import (
 )
 from articles.services.edits import FIELDS
 from articles.workflow import TRANSITIONS, UNPUBLISHED_STATES, may_take
-from cms.languages import supported_languages
 from feedback.admin import article_feedback_summary
+from kernel.languages import supported_languages
 from reader.links import reader_url
 
 

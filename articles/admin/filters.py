@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.desk import changes_submitted, due_for_revisit
 from articles.models import Article, ArticleTranslation
-from cms.languages import supported_languages
+from kernel.languages import supported_languages
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):

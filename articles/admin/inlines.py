@@ -20,7 +20,7 @@ from articles.models import (
 )
 from articles.rendering import render_markdown
 from articles.services.edits import KEEP, TEXT_FIELDS
-from cms.languages import supported_languages
+from kernel.languages import supported_languages
 
 
 class LanguageRowsFormSet(BaseInlineFormSet):

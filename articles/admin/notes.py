@@ -16,9 +16,9 @@ from articles.models import Article, Note
 from articles.models.notes import NOTE_TEXT_MAX_LENGTH
 from articles.permissions import may_edit_content, may_translate
 from articles.services import note_create, note_delete, note_update
-from cms.languages import default_language, supported_languages
 from feedback.models import Feedback
 from feedback.services import feedback_write_note
+from kernel.languages import default_language, supported_languages
 
 LIVE_FIELDS = ["article", "kind", "amends", "live_text", "published_at", "written_by"]
 

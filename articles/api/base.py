@@ -16,22 +16,11 @@ from articles import selectors
 from articles.api.filters import rest_errors
 from articles.api.language import request_language
 from articles.api.pagination import Cursor, links, page_size
-from cms.authentication import ApiKeyAuthentication, request_key
-from cms.languages import UnsupportedLanguage, negotiate_language
-from cms.services import InvalidPartnerKey
-from cms.throttling import PartnerOrClientThrottle, spend_once
 from kernel import http_cache
-
-# The Surrogate-Key of every response that lists or counts entries.
-LIST_KEY = "lists"
-
-
-def entry_key(entry_id: int) -> str:
-    return f"entry-{entry_id}"
-
-
-def vendor_key(vendor_id: int) -> str:
-    return f"vendor-{vendor_id}"
+from kernel.languages import UnsupportedLanguage, negotiate_language
+from partners.authentication import ApiKeyAuthentication, request_key
+from partners.services import InvalidPartnerKey
+from partners.throttling import PartnerOrClientThrottle, spend_once
 
 
 @contextmanager

@@ -1,6 +1,6 @@
 from rest_framework.exceptions import ValidationError
 
-from cms.languages import UnsupportedLanguage, negotiate_language
+from kernel.languages import UnsupportedLanguage, negotiate_language
 
 
 def request_language(request) -> str:

@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 
 from articles.api.serializers import ErrorSerializer
-from cms.languages import supported_languages
+from kernel.languages import supported_languages
 
 VALIDATION_ERROR = {
     "type": "object",

@@ -17,9 +17,7 @@ from rest_framework.exceptions import NotFound
 
 from articles import selectors
 from articles.api.base import (
-    LIST_KEY,
     PublicReadView,
-    entry_key,
     joined,
     json_response,
     keyset,
@@ -27,7 +25,6 @@ from articles.api.base import (
     parsed,
     querydict,
     refusals_as_400,
-    vendor_key,
 )
 from articles.api.filters import ArticleFilter, ArticleFilterBackend
 from articles.api.language import request_language
@@ -49,6 +46,7 @@ from articles.api.serializers import (
 )
 from articles.documents import iso
 from articles.models import LiveDocument
+from articles.surrogate_keys import LIST_KEY, entry_key, vendor_key
 
 
 class VendorListView(PublicReadView):

@@ -3,21 +3,13 @@
 from enum import Enum
 
 import strawberry
-from django.conf import settings
 from graphql import GraphQLError
 from strawberry.types import Info
 
 from articles.choices import ArticleKind as ArticleKindChoices
 from articles.choices import NoteKind as NoteKindChoices
-from cms.languages import UnsupportedLanguage, default_language, negotiate_language
-
-Language = strawberry.enum(
-    Enum("Language", {code.upper(): code for code, _name in settings.LANGUAGES}),
-    description=(
-        "A content language (settings.LANGUAGES). A reader whose language an entry lacks "
-        "gets the default language, and the response says so."
-    ),
-)
+from kernel.graphql_language import Language
+from kernel.languages import UnsupportedLanguage, default_language, negotiate_language
 
 ArticleKind = strawberry.enum(
     Enum("ArticleKind", {kind.name: kind.value for kind in ArticleKindChoices}),

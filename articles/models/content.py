@@ -11,7 +11,7 @@ from articles.choices import ArticleKind, ArticleStatus
 from articles.querysets import ArticleQuerySet, VendorQuerySet, is_public, is_scheduled
 from articles.scorecards import ScorecardSummary, summarize
 from articles.workflow import Action
-from cms.languages import Resolved, language_choices, resolve_translation
+from kernel.languages import Resolved, language_choices, resolve_translation
 
 
 class Vendor(models.Model):
@@ -226,7 +226,7 @@ class Article(models.Model):
         return resolved.translation.title if resolved.translation else self.slug
 
     def translation(self, language: str | None = None) -> Resolved["ArticleTranslation"]:
-        from cms.languages import default_language
+        from kernel.languages import default_language
 
         return resolve_translation(self.translations.all(), language or default_language())
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from articles.choices import ArticleKind
 from articles.models.content import Article, Topic, Vendor
 from articles.search import FTS_TABLE, IndexColumn
-from cms.languages import language_choices
+from kernel.languages import language_choices
 
 
 class LiveQuerySet(models.QuerySet):

@@ -15,7 +15,7 @@ from articles.models import (
 )
 from articles.selectors.entries import Page, keyset_page, per_vendor_rows
 from articles.selectors.rules import DEFAULT_ORDERING, ORDERINGS, EntryFilter, visible_documents
-from cms.languages import default_language, resolve_translation
+from kernel.languages import default_language, resolve_translation
 
 
 def vendor_pages(

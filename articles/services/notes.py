@@ -12,7 +12,7 @@ from articles.models import Article, Note
 from articles.models.notes import NOTE_TEXT_MAX_LENGTH
 from articles.permissions import may_edit_content, may_translate
 from articles.services.edits import article_touch, normalise
-from cms.languages import default_language, supported_languages
+from kernel.languages import default_language, supported_languages
 
 
 def _valid_texts(texts: dict[str, str]) -> dict[str, str]:

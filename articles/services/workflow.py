@@ -15,7 +15,7 @@ from articles.publishing import live_remove, live_write
 from articles.services.edits import article_touch
 from articles.services.versions import article_apply_source
 from articles.workflow import TRANSITIONS, UNPUBLISHED_STATES, Action
-from cms.languages import default_language
+from kernel.languages import default_language
 
 
 def article_publish_problems(*, article: Article) -> list[str]:

@@ -8,9 +8,9 @@ from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from articles.models import Article
-from cms.languages import language_choices
 from feedback.models import Feedback
 from feedback.services import SLUG_PATTERN
+from kernel.languages import language_choices
 
 SLUG_MAX_LENGTH = Article._meta.get_field("slug").max_length
 

@@ -7,7 +7,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cms.clients import client_fingerprint
 from feedback.api.serializers import (
     DetailSerializer,
     FeedbackErrorsSerializer,
@@ -15,6 +14,7 @@ from feedback.api.serializers import (
     FeedbackSubmissionSerializer,
 )
 from feedback.services import FeedbackInvalid, FeedbackThrottled, feedback_submit
+from kernel.clients import client_fingerprint
 
 
 class RequestTooLarge(APIException):

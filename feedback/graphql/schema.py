@@ -7,10 +7,10 @@ import strawberry
 from asgiref.sync import sync_to_async
 from graphql import GraphQLError
 
-from articles.graphql.enums import Language
-from cms.clients import client_fingerprint
 from feedback.models import Feedback
 from feedback.services import FeedbackInvalid, FeedbackThrottled, feedback_submit
+from kernel.clients import client_fingerprint
+from kernel.graphql_language import Language
 
 FeedbackKind = strawberry.enum(Feedback.Kind, name="FeedbackKind")
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from articles.services import article_delete
-from cms.services import partner_key_create, partner_key_revoke
+from partners.services import partner_key_create, partner_key_revoke
 from tests.factories import (
     ArticleFactory,
     SignalBulletFactory,

@@ -10,8 +10,8 @@ from rest_framework.test import APIClient
 
 from articles.models import Article
 from articles.services import article_publish_changes, article_update
-from cms.services import partner_key_create
-from cms.throttling import client_budget
+from partners.services import partner_key_create
+from partners.throttling import client_budget
 from tests.factories import (
     ArticleFactory,
     ArticleTranslationFactory,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from articles.services import article_archive, article_publish_changes, article_update
-from cms.services import partner_key_create, partner_key_revoke
+from partners.services import partner_key_create, partner_key_revoke
 from tests.factories import (
     ArticleFactory,
     SignalBulletFactory,

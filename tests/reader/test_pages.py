@@ -7,7 +7,7 @@ import pytest
 from django.core.checks import run_checks
 
 from articles.previews import preview_token_create
-from cms.languages import UnsupportedLanguage
+from kernel.languages import UnsupportedLanguage
 from reader.links import preview_url, reader_url
 from tests.factories import ArticleFactory
 

@@ -2,8 +2,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
-from cms.models import PartnerKey
-from cms.services import KEY_SCHEME, InvalidPartnerKey, partner_key_authenticate
+from partners.models import PartnerKey
+from partners.services import KEY_SCHEME, InvalidPartnerKey, partner_key_authenticate
 
 
 def request_key(request) -> PartnerKey | None:

@@ -1,4 +1,4 @@
-"""Writes to platform records (partner API keys)."""
+"""Writes to partner API keys: issue, revoke, and authenticate a request's key."""
 
 import hashlib
 import hmac
@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from cms.models import PartnerKey
+from partners.models import PartnerKey
 
 KEY_SCHEME = "Api-Key"
 # Recording every request would write on every read; once a minute is precise enough.

@@ -6,8 +6,8 @@ import re
 import pytest
 from rest_framework.test import APIClient
 
-from cms.models import PartnerKey
-from cms.services import partner_key_create
+from partners.models import PartnerKey
+from partners.services import partner_key_create
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def with_key(raw_key: str, address: str = "203.0.113.9") -> APIClient:
 
 
 def test_the_admin_shows_a_new_key_once_and_stores_only_its_hash(admin_client):
-    response = admin_client.post("/admin/cms/partnerkey/add/", {"name": "Newsletter BV"})
+    response = admin_client.post("/admin/partners/partnerkey/add/", {"name": "Newsletter BV"})
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     raw_key = re.search(r'id="raw-key" value="([^"]+)"', response.content.decode()).group(1)
@@ -37,7 +37,7 @@ def test_the_admin_shows_a_new_key_once_and_stores_only_its_hash(admin_client):
     assert key.name == "Newsletter BV" and raw_key.startswith(f"{key.prefix}.")
     assert key.key_hash == hashlib.sha256(raw_key.encode()).hexdigest()
     assert raw_key not in str(PartnerKey.objects.values().get())
-    for page in ("/admin/cms/partnerkey/", f"/admin/cms/partnerkey/{key.pk}/change/"):
+    for page in ("/admin/partners/partnerkey/", f"/admin/partners/partnerkey/{key.pk}/change/"):
         assert raw_key not in admin_client.get(page).content.decode()
     assert with_key(raw_key).get(ARTICLES).status_code == 200
 
@@ -46,7 +46,7 @@ def test_a_key_revoked_in_the_admin_is_refused_with_a_clear_message(admin_client
     key, raw_key = partner_key_create(name="Aggregator")
     assert with_key(raw_key).get(ARTICLES).status_code == 200
     admin_client.post(
-        "/admin/cms/partnerkey/",
+        "/admin/partners/partnerkey/",
         {"action": "revoke", "_selected_action": [key.pk]},
     )
     key.refresh_from_db()

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.http import HttpResponse
 from rest_framework.throttling import BaseThrottle
 
-from cms.authentication import request_key
-from cms.clients import client_fingerprint
-from cms.models import PartnerKey
-from cms.services import KEY_SCHEME, InvalidPartnerKey
+from kernel.clients import client_fingerprint
 from kernel.throttling import Budget, Rate, Refused, spend, throttle_view
+from partners.authentication import request_key
+from partners.models import PartnerKey
+from partners.services import KEY_SCHEME, InvalidPartnerKey
 
 
 def client_budget(request, key: PartnerKey | None) -> Budget:

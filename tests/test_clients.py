@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import time_machine
 from django.test import RequestFactory
 
-from cms.clients import client_fingerprint
+from kernel.clients import client_fingerprint
 
 ADDRESS = "198.51.100.7"
 

@@ -16,6 +16,9 @@ class PartnerKey(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
+        # The table of the release that kept partner keys in ``cms``: taken over, not renamed,
+        # so upgrading moves no data (partners/migrations/0001_initial.py).
+        db_table = "cms_partnerkey"
         ordering = ["name", "created_at"]
 
     def __str__(self):
