@@ -18,7 +18,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 MANAGE := $(VENV)/bin/python manage.py
 
-.PHONY: help python install serve test lint format demo check-deploy
+.PHONY: help python install serve test lint format
 
 help:
 	@echo "make serve   install from uv.lock, migrate and load the demo data when needed, serve on 127.0.0.1:$(PORT)"
