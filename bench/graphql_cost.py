@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -142,16 +141,7 @@ def main():
         return
     url = scratch.database_url(f"cost_{args.entries}", args.work)
     scratch.prepare(url, args.entries, reuse=args.reuse)
-    child = subprocess.run(
-        [scratch.PYTHON, __file__, "--measure", "--runs", str(args.runs)],
-        env=scratch.django_env(url),
-        cwd=scratch.ROOT,
-        capture_output=True,
-        text=True,
-    )
-    if child.returncode:
-        sys.exit(f"measuring failed:\n{child.stderr}")
-    result = json.loads(child.stdout.strip().splitlines()[-1])
+    result = scratch.measured(__file__, url, "--runs", str(args.runs))
     print(
         f"\n{result['entries']:,} entries, {result['database']}; "
         f"load average {os.getloadavg()[0]:.1f}"

@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -196,16 +195,16 @@ def main():
     for entries in sorted(args.sizes):
         url = scratch.database_url(f"scale_{entries}", args.work)
         scratch.prepare(url, entries, reuse=args.reuse)
-        child = subprocess.run(
-            [scratch.PYTHON, __file__, "--measure", str(entries), *options],
-            env=scratch.django_env(url, DJANGO_STATIC_ROOT=str(args.work)),
-            cwd=scratch.ROOT,
-            capture_output=True,
-            text=True,
+        results.append(
+            scratch.measured(
+                __file__,
+                url,
+                str(entries),
+                *options,
+                what=f"measuring {entries} entries",
+                DJANGO_STATIC_ROOT=str(args.work),
+            )
         )
-        if child.returncode:
-            sys.exit(f"measuring {entries} entries failed:\n{child.stderr}")
-        results.append(json.loads(child.stdout.strip().splitlines()[-1]))
         print(f"measured {entries} entries", flush=True)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     report(results)

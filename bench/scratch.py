@@ -5,6 +5,7 @@ scratch database is that URL's database name plus a suffix (``ainews_bench`` ->
 ``ainews_bench_100000``), created on the same server.
 """
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -47,6 +48,21 @@ def django_env(url: str, **extra) -> dict:
         "PYTHONDONTWRITEBYTECODE": "1",
         **extra,
     }
+
+
+def measured(script: str, url: str, *arguments: str, what: str = "measuring", **env) -> dict:
+    """Run ``script --measure *arguments`` in a child on the scratch database ``url`` (settings
+    from its environment) and return the JSON it prints last."""
+    child = subprocess.run(
+        [PYTHON, script, "--measure", *arguments],
+        env=django_env(url, **env),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if child.returncode:
+        sys.exit(f"{what} failed:\n{child.stderr}")
+    return json.loads(child.stdout.strip().splitlines()[-1])
 
 
 def _postgres(url: str, sql: str):

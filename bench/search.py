@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -88,16 +87,11 @@ def main():
     for entries in sorted(args.sizes):
         url = scratch.database_url(f"search_{entries}", args.work)
         scratch.prepare(url, entries, reuse=args.reuse)
-        child = subprocess.run(
-            [scratch.PYTHON, __file__, "--measure", "--runs", str(args.runs)],
-            env=scratch.django_env(url),
-            cwd=scratch.ROOT,
-            capture_output=True,
-            text=True,
+        results.append(
+            scratch.measured(
+                __file__, url, "--runs", str(args.runs), what=f"measuring {entries} entries"
+            )
         )
-        if child.returncode:
-            sys.exit(f"measuring {entries} entries failed:\n{child.stderr}")
-        results.append(json.loads(child.stdout.strip().splitlines()[-1]))
     print(f"\ndatabase: {results[0]['database']}; load average {os.getloadavg()[0]:.1f}")
     head = f"{'search (first page of 20, count, hits)':42}"
     head += "".join(f" {'matches@' + format(r['entries'], ','):>16} {'p50 ms':>8}" for r in results)
