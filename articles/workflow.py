@@ -24,18 +24,18 @@ from articles.permissions import (
     may_submit_changes,
 )
 
-__all__ = ["STEPS", "UNPUBLISHED_STATES", "Action", "Changes", "Step", "steps_open"]
+__all__ = ["STEPS", "UNPUBLISHED_STATES", "Action", "Needs", "Step", "steps_open"]
 
 DRAFT, IN_REVIEW = ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW
 PUBLISHED, ARCHIVED = ArticleStatus.PUBLISHED, ArticleStatus.ARCHIVED
 
 
-class Changes(Enum):
+class Needs(Enum):
     """What a step needs of the working copy of a live entry, besides the entry's state."""
 
-    ANY = "any"  # nothing: a step between states
-    WAITING = "waiting"  # the working copy differs from the live version
-    NOT_SUBMITTED = "not submitted"  # ... and nobody submitted the difference for review yet
+    NOTHING = "nothing"  # a step between states
+    CHANGES = "changes"  # the working copy differs from the live version
+    UNSUBMITTED_CHANGES = "unsubmitted changes"  # ... not yet submitted for review
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Step:
     may: Callable[..., bool]  # may(user, article): the rule the service enforces
     service: str  # its function in ``articles.services`` (which reads this table)
     bulk: str = ""  # the list's bulk action; empty: not offered on the list
-    changes: Changes = Changes.ANY
+    needs: Needs = Needs.NOTHING
 
     def function(self) -> Callable:
         # Named, not imported: the services import this table.
@@ -71,10 +71,10 @@ class Step:
         from its live version)."""
         if article.status not in self.sources:
             return False
-        if self.changes is Changes.ANY:
+        if self.needs is Needs.NOTHING:
             return True
         submitted = article.changes_submitted_at is not None
-        return changed and not (self.changes is Changes.NOT_SUBMITTED and submitted)
+        return changed and not (self.needs is Needs.UNSUBMITTED_CHANGES and submitted)
 
 
 _TABLE = [
@@ -146,7 +146,7 @@ _TABLE = [
         None,
         may_submit_changes,
         "article_submit_changes",
-        changes=Changes.NOT_SUBMITTED,
+        needs=Needs.UNSUBMITTED_CHANGES,
     ),
     Step(
         "publish_changes",
@@ -156,7 +156,7 @@ _TABLE = [
         None,
         may_publish,
         "article_publish_changes",
-        changes=Changes.WAITING,
+        needs=Needs.CHANGES,
     ),
     Step(
         "discard_changes",
@@ -166,7 +166,7 @@ _TABLE = [
         None,
         may_edit_content,
         "article_discard_changes",
-        changes=Changes.WAITING,
+        needs=Needs.CHANGES,
     ),
 ]
 
@@ -181,4 +181,4 @@ def steps_open(user, article, *, changed: bool) -> list[Step]:
     and the live version first."""
     steps = [s for s in STEPS.values() if s.is_open(article, changed=changed)]
     steps = [s for s in steps if s.may(user, article)]
-    return sorted(steps, key=lambda s: s.changes is Changes.ANY)
+    return sorted(steps, key=lambda s: s.needs is Needs.NOTHING)

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from articles.models import Article, LiveEntry, PublicationLog, PublishEvent
 from articles.services import article_delete, article_submit_changes, article_update
-from articles.workflow import STEPS, Action, Changes
+from articles.workflow import STEPS, Action, Needs
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def entry_ready_for(action: Action) -> Article:
     """An entry in the state ``action`` starts from, so only the role can stop the step: the
     transition's source state, or a live entry with changes submitted for review."""
     step = STEPS[action]
-    if step.changes is Changes.ANY:
+    if step.needs is Needs.NOTHING:
         return ArticleFactory(**ENTRY_IN[STATE_OF[step.sources[0]]])
     article = ArticleFactory()
     article_update(article=article, user=None, translations={"en": {"title": "A better title"}})
