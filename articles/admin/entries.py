@@ -77,7 +77,8 @@ class ArticleForm(forms.ModelForm):
 
 
 def bulk_action(step: Step):
-    """The list's action of a workflow step: its service on each selected entry."""
+    """The list's action of a workflow step: its service on each selected entry, which checks
+    the rights."""
 
     def take(modeladmin, request, queryset):
         modeladmin._apply(request, queryset, step.function(), step.done.lower())
@@ -274,9 +275,6 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
                 for e in events
             ),
         )
-
-    # Workflow from the list (``bulk_action``): every step goes through the services, which
-    # check the rights.
 
     @admin.action(description="Mark selected entries as revisited (clear the revisit date)")
     def mark_revisited(self, request, queryset):
