@@ -9,6 +9,10 @@ class ArticleStatus(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
+# States in which the desk may still change an entry's content without the publish right.
+UNPUBLISHED_STATES = frozenset({ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW})
+
+
 class ArticleKind(models.TextChoices):
     SYSTEM_CARD = "system_card", "System card"
     MODEL_RELEASE = "model_release", "Model release"

@@ -4,8 +4,7 @@
 anything a publisher may.
 """
 
-from articles.choices import ArticleStatus
-from articles.workflow import UNPUBLISHED_STATES
+from articles.choices import UNPUBLISHED_STATES, ArticleStatus
 
 
 def allowed(user, permission: str) -> bool:
@@ -43,3 +42,28 @@ def may_translate(user) -> bool:
 
 def may_preview(user) -> bool:
     return allowed(user, "articles.change_article") or allowed(user, "articles.publish_article")
+
+
+# The rules of the workflow's steps (``articles.workflow.STEPS`` names one per step): each takes
+# the entry too, so that a rule may come to depend on it.
+
+
+def may_submit(user, article=None) -> bool:
+    return allowed(user, "articles.submit_for_review")
+
+
+def may_review(user, article=None) -> bool:
+    return allowed(user, "articles.review_article")
+
+
+def may_publish(user, article=None) -> bool:
+    return allowed(user, "articles.publish_article")
+
+
+def may_archive(user, article=None) -> bool:
+    return allowed(user, "articles.archive_article")
+
+
+def may_submit_changes(user, article=None) -> bool:
+    """Whoever may change the working copy of a live entry asks for it to be published."""
+    return may_edit_content(user, article) or may_translate(user)

@@ -1,88 +1,184 @@
-"""The editorial workflow: which step moves an entry from which state to which, and who may."""
+"""The editorial workflow as one table: each step with the states it starts from, where it
+leads, who may take it, the service that takes it and what the desk is told.
 
+The services enforce a step's state and rule from here; the entry page's buttons, the list's
+bulk actions and the publish log's step names are drawn from here. Adding a step is adding a
+row (and a migration for the log's choices) and writing its service.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
+from importlib import import_module
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 
-from articles.choices import ArticleStatus
+from articles.choices import UNPUBLISHED_STATES, ArticleStatus
+from articles.permissions import (
+    may_archive,
+    may_edit_content,
+    may_publish,
+    may_review,
+    may_submit,
+    may_submit_changes,
+)
+
+__all__ = ["STEPS", "UNPUBLISHED_STATES", "Action", "Needs", "Step", "steps_open"]
+
+DRAFT, IN_REVIEW = ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW
+PUBLISHED, ARCHIVED = ArticleStatus.PUBLISHED, ArticleStatus.ARCHIVED
 
 
-class Action(models.TextChoices):
-    SUBMIT_FOR_REVIEW = "submit_for_review", "Submitted for review"
-    RETURN_TO_DRAFT = "return_to_draft", "Sent back to draft"
-    PUBLISH = "publish", "Published"
-    UNPUBLISH = "unpublish", "Unpublished"
-    ARCHIVE = "archive", "Archived"
-    REOPEN = "reopen", "Reopened from archive"
-    SUBMIT_CHANGES = "submit_changes", "Changes submitted for review"
-    PUBLISH_CHANGES = "publish_changes", "Changes published"
-    DISCARD_CHANGES = "discard_changes", "Changes discarded"
+class Needs(Enum):
+    """What a step needs of the working copy of a live entry, besides the entry's state."""
+
+    NOTHING = "nothing"  # a step between states
+    CHANGES = "changes"  # the working copy differs from the live version
+    UNSUBMITTED_CHANGES = "unsubmitted changes"  # ... not yet submitted for review
 
 
 @dataclass(frozen=True)
-class Transition:
-    action: Action
-    source: ArticleStatus
-    target: ArticleStatus
-    permission: str
+class Step:
+    action: str
+    done: str  # the publish log's word for it, and the admin's message once taken
     button: str
+    sources: tuple[ArticleStatus, ...]
+    target: ArticleStatus | None  # None: the entry keeps its state
+    may: Callable[..., bool]  # may(user, article): the rule the service enforces
+    service: str  # its function in ``articles.services`` (which reads this table)
+    bulk: str = ""  # the list's bulk action; empty: not offered on the list
+    needs: Needs = Needs.NOTHING
+
+    def function(self) -> Callable:
+        # Named, not imported: the services import this table.
+        return getattr(import_module("articles.services"), self.service)
+
+    def refuse_unless_allowed(self, user, article=None) -> None:
+        if not self.may(user, article):
+            raise PermissionDenied(f"You may not do this: {self.button.lower()}.")
+
+    def refuse_unless_open(self, article) -> None:
+        if article.status not in self.sources:
+            states = " or ".join(ArticleStatus(s).label.lower() for s in self.sources)
+            raise ValidationError(
+                f"{self.button} is only possible for an entry that is {states}; this one is "
+                f"{article.get_status_display().lower()}."
+            )
+
+    def is_open(self, article, *, changed: bool) -> bool:
+        """The step applies to ``article`` as it is (``changed``: its working copy differs
+        from its live version)."""
+        if article.status not in self.sources:
+            return False
+        if self.needs is Needs.NOTHING:
+            return True
+        submitted = article.changes_submitted_at is not None
+        return changed and not (self.needs is Needs.UNSUBMITTED_CHANGES and submitted)
 
 
-TRANSITIONS = {
-    transition.action: transition
-    for transition in [
-        Transition(
-            Action.SUBMIT_FOR_REVIEW,
-            ArticleStatus.DRAFT,
-            ArticleStatus.IN_REVIEW,
-            "articles.submit_for_review",
-            "Submit for review",
-        ),
-        Transition(
-            Action.RETURN_TO_DRAFT,
-            ArticleStatus.IN_REVIEW,
-            ArticleStatus.DRAFT,
-            "articles.review_article",
-            "Send back to draft",
-        ),
-        Transition(
-            Action.PUBLISH,
-            ArticleStatus.IN_REVIEW,
-            ArticleStatus.PUBLISHED,
-            "articles.publish_article",
-            "Publish",
-        ),
-        Transition(
-            Action.UNPUBLISH,
-            ArticleStatus.PUBLISHED,
-            ArticleStatus.DRAFT,
-            "articles.publish_article",
-            "Unpublish",
-        ),
-        Transition(
-            Action.ARCHIVE,
-            ArticleStatus.PUBLISHED,
-            ArticleStatus.ARCHIVED,
-            "articles.archive_article",
-            "Archive",
-        ),
-        Transition(
-            Action.REOPEN,
-            ArticleStatus.ARCHIVED,
-            ArticleStatus.DRAFT,
-            "articles.archive_article",
-            "Reopen as draft",
-        ),
-    ]
-}
+_TABLE = [
+    Step(
+        "submit_for_review",
+        "Submitted for review",
+        "Submit for review",
+        (DRAFT,),
+        IN_REVIEW,
+        may_submit,
+        "article_submit_for_review",
+        bulk="Submit selected entries for review",
+    ),
+    Step(
+        "return_to_draft",
+        "Sent back to draft",
+        "Send back to draft",
+        (IN_REVIEW,),
+        DRAFT,
+        may_review,
+        "article_return_to_draft",
+        bulk="Send selected entries in review back to draft",
+    ),
+    Step(
+        "publish",
+        "Published",
+        "Publish",
+        (IN_REVIEW,),
+        PUBLISHED,
+        may_publish,
+        "article_publish",
+        bulk="Publish selected entries (now, or at their scheduled time)",
+    ),
+    Step(
+        "unpublish",
+        "Unpublished",
+        "Unpublish",
+        (PUBLISHED,),
+        DRAFT,
+        may_publish,
+        "article_unpublish",
+        bulk="Unpublish selected entries (back to draft)",
+    ),
+    Step(
+        "archive",
+        "Archived",
+        "Archive",
+        (PUBLISHED,),
+        ARCHIVED,
+        may_archive,
+        "article_archive",
+        bulk="Archive selected entries",
+    ),
+    Step(
+        "reopen",
+        "Reopened from archive",
+        "Reopen as draft",
+        (ARCHIVED,),
+        DRAFT,
+        may_archive,
+        "article_reopen",
+        bulk="Reopen selected archived entries as drafts",
+    ),
+    Step(
+        "submit_changes",
+        "Changes submitted for review",
+        "Submit changes for review",
+        (PUBLISHED,),
+        None,
+        may_submit_changes,
+        "article_submit_changes",
+        needs=Needs.UNSUBMITTED_CHANGES,
+    ),
+    Step(
+        "publish_changes",
+        "Changes published",
+        "Publish changes",
+        (PUBLISHED,),
+        None,
+        may_publish,
+        "article_publish_changes",
+        needs=Needs.CHANGES,
+    ),
+    Step(
+        "discard_changes",
+        "Changes discarded",
+        "Discard changes",
+        (PUBLISHED,),
+        None,
+        may_edit_content,
+        "article_discard_changes",
+        needs=Needs.CHANGES,
+    ),
+]
 
-# States in which the desk may still change an entry's content without the publish right.
-UNPUBLISHED_STATES = {ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW}
+# The steps' names as the publish log stores them.
+Action = models.TextChoices("Action", [(s.action.upper(), (s.action, s.done)) for s in _TABLE])
+
+STEPS: dict[Action, Step] = {Action(step.action): step for step in _TABLE}
 
 
-def transitions_from(status: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if t.source == status]
-
-
-def may_take(user, transition: Transition) -> bool:
-    return user.has_perm(transition.permission)
+def steps_open(user, article, *, changed: bool) -> list[Step]:
+    """The steps ``user`` may take on ``article`` as it is: those between the working copy
+    and the live version first."""
+    steps = [s for s in STEPS.values() if s.is_open(article, changed=changed)]
+    steps = [s for s in steps if s.may(user, article)]
+    return sorted(steps, key=lambda s: s.needs is Needs.NOTHING)

@@ -41,21 +41,15 @@ from articles.history import article_versions
 from articles.models import Article
 from articles.permissions import may_delete, may_edit_content, may_translate
 from articles.services import (
-    article_archive,
     article_create,
     article_delete,
     article_lock_for_edit,
     article_mark_revisited,
-    article_publish,
-    article_reopen,
     article_restore,
-    article_return_to_draft,
-    article_submit_for_review,
-    article_unpublish,
     article_update,
 )
 from articles.services.edits import FIELDS
-from articles.workflow import TRANSITIONS, UNPUBLISHED_STATES, may_take
+from articles.workflow import STEPS, UNPUBLISHED_STATES, Step
 from feedback.admin import article_feedback_summary
 from kernel.languages import supported_languages
 from reader.links import reader_url
@@ -80,6 +74,17 @@ class ArticleForm(forms.ModelForm):
                 expected_version=cleaned.get("expected_version"),
             )
         return cleaned
+
+
+def bulk_action(step: Step):
+    """The list's action of a workflow step: its service on each selected entry, which checks
+    the rights."""
+
+    def take(modeladmin, request, queryset):
+        modeladmin._apply(request, queryset, step.function(), step.done.lower())
+
+    take.__name__ = step.action
+    return admin.action(description=step.bulk)(take)
 
 
 @admin.register(Article)
@@ -115,15 +120,7 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
         ("Reader feedback", {"fields": ["reader_feedback"]}),
     ]
     inlines = [ArticleTranslationInline, SignalBulletInline, ScorecardInline, ScorecardRatingInline]
-    actions = [
-        "submit_for_review",
-        "return_to_draft",
-        "publish",
-        "unpublish",
-        "archive",
-        "reopen",
-        "mark_revisited",
-    ]
+    actions = [*(bulk_action(step) for step in STEPS.values() if step.bulk), "mark_revisited"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("translations")
@@ -158,9 +155,9 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location)
-        for action, transition in TRANSITIONS.items():
-            if not may_take(request.user, transition):
-                actions.pop(action.value, None)
+        for step in STEPS.values():
+            if not step.may(request.user):
+                actions.pop(step.action, None)
         if not may_edit_content(request.user):
             actions.pop("mark_revisited", None)
         return actions
@@ -278,32 +275,6 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
                 for e in events
             ),
         )
-
-    # Workflow from the list: every step goes through the services, which check the rights.
-
-    @admin.action(description="Submit selected entries for review")
-    def submit_for_review(self, request, queryset):
-        self._apply(request, queryset, article_submit_for_review, "submitted for review")
-
-    @admin.action(description="Send selected entries in review back to draft")
-    def return_to_draft(self, request, queryset):
-        self._apply(request, queryset, article_return_to_draft, "sent back to draft")
-
-    @admin.action(description="Publish selected entries (now, or at their scheduled time)")
-    def publish(self, request, queryset):
-        self._apply(request, queryset, article_publish, "published")
-
-    @admin.action(description="Unpublish selected entries (back to draft)")
-    def unpublish(self, request, queryset):
-        self._apply(request, queryset, article_unpublish, "unpublished")
-
-    @admin.action(description="Archive selected entries")
-    def archive(self, request, queryset):
-        self._apply(request, queryset, article_archive, "archived")
-
-    @admin.action(description="Reopen selected archived entries as drafts")
-    def reopen(self, request, queryset):
-        self._apply(request, queryset, article_reopen, "reopened")
 
     @admin.action(description="Mark selected entries as revisited (clear the revisit date)")
     def mark_revisited(self, request, queryset):

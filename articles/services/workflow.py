@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from articles.documents import working_copy
 from articles.models import Article, LiveEntry, Note, PublicationEvent, PublishEvent
-from articles.permissions import allowed, may_delete, may_edit_content, may_translate
+from articles.permissions import may_delete
 from articles.publishing import live_remove, live_write
 from articles.services.edits import article_touch
 from articles.services.versions import article_apply_source
-from articles.workflow import TRANSITIONS, UNPUBLISHED_STATES, Action
+from articles.workflow import STEPS, UNPUBLISHED_STATES, Action
 from kernel.languages import default_language
 
 
@@ -58,16 +58,10 @@ def _refuse_problems(article: Article) -> None:
 @transaction.atomic
 def _take(*, article: Article, action: Action, user, published_at=None) -> Article:
     """Move ``article`` along one transition of the workflow, and log who did it."""
-    transition = TRANSITIONS[action]
-    if not allowed(user, transition.permission):
-        raise PermissionDenied(f"You may not do this: {transition.button.lower()}.")
+    transition = STEPS[action]
+    transition.refuse_unless_allowed(user, article)
     article = _locked(article)
-    if article.status != transition.source:
-        raise ValidationError(
-            f"{transition.button} is only possible for an entry that is "
-            f"{transition.source.label.lower()}; this one is "
-            f"{article.get_status_display().lower()}."
-        )
+    transition.refuse_unless_open(article)
     if transition.target == Article.Status.PUBLISHED:
         _refuse_problems(article)
         article.published_at = published_at or article.published_at or timezone.now()
@@ -137,8 +131,7 @@ def _require_changes(article: Article) -> None:
 def article_submit_changes(*, article: Article, user) -> Article:
     """Ask a publisher to publish the working copy's changes to a live entry (writers and
     translators)."""
-    if not (may_edit_content(user, article) or may_translate(user)):
-        raise PermissionDenied("You may not change this entry.")
+    STEPS[Action.SUBMIT_CHANGES].refuse_unless_allowed(user, article)
     article = _locked(article)
     _require_changes(article)
     article.changes_submitted_at = timezone.now()
@@ -155,8 +148,7 @@ def article_publish_changes(*, article: Article, user, significant: bool = False
     Every change moves the entry's update time (mirrors see it); only a ``significant`` one,
     or one that brings a note, moves the public modification time readers are shown.
     """
-    if not allowed(user, "articles.publish_article"):
-        raise PermissionDenied("You may not do this: publish changes.")
+    STEPS[Action.PUBLISH_CHANGES].refuse_unless_allowed(user, article)
     article = _locked(article)
     _require_changes(article)
     _refuse_problems(article)
@@ -173,8 +165,7 @@ def article_publish_changes(*, article: Article, user, significant: bool = False
 def article_discard_changes(*, article: Article, user) -> Article:
     """Bring the working copy of a live entry back to its live content (notes not live yet
     are removed)."""
-    if not may_edit_content(user, article):
-        raise PermissionDenied("You may not change this entry.")
+    STEPS[Action.DISCARD_CHANGES].refuse_unless_allowed(user, article)
     article = _locked(article)
     _require_changes(article)
     for note in Note.objects.filter(article=article, published_at__isnull=True):

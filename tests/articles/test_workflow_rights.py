@@ -3,16 +3,16 @@ by the admin's URLs (403), every step their role does not hold, and the live ver
 publisher made it. Deleting an entry the public sees (or will see at its scheduled time) takes
 the publish right, like unpublishing it."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from articles.admin.entries import ArticleAdmin
-from articles.admin.panel import CHANGE_STEPS, TRANSITION_SERVICES
 from articles.models import Article, LiveEntry, PublicationLog, PublishEvent
 from articles.services import article_delete, article_submit_changes, article_update
-from articles.workflow import TRANSITIONS, Action
+from articles.workflow import STEPS, Action, Needs
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,14 +44,15 @@ MAY_TAKE = {
 REFUSED_STEPS = [
     (role, action) for role, steps in MAY_TAKE.items() for action in Action if action not in steps
 ]
-SERVICES = TRANSITION_SERVICES | {action: step.service for action, step in CHANGE_STEPS.items()}
+SERVICES = {action: step.function() for action, step in STEPS.items()}
 
 
 def entry_ready_for(action: Action) -> Article:
     """An entry in the state ``action`` starts from, so only the role can stop the step: the
     transition's source state, or a live entry with changes submitted for review."""
-    if action in TRANSITIONS:
-        return ArticleFactory(**ENTRY_IN[STATE_OF[TRANSITIONS[action].source]])
+    step = STEPS[action]
+    if step.needs is Needs.NOTHING:
+        return ArticleFactory(**ENTRY_IN[STATE_OF[step.sources[0]]])
     article = ArticleFactory()
     article_update(article=article, user=None, translations={"en": {"title": "A better title"}})
     return article_submit_changes(article=article, user=None)
@@ -162,7 +163,86 @@ def test_the_admin_answers_403_to_a_step_the_role_may_not_take(client, role, act
     refused = client.post(url)
     assert refused.status_code == 403
     assert "You may not do this" in refused.content.decode()
-    if action.value in ArticleAdmin.actions:
+    if STEPS[action].bulk:
         chosen = {"action": action.value, "_selected_action": [article.pk]}
         assert client.post(reverse("admin:articles_article_changelist"), chosen).status_code == 403
     assert live_state(article) == before
+
+
+# Every state the desk tells apart, for the steps it opens.
+DESK_STATES = [*ENTRY_IN, "live, changed", "changes submitted"]
+STEP_BUTTON = re.compile(
+    r'/workflow/(\w+)/">.*?<button type="submit" class="button">([^<]+)</button>', re.DOTALL
+)
+BULK_OPTION = re.compile(r'<option value="(\w+)">([^<]+)</option>')
+
+
+def entry_in_desk_state(state: str) -> tuple[Article, bool]:
+    """An entry in ``state``, and whether its working copy differs from its live version."""
+    if state in ENTRY_IN:
+        return ArticleFactory(**ENTRY_IN[state]), False
+    article = ArticleFactory()
+    article_update(article=article, user=None, translations={"en": {"title": "A better title"}})
+    if state == "changes submitted":
+        article_submit_changes(article=article, user=None)
+    return Article.objects.get(pk=article.pk), True
+
+
+@pytest.mark.parametrize("role", ["Writer", "Translator", "Publisher"])
+@pytest.mark.parametrize("state", DESK_STATES)
+def test_the_panel_offers_exactly_the_steps_of_the_table_the_role_may_take_there(
+    client, role, state
+):
+    article, changed = entry_in_desk_state(state)
+    client.force_login(account(role))
+    offered = dict(STEP_BUTTON.findall(change_page(client, article)))
+    expected = {
+        action.value: STEPS[action].button
+        for action in MAY_TAKE[role]
+        if STEPS[action].is_open(article, changed=changed)
+    }
+    assert offered == expected
+    # The table's states, written out: a step added to it shows here, in its states.
+    opened_by_a_publisher = {
+        "draft": {"submit_for_review"},
+        "in review": {"return_to_draft", "publish"},
+        "live": {"unpublish", "archive"},
+        "scheduled": {"unpublish", "archive"},
+        "archived": {"reopen"},
+        "live, changed": {"submit_changes", "publish_changes", "discard_changes"}
+        | {"unpublish", "archive"},
+        "changes submitted": {"publish_changes", "discard_changes", "unpublish", "archive"},
+    }
+    if role == "Publisher":
+        assert set(offered) == opened_by_a_publisher[state]
+
+
+@pytest.mark.parametrize("role", list(MAY_TAKE))
+def test_the_list_offers_exactly_the_bulk_steps_of_the_table_the_role_may_take(client, role):
+    ArticleFactory(draft=True)
+    client.force_login(account(role))
+    page = client.get(reverse("admin:articles_article_changelist"))
+    if role == NO_ROLE:
+        assert page.status_code == 403
+        return
+    offered = {
+        name: text
+        for name, text in BULK_OPTION.findall(page.content.decode())
+        if name in set(Action)
+    }
+    assert offered == {
+        action.value: STEPS[action].bulk for action in MAY_TAKE[role] if STEPS[action].bulk
+    }
+
+
+@pytest.mark.parametrize("action", [action for action, step in STEPS.items() if step.bulk])
+def test_each_bulk_step_takes_its_step_and_says_so(client, action):
+    article = entry_ready_for(action)
+    publisher = account("Publisher")
+    client.force_login(publisher)
+    chosen = {"action": action.value, "_selected_action": [article.pk]}
+    response = client.post(reverse("admin:articles_article_changelist"), chosen, follow=True)
+    assert f"1 entry {STEPS[action].done.lower()}." in response.content.decode()
+    article.refresh_from_db()
+    assert article.status == STEPS[action].target
+    assert PublishEvent.objects.filter(article=article, action=action, user=publisher).exists()
