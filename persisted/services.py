@@ -48,7 +48,7 @@ def manifest_documents(manifest: object) -> dict[str, str]:
         if document_id_of(text) != document_id:
             raise InvalidManifest(
                 f"{key}: the id is not the SHA-256 of its document; generate the manifest "
-                "with SHA-256 hashes (graphql-codegen's default)."
+                "with SHA-256 hashes (graphql-codegen: persistedDocuments.hashAlgorithm 'sha256')."
             )
         documents[document_id] = text
     return documents
