@@ -289,6 +289,20 @@ def test_the_list_is_one_request_whatever_its_length(open_page, seed):
     assert page.offsite == [] and page.errors == []
 
 
+def test_before_its_documents_are_registered_the_site_sends_them_as_text(
+    open_page, transactional_db
+):
+    ArticleFactory(slug="only-entry", languages=["en"])
+    page = open_page()
+    page.open("/read/en/")
+    expect(page.tab.locator(".entries > li")).to_have_count(1)
+    by_id, as_text = page.graphql
+    assert "documentId=sha256" in by_id.url and "query=query+ReaderList" in as_text.url
+    assert by_id.method == as_text.method == "GET"
+    # The browser reports the first answer, PersistedQueryNotFound (400); nothing else went wrong.
+    assert page.offsite == [] and len(page.errors) == 1 and "status of 400" in page.errors[0]
+
+
 def test_the_list_follows_the_browser_language(open_page, seed):
     page = open_page(locale="nl-NL")
     page.open("/read/")
