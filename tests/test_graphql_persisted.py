@@ -8,6 +8,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from articles.services import article_unpublish
@@ -336,3 +337,16 @@ def test_a_refused_query_says_its_cost(client, settings):
     assert response["GraphQL-Cost"] == str(response.json()["extensions"]["cost"]["requested"])
     assert response["GraphQL-Cost-Limit"] == "10"
     assert f"would cost {response['GraphQL-Cost']}" in error["message"]
+
+
+def test_an_admin_reads_and_retires_documents_but_cannot_type_one_in(admin_client, tmp_path):
+    register(tmp_path, LIST)
+    listing = admin_client.get("/admin/persisted/persisteddocument/")
+    assert f"sha256:{sha(LIST)}" in listing.content.decode()
+    assert admin_client.get("/admin/persisted/persisteddocument/add/").status_code == 403
+    admin_client.post(
+        "/admin/persisted/persisteddocument/",
+        {"action": "retire", "_selected_action": [f"sha256:{sha(LIST)}"]},
+    )
+    assert PersistedDocument.objects.get().retired_at is not None
+    assert by_id(Client()).json()["errors"] == NOT_FOUND
