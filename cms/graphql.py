@@ -9,17 +9,21 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from strawberry.django.views import GraphQLView
+from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from articles import selectors
 from cms.playgrounds import graphiql_html, with_playground_csp
 from cms.schema import schema
 from kernel import http_cache
+from kernel.graphql import COST_HEADER, COST_LIMIT_HEADER
 from kernel.languages import negotiate_language
 from partners.throttling import throttled
+from persisted.http import DocumentRefused, PersistedDocuments
 
 # What a GET request's query string carries to GraphQL (strawberry reads the last value of
-# each); nothing else selects a cached answer.
-GET_PARAMETERS = ("query", "variables", "operationName", "extensions")
+# each); nothing else selects a cached answer. A persisted document's answer is selected by its
+# id, without reading the document.
+GET_PARAMETERS = ("query", "documentId", "variables", "operationName", "extensions")
 # What a GraphQL client asks for; a browser prefers text/html.
 ANSWER_TYPES = ["application/graphql-response+json", "application/json"]
 
@@ -31,17 +35,21 @@ def graphql_error(message: str, status: int = 400, **extensions) -> JsonResponse
 
 
 @method_decorator(csrf_exempt, name="dispatch")
-class PublicGraphQLView(GraphQLView):
+class PublicGraphQLView(PersistedDocuments, GraphQLView):
     """Cookie-free, so CSRF does not apply; GraphiQL only where configured.
 
-    Answers depend on Accept-Language; queries sent with GET may be cached like the REST API's
-    public responses (POST requests, such as mutations, are never cached).
+    Answers depend on Accept-Language; queries sent with GET, as text or as a persisted
+    document's id, may be cached like the REST API's public responses (POST requests, such as
+    mutations, are never cached). Every executed or cached answer says its cost in headers.
     """
+
+    cost: dict | None = None
 
     def dispatch(self, request, *args, **kwargs):
         self.graphql_ide = "graphiql" if settings.GRAPHQL["GRAPHIQL"] else None
         response = (
-            self.refuse_oversized(request)
+            self.refuse_long_url(request)
+            or self.refuse_oversized(request)
             or self.refuse_malformed(request)
             or self.shared_playground(request)
             or self.cached_answer(request)
@@ -84,9 +92,14 @@ class PublicGraphQLView(GraphQLView):
             response = self.cap_answer(self.answer(request))
             if b'"errors":' in response.content:
                 patch_cache_control(response, no_store=True)
+            if self.cost is not None:
+                response[COST_HEADER] = str(self.cost["requested"])
+                response[COST_LIMIT_HEADER] = str(self.cost["maximum"])
             return response
 
-        if request.method != "GET" or "query" not in request.GET:
+        if request.method != "GET" or not any(
+            name in request.GET for name in ("query", "documentId", "extensions")
+        ):
             return build()
         head = selectors.log_head()
         return http_cache.public_response(
@@ -96,6 +109,7 @@ class PublicGraphQLView(GraphQLView):
             variant=[
                 request.build_absolute_uri(request.path),
                 negotiate_language(None, request.headers.get("Accept-Language")),
+                "trusted-only" if settings.GRAPHQL["TRUSTED_DOCUMENTS_ONLY"] else "",
                 http_cache.normalised_query(
                     {name: request.GET.getlist(name)[-1:] for name in GET_PARAMETERS}
                 ),
@@ -108,8 +122,34 @@ class PublicGraphQLView(GraphQLView):
         sent with GET...) in GraphQL's JSON shape rather than plain text."""
         try:
             return self.run(request=request)
+        except DocumentRefused as refused:
+            return graphql_error(refused.reason, refused.status_code, code=refused.code)
         except HTTPException as refused:
-            return graphql_error(refused.reason, refused.status_code)
+            response = graphql_error(refused.reason, refused.status_code)
+            if refused.status_code == 405:
+                response["Allow"] = "POST"
+            return response
+
+    def execute_single(self, *args, **kwargs):
+        """A mutation sent with GET is refused with 405, as the GraphQL-over-HTTP specification
+        asks (strawberry answers 400)."""
+        try:
+            return super().execute_single(*args, **kwargs)
+        except HTTPException as refused:
+            if isinstance(refused.__cause__, InvalidOperationTypeError):
+                raise HTTPException(405, refused.reason) from refused.__cause__
+            raise
+
+    def process_result(self, request, result):
+        """Keep the cost ``QueryCost`` reported (before execution) for the answer's headers."""
+        self.cost = (result.extensions or {}).get("cost")
+        return super().process_result(request, result)
+
+    def should_render_graphql_ide(self, request) -> bool:
+        """GraphiQL for a GET without a document: neither a query nor a persisted id."""
+        return super().should_render_graphql_ide(request) and not (
+            {"documentId", "extensions"} & request.query_params.keys()
+        )
 
     def cap_answer(self, response):
         """An answer over GRAPHQL["MAX_RESPONSE_BYTES"] is replaced by an error. The query cost
@@ -124,6 +164,17 @@ class PublicGraphQLView(GraphQLView):
             "Ask for fewer items or fewer long fields (such as bodyHtml)."
         )
         return graphql_error(message, 200, code="RESPONSE_TOO_LARGE")
+
+    def refuse_long_url(self, request) -> JsonResponse | None:
+        """Refuse a GET whose URL is over GRAPHQL["MAX_URL_BYTES"] (variables included), as
+        proxies and CDNs would: 414, send it by POST."""
+        limit = settings.GRAPHQL["MAX_URL_BYTES"]
+        length = len(request.get_full_path().encode())
+        if request.method != "GET" or length <= limit:
+            return None
+        return graphql_error(
+            f"The URL is {length} bytes; the limit is {limit}. Send long variables by POST.", 414
+        )
 
     def refuse_oversized(self, request) -> JsonResponse | None:
         """Refuse a body over GRAPHQL["MAX_REQUEST_BYTES"] from its declared length, unread."""

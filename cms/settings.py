@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "articles",
     "feedback",
     "reader",
+    "persisted",
     "django_tasks_db",
     "webhooks",
 ]
@@ -198,6 +199,8 @@ NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 # Cross-origin frontends (GraphQL and REST). Origins such as https://news.example.com.
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/(api|graphql|feeds)/.*$"
+# Cross-origin frontends may read what a GraphQL answer cost (docs/graphql.md, "Query cost").
+CORS_EXPOSE_HEADERS = ["GraphQL-Cost", "GraphQL-Cost-Limit"]
 
 # --- Public content surfaces -----------------------------------------------------------------
 # Seconds a public response may be cached by browsers and shared caches.
@@ -267,6 +270,17 @@ GRAPHQL |= {
     "LIST_SIZE": env.int("GRAPHQL_LIST_SIZE", default=20),
     # Larger answers are replaced by an error.
     "MAX_RESPONSE_BYTES": env.int("GRAPHQL_MAX_RESPONSE_BYTES", default=10 * 1024 * 1024),
+}
+# --- Persisted documents (docs/graphql.md, "Persisted and trusted documents") -----------------
+GRAPHQL |= {
+    # Only documents registered from a manifest run (manage.py graphql_documents register).
+    "TRUSTED_DOCUMENTS_ONLY": env.bool("GRAPHQL_TRUSTED_DOCUMENTS_ONLY", default=False),
+    # Documents clients may register the APQ way: how many, how long, how often per client.
+    "APQ_MAX_DOCUMENTS": env.int("GRAPHQL_APQ_MAX_DOCUMENTS", default=1000),
+    "APQ_MAX_BYTES": env.int("GRAPHQL_APQ_MAX_BYTES", default=16 * 1024),
+    "APQ_REGISTER_RATE": env.str("GRAPHQL_APQ_REGISTER_RATE", default="10/minute"),
+    # A GET request's URL, variables included (longer: 414, send it by POST).
+    "MAX_URL_BYTES": env.int("GRAPHQL_MAX_URL_BYTES", default=8 * 1024),
 }
 STRAWBERRY_DJANGO = {
     "FIELD_DESCRIPTION_FROM_HELP_TEXT": True,

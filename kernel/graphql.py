@@ -307,6 +307,11 @@ def query_cost(
     return cost(operation.selection_set, root, 1, None)
 
 
+# The answer's headers that say its cost and the limit (docs/graphql.md, "Query cost").
+COST_HEADER = "GraphQL-Cost"
+COST_LIMIT_HEADER = "GraphQL-Cost-Limit"
+
+
 class QueryCost(SchemaExtension):
     """Refuses an operation whose :func:`query_cost` is over ``max_cost`` before it runs, and
     reports the cost in the response's ``extensions`` (``{"cost": {"requested", "maximum"}}``).

@@ -13,6 +13,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.csp import CSP, build_policy
 
 from kernel.languages import negotiate_language, supported_languages
+from reader.documents import reader_documents
 
 READER_CSP = {
     "default-src": [CSP.SELF],
@@ -38,6 +39,7 @@ def _page(request, *, page: str, lang: str | None, slug: str | None = None):
         "graphqlUrl": reverse("graphql"),
         "readerUrl": reverse("reader:list"),
         "languages": [{"code": code, "name": name} for code, name in settings.LANGUAGES],
+        "documents": reader_documents(),
     }
     # The site's own words in the page's language; a list without one in the address is in
     # the browser's language, which the page's script then reads from <html lang>.

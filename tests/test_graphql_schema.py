@@ -1,13 +1,19 @@
+import itertools
 import json
 import logging
+import shlex
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import strawberry
 from django.conf import settings
+from graphql import GraphQLError, build_ast_schema, parse, validate
 from strawberry.printer import print_schema
 
 from cms.schema import QUERY_TYPES, build_schema, schema
+from reader.documents import reader_documents
+from tests.test_guides import EXAMPLES
 
 SCHEMA_FILE = Path(settings.BASE_DIR) / "schema.graphql"
 
@@ -170,3 +176,45 @@ def test_only_server_faults_are_logged(caplog):
         build_schema(query_types=[*QUERY_TYPES, FailingQuery]).execute_sync("{ broken }")
     assert [record.levelno for record in caplog.records] == [logging.ERROR]
     assert "internal detail" in caplog.text
+
+
+def guide_documents() -> list[tuple[str, str]]:
+    """Every GraphQL document the guides send: ```graphql blocks and the `query` of each curl
+    command (a JSON body, `--data-urlencode query=`, or `?query=` in the URL), with where."""
+    documents = []
+    for example in EXAMPLES:
+        where = f"{example.guide}:{example.line}"
+        if example.kind == "graphql":
+            documents.append((where, example.query))
+        for command in example.commands:
+            words = shlex.split(command.text.replace("\\\n", " "), comments=True)
+            for flag, value in itertools.pairwise(words):
+                if flag in ("-d", "--data", "--data-raw", "--data-binary") and value[:1] == "{":
+                    query = json.loads(value).get("query")
+                elif flag == "--data-urlencode" and value.startswith("query="):
+                    query = value.removeprefix("query=")
+                else:
+                    query = parse_qs(urlsplit(value).query).get("query", [None])[-1]
+                if query:
+                    documents.append((f"{where} (line {command.line})", query))
+    return documents
+
+
+def test_every_document_the_reader_site_and_the_guides_send_is_valid_against_schema_graphql():
+    """A typed client generated from schema.graphql (docs/graphql.md, "Typed clients") can send
+    what the site and the guides send."""
+    published = build_ast_schema(parse(SCHEMA_FILE.read_text(encoding="utf-8")))
+    documents = [
+        (f"reader/documents/{name}.graphql", document["query"])
+        for name, document in reader_documents().items()
+    ]
+    documents += guide_documents()
+    assert len(documents) > 10
+    invalid = []
+    for where, text in documents:
+        try:
+            errors = validate(published, parse(text))
+        except GraphQLError as error:
+            errors = [error]
+        invalid += [f"{where}: {error.message}" for error in errors]
+    assert invalid == []

@@ -5,6 +5,7 @@ reach the live server only: any other host is blocked and recorded, and tests as
 asked for.
 """
 
+from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
@@ -84,4 +85,6 @@ def open_page(browser, live_server):
 @pytest.fixture
 def seed(transactional_db):
     call_command("load_demo", verbosity=0)
+    # The reader site's documents, as `make serve` registers them: its queries go out by id.
+    call_command("graphql_documents", "register", stdout=StringIO())
     return SEED

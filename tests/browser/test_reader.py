@@ -99,7 +99,9 @@ def test_the_seed_entry_shows_everything_in_one_language(open_page, seed, lang, 
     expect(current).to_have_text({"en": "English", "nl": "Nederlands"}[lang])
     page.screenshot(f"seed-{lang}")
     assert len(page.graphql) == 1
+    # A persisted document by GET, which any cache may keep: its id, not its text.
     assert page.graphql[0].method == "GET"
+    assert "documentId=sha256" in page.graphql[0].url and "query=" not in page.graphql[0].url
     expect(tab.get_by_role("heading", level=1)).to_have_text("OpenAI o3-mini System Card")
     assert page.offsite == [] and page.errors == []
 
@@ -117,7 +119,9 @@ def test_the_seed_entry_side_by_side_shows_english_and_dutch_next_to_each_other(
     dutch = tab.get_by_text(NL["audience"]).bounding_box()
     assert dutch["x"] > english["x"] + english["width"] and dutch["y"] == english["y"]
     page.screenshot("seed-both")
-    assert len(page.graphql) == 1
+    # One persisted GET per language, each an answer caches share with the one-language pages.
+    assert len(page.graphql) == 2
+    assert all("documentId=sha256" in request.url for request in page.graphql)
     assert page.offsite == [] and page.errors == []
 
 
@@ -283,6 +287,20 @@ def test_the_list_is_one_request_whatever_its_length(open_page, seed):
     expect(tab.locator(".entries > li")).to_have_count(5)
     assert len(page.graphql) == 2
     assert page.offsite == [] and page.errors == []
+
+
+def test_before_its_documents_are_registered_the_site_sends_them_as_text(
+    open_page, transactional_db
+):
+    ArticleFactory(slug="only-entry", languages=["en"])
+    page = open_page()
+    page.open("/read/en/")
+    expect(page.tab.locator(".entries > li")).to_have_count(1)
+    by_id, as_text = page.graphql
+    assert "documentId=sha256" in by_id.url and "query=query+ReaderList" in as_text.url
+    assert by_id.method == as_text.method == "GET"
+    # The browser reports the first answer, PersistedQueryNotFound (400); nothing else went wrong.
+    assert page.offsite == [] and len(page.errors) == 1 and "status of 400" in page.errors[0]
 
 
 def test_the_list_follows_the_browser_language(open_page, seed):

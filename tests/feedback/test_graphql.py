@@ -126,7 +126,8 @@ def test_the_mutation_cannot_be_sent_with_get():
             "variables": json.dumps({"input": {"kind": "GENERAL", "message": "Hi"}}),
         },
     )
-    assert response.status_code == 400
+    assert response.status_code == 405  # as the GraphQL-over-HTTP specification asks
+    assert response["Allow"] == "POST"
     assert response.json()["errors"] == [{"message": "mutations are not allowed when using GET"}]
     assert not Feedback.objects.exists()
 

@@ -8,6 +8,8 @@ from django.core.checks import run_checks
 
 from articles.previews import preview_token_create
 from kernel.languages import UnsupportedLanguage
+from persisted.services import document_id_of
+from reader.documents import reader_documents
 from reader.links import preview_url, reader_url
 from tests.factories import ArticleFactory
 
@@ -32,7 +34,16 @@ def test_the_entry_page_is_a_shell_that_reads_the_graphql_api(client):
         "graphqlUrl": "/graphql/",
         "readerUrl": "/read/",
         "languages": [{"code": "en", "name": "English"}, {"code": "nl", "name": "Nederlands"}],
+        "documents": reader_documents(),
     }
+
+
+def test_the_pages_send_their_documents_with_their_persisted_ids_except_the_preview(client):
+    documents = _config(client.get("/read/en/"))["documents"]
+    assert sorted(documents) == ["entry", "entry_preview", "feedback", "list"]
+    for name, document in documents.items():
+        expected = None if name == "entry_preview" else document_id_of(document["query"])
+        assert document["id"] == expected
 
 
 @pytest.mark.parametrize("path", ["/read/", "/read/en/", "/read/en/some-entry/"])

@@ -101,6 +101,8 @@ class Command(BaseCommand):
             for line in demo_logins():
                 self.stdout.write(self.style.SUCCESS(line))
         self.refresh_links()
+        # The reader site's GraphQL documents, so that its queries go out by id (cacheable GETs).
+        call_command("graphql_documents", "register", stdout=self.stdout)
 
     def refresh_links(self):
         """Re-render the live entries, as `manage.py rebuild_live` does, when their links were

@@ -4,10 +4,6 @@ import { graphql } from "./graphql.js";
 import { labels } from "./labels.js";
 import { h } from "./dom.js";
 
-const SUBMIT = `mutation ReaderFeedback($input: FeedbackInput!) {
-  submitFeedback(input: $input) { id }
-}`;
-
 export function feedbackForm({ config, lang, slug }) {
   const L = labels(lang);
   const errors = {};
@@ -67,7 +63,7 @@ export function feedbackForm({ config, lang, slug }) {
     const input = { kind: kind.value, message: message.value, language: lang.toUpperCase(), website: website.value };
     if (slug) input.articleSlug = slug;
     try {
-      await graphql(config.graphqlUrl, SUBMIT, { input }, { post: true });
+      await graphql(config.graphqlUrl, config.documents.feedback, { input }, { post: true });
       message.value = "";
       done.textContent = L.thanks;
     } catch (error) {

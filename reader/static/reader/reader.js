@@ -21,51 +21,8 @@ const entryUrl = (code, slug) => `${config.readerUrl}${code}/${slug}/`;
 const formatDate = (iso, code) =>
   new Intl.DateTimeFormat(code, { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso));
 
-const TEXTS = `fragment Texts on Article {
-  translation { language requestedLanguage fallback title summary audience bodyHtml }
-  signals
-  notes { kind text language publishedAt }
-  vendor { slug name }
-  moreFromVendor(limit: 4) { slug publishedAt translation { language title summary } }
-}`;
-// A draft seen through a preview link has no publication time yet: it is not asked for then.
-const entryFragment = (preview) => `fragment Entry on Article {
-  ...Texts
-  slug kind sourceUrl authors ${preview ? "" : "publishedAt modifiedAt structuredData"}
-  scorecard {
-    framework { name url scale { name rank } deployThreshold { name } developThreshold { name } }
-    overall { name rank }
-    overallPreMitigation { name rank }
-    mayDeploy
-    mayDevelop
-    ratings { category preMitigation { name rank } postMitigation { name rank } }
-    riskAreas { name }
-  }
-}`;
-
-/** One document for the page: the entry in each language shown, under aliases l0, l1, ... */
-function entryQuery(codes, preview) {
-  const fields = codes.map(
-    (code, i) =>
-      `  l${i}: article(slug: $slug, language: ${enumOf(code)}, previewToken: $preview) ` +
-      `{ ...${i === 0 ? "Entry" : "Texts"} }`,
-  );
-  return `query ReaderEntry($slug: String!, $preview: String) {\n${fields.join("\n")}\n}\n${entryFragment(preview)}\n${TEXTS}`;
-}
-
-const LIST = `query ReaderList($language: Language, $filters: ArticleFilter,
-    $pagination: OffsetPaginationInput, $vendor: String!, $withVendor: Boolean!) {
-  articles(language: $language, filters: $filters, pagination: $pagination) {
-    totalCount
-    results {
-      slug kind publishedAt
-      translation { language fallback title summary }
-      search { snippet }
-      vendor { slug name }
-    }
-  }
-  vendor(slug: $vendor, language: $language) @include(if: $withVendor) { name description }
-}`;
+// The site's GraphQL documents, from reader/documents/ (with their persisted ids).
+const DOCUMENTS = config.documents;
 
 const main = document.getElementById("main");
 const status = document.getElementById("status");
@@ -167,16 +124,19 @@ async function showEntry() {
     { href: entryUrl(lang, config.slug) + (keep ? `${keep}&` : "?") + "view=both", text: L.sideBySide, current: both },
   ]);
   const fetched = both ? [lang, ...CODES.filter((code) => code !== lang)] : [lang];
-  let data;
+  // One request per language: each is a persisted GET any cache can keep (a preview: a POST).
+  let answers;
   try {
-    data = await graphql(config.graphqlUrl, entryQuery(fetched, preview),
-      { slug: config.slug, preview }, { post: Boolean(preview) });
+    answers = await Promise.all(fetched.map((code) => preview
+      ? graphql(config.graphqlUrl, DOCUMENTS.entry_preview,
+        { slug: config.slug, language: enumOf(code), preview }, { post: true })
+      : graphql(config.graphqlUrl, DOCUMENTS.entry, { slug: config.slug, language: enumOf(code) })));
   } catch (error) {
     return fail(L.loadFailed, error);
   }
-  const entry = data.l0;
+  const entry = answers[0].article;
   if (!entry || !entry.translation) return fail(L.notFound);
-  const texts = Object.fromEntries(fetched.map((code, i) => [code, data[`l${i}`]]));
+  const texts = Object.fromEntries(fetched.map((code, i) => [code, answers[i].article]));
   const content = (code) => codeOf(texts[code].translation.language);
   // One column per language actually served: a language served by fallback would repeat
   // another column word for word, so it is left out and the page says it is missing.
@@ -269,7 +229,7 @@ async function showList() {
   let data;
   let problems = null;
   try {
-    data = await graphql(config.graphqlUrl, LIST, {
+    data = await graphql(config.graphqlUrl, DOCUMENTS.list, {
       language: enumOf(lang), filters, vendor, withVendor: Boolean(vendor),
       pagination: { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
     });
