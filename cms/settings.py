@@ -374,4 +374,7 @@ WEBHOOK_LOG_RETENTION_DAYS = env.int("WEBHOOK_LOG_RETENTION_DAYS", default=30)
 # WEBHOOK_SWEEP_GRACE_SECONDS: lost tasks, a worker that died mid-attempt.
 WEBHOOK_SWEEP_SECONDS = env.int("WEBHOOK_SWEEP_SECONDS", default=60)
 WEBHOOK_SWEEP_GRACE_SECONDS = env.int("WEBHOOK_SWEEP_GRACE_SECONDS", default=300)
+# WebSub: hubs every feed names (comma-separated URLs, e.g. https://pubsubhubbub.appspot.com/);
+# each publication pings them once per feed it changed, retried like webhook deliveries.
+WEBSUB_HUBS = env.list("WEBSUB_HUBS", default=[])
 # --- end of webhooks -------------------------------------------------------------------------

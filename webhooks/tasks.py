@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from webhooks import services
+from webhooks import services, websub
 
 
 @task
@@ -19,3 +19,9 @@ def deliver(delivery_id: str) -> bool:
 @task
 def sweep() -> int | None:
     return services.sweep_run()
+
+
+@task
+def ping_hub(ping_id: int) -> bool:
+    services.sweep_ensure()
+    return websub.hub_ping_attempt(ping_id=ping_id) is not None
