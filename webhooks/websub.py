@@ -117,9 +117,7 @@ def hub_ping_attempt(*, ping_id: int) -> HubPing | None:
     with transaction.atomic():
         ping.save()
         if ping.next_attempt_at:
-            transaction.on_commit(
-                partial(_enqueue, [ping.pk], ping.next_attempt_at), robust=True
-            )
+            transaction.on_commit(partial(_enqueue, [ping.pk], ping.next_attempt_at), robust=True)
     return ping
 
 
