@@ -22,6 +22,11 @@ def sweep() -> int | None:
 
 
 @task
-def ping_hub(ping_id: int) -> bool:
+def send_hub_pings(ping_ids: list[int]) -> int:
     services.sweep_ensure()
+    return websub.hub_pings_enqueue(ping_ids=ping_ids)
+
+
+@task
+def ping_hub(ping_id: int) -> bool:
     return websub.hub_ping_attempt(ping_id=ping_id) is not None

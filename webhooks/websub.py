@@ -75,7 +75,26 @@ def hub_pings_write(sender, *, rows: list[PublicationLog], **kwargs) -> None:
         )
         run_after = when if when > now else None
         ids = [ping.pk for ping in pings]
-        transaction.on_commit(partial(_enqueue, ids, run_after), robust=True)
+        transaction.on_commit(partial(_hand_over, ids, run_after), robust=True)
+
+
+def _hand_over(ping_ids, run_after) -> None:
+    """One task per publication: the worker enqueues one per ping (``hub_pings_enqueue``), so
+    that pings spread over the workers and publishing writes one task, however many hubs."""
+    from webhooks.tasks import send_hub_pings
+
+    send_hub_pings.using(run_after=run_after).enqueue(ping_ids)
+
+
+def hub_pings_enqueue(*, ping_ids: list[int]) -> int:
+    """Enqueue a task for each of ``ping_ids`` still pending."""
+    pending = list(
+        HubPing.objects.filter(pk__in=ping_ids, status=Delivery.Status.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+    _enqueue(pending)
+    return len(pending)
 
 
 def _enqueue(ping_ids, run_after=None) -> None:

@@ -8,6 +8,9 @@ from xml.etree import ElementTree
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from articles.services import article_publish_changes
 from tests.factories import NoteFactory, VendorFactory
@@ -82,7 +85,7 @@ def test_a_note_also_pings_the_corrections_feeds(hub):
     assert len(hub.requests) == 18
 
 
-def test_a_hub_that_fails_is_pinged_again_later(hub):
+def test_a_hub_that_fails_is_pinged_again_later(hub, admin_client, admin_user):
     hub.reply((503, 0))
     with time_machine.travel(START, tick=False) as traveller:
         publish("fresh-entry", vendor=VendorFactory(slug="acme"))
@@ -91,6 +94,9 @@ def test_a_hub_that_fails_is_pinged_again_later(hub):
         failed = HubPing.objects.get(status_code=503)
         assert failed.status == Delivery.Status.PENDING and failed.attempts == 1
         assert 4 <= (failed.next_attempt_at - START).total_seconds() <= 6
+        admin_client.force_login(admin_user)  # a session of the moved clock's day
+        log = admin_client.get(reverse("admin:webhooks_hubping_changelist") + "?status=pending")
+        assert failed.topic in log.content.decode() and "503" in log.content.decode()
         run_worker()  # not due yet
         assert len(hub.requests) == 12
         traveller.move_to(failed.next_attempt_at)
@@ -100,6 +106,18 @@ def test_a_hub_that_fails_is_pinged_again_later(hub):
     failed.refresh_from_db()
     assert failed.status == Delivery.Status.DELIVERED and failed.attempts == 2
     assert not HubPing.objects.exclude(status=Delivery.Status.DELIVERED).exists()
+
+
+def test_writing_the_pings_costs_the_same_queries_for_any_number_of_hubs(hub, settings):
+    vendor = VendorFactory(slug="acme")
+    publish("first", vendor=vendor)
+    with CaptureQueriesContext(connection) as one_hub:
+        publish("second", vendor=vendor)
+    settings.WEBSUB_HUBS = [hub.url, f"{hub.url}&second", f"{hub.url}&third"]
+    with CaptureQueriesContext(connection) as three_hubs:
+        publish("third", vendor=vendor)
+    assert len(three_hubs) == len(one_hub)
+    assert HubPing.objects.count() == 12 + 12 + 36
 
 
 def test_a_scheduled_publication_pings_at_its_time(hub):
