@@ -13,6 +13,9 @@ from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -154,3 +157,21 @@ def hub_pings_sweep(*, before, limit: int) -> int:
 def hub_pings_prune(*, before) -> int:
     deleted, _ = HubPing.objects.filter(finished_at__lt=before).delete()
     return deleted
+
+
+@checks.register()
+def check_hubs(app_configs=None, **kwargs):
+    """Every hub in ``WEBSUB_HUBS`` is a web address, or the feeds would name it anyway."""
+    errors = []
+    for hub in settings.WEBSUB_HUBS:
+        try:
+            URLValidator(schemes=["http", "https"])(hub)
+        except ValidationError:
+            errors.append(
+                checks.Error(
+                    f"WEBSUB_HUBS names {hub!r}, which is not a web address.",
+                    hint="Give the hubs' URLs, comma-separated, e.g. https://pubsubhubbub.appspot.com/",
+                    id="webhooks.E001",
+                )
+            )
+    return errors

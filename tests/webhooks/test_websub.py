@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 
 import pytest
 import time_machine
+from django.core.checks import run_checks
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -154,3 +155,11 @@ def test_every_feed_format_names_its_hub_and_itself(hub, client):
     assert feed["feed_url"] == f"{SITE}/feeds/en.json"
     cached = client.get("/feeds/en.json")  # from the response cache, headers included
     assert cached["Link"] == f'<{hub.url}>; rel="hub", <{SITE}/feeds/en.json>; rel="self"'
+
+
+def test_a_hub_that_is_not_a_web_address_is_reported_at_start_up(settings):
+    settings.WEBSUB_HUBS = ["https://hub.example/", "hub.example"]
+    errors = [error for error in run_checks() if error.id == "webhooks.E001"]
+    assert [error.msg for error in errors] == [
+        "WEBSUB_HUBS names 'hub.example', which is not a web address."
+    ]
