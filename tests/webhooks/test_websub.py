@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.checks import run_checks
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +17,9 @@ from django.urls import reverse
 from articles.services import article_publish_changes
 from tests.factories import NoteFactory, VendorFactory
 from tests.webhooks.utils import publish, run_worker
+from webhooks import websub
 from webhooks.models import Delivery, HubPing
+from webhooks.services import deliveries_sweep
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -119,6 +122,24 @@ def test_writing_the_pings_costs_the_same_queries_for_any_number_of_hubs(hub, se
         publish("third", vendor=vendor)
     assert len(three_hubs) == len(one_hub)
     assert HubPing.objects.count() == 12 + 12 + 36
+
+
+def test_pings_committed_but_never_enqueued_are_sent_by_the_sweep(hub, monkeypatch):
+    """The process dies (or the queue is down) between the commit and the enqueue."""
+
+    def lost(*args):
+        raise ConnectionError("the task queue is unreachable")
+
+    with time_machine.travel(START, tick=False) as traveller:
+        with monkeypatch.context() as patch:
+            patch.setattr(websub, "_hand_over", lost)
+            publish("fresh-entry", vendor=VendorFactory(slug="acme"))  # publishing succeeds
+        run_worker()
+        assert hub.requests == []
+        traveller.shift(timedelta(seconds=settings.WEBHOOK_SWEEP_GRACE_SECONDS + 1))
+        deliveries_sweep()
+        run_worker()
+    assert sorted(pinged(hub)) == sorted(feeds("acme"))
 
 
 def test_a_scheduled_publication_pings_at_its_time(hub):
