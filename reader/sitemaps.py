@@ -57,24 +57,31 @@ class EntrySitemap(Sitemap):
 
     def get_urls(self, page=1, site=None, protocol=None):
         rows = self.paginator.page(page).object_list
-        default = settings.LANGUAGES[0][0]
-        urls = []
+        urls, alternates = [], {}
         for entry in selectors.sitemap_pages(rows):
-            alternates = [
-                {"lang_code": language, "location": _page_url(entry.entry_id, entry.slug, language)}
-                for language in entry.languages
-            ]
-            if len(alternates) > 1 and default in entry.languages:
-                page_url = _page_url(entry.entry_id, entry.slug, default)
-                alternates.append({"lang_code": "x-default", "location": page_url})
+            if entry.entry_id not in alternates:  # once per entry, not per language
+                alternates[entry.entry_id] = _alternates(entry)
+            pages, links = alternates[entry.entry_id]
             urls.append(
                 {
-                    "location": _page_url(entry.entry_id, entry.slug, entry.language),
+                    "location": pages[entry.language],
                     "lastmod": _iso(entry.modified_at),
-                    "alternates": alternates if len(alternates) > 1 else [],
+                    "alternates": links if len(links) > 1 else [],
                 }
             )
         return urls
+
+
+def _alternates(entry: selectors.PageInLanguage) -> tuple[dict[str, str], list[dict]]:
+    """The entry's page in each language it is written in, and those pages as alternate links
+    with the default language's page again as ``x-default`` when there are several."""
+    pages = {lang: _page_url(entry.entry_id, entry.slug, lang) for lang in entry.languages}
+    pages.setdefault(entry.language, _page_url(entry.entry_id, entry.slug, entry.language))
+    links = [{"lang_code": lang, "location": location} for lang, location in pages.items()]
+    default = settings.LANGUAGES[0][0]
+    if len(links) > 1 and default in pages:
+        links.append({"lang_code": "x-default", "location": pages[default]})
+    return pages, links
 
 
 def _cached(request, build, *, variant=()):
