@@ -1,13 +1,17 @@
 """Public feeds per language, for all vendors or one: RSS 2.0, Atom and JSON Feed 1.1.
 
 Items are the stored documents (``selectors.feed_entries``); responses are validated and
-cached like the REST API's, under the publication log's head. A feed's own words (its title,
+cached like the REST API's, under the publication log's head. With ``WEBSUB_HUBS`` set, each
+feed names its hubs and its own address (WebSub discovery: ``<link rel="hub">`` and
+``rel="self"`` in the feed and in a ``Link`` header, ``hubs`` in JSON Feed); the webhooks
+app pings the hubs when a feed changes (``webhooks.websub``). A feed's own words (its title,
 description, the kinds of notes) are in its language, from the project's message catalogue
 (``locale/``); a language without one gets English.
 """
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, JsonResponse
 from django.urls import NoReverseMatch, reverse
@@ -75,6 +79,10 @@ class FeedScope:
         return selectors.feed_entries(language=self.language, vendor=self.vendor)
 
 
+def hubs() -> list[str]:
+    return list(settings.WEBSUB_HUBS)
+
+
 def cached_feed(request, build, *, language: str):
     """``build()``'s feed in ``language``, from the response cache while nothing public has
     changed."""
@@ -83,6 +91,10 @@ def cached_feed(request, build, *, language: str):
         with override(language):
             response = build()
         response.headers["Surrogate-Key"] = LIST_KEY
+        if hubs():
+            links = [f'<{hub}>; rel="hub"' for hub in hubs()]
+            links.append(f'<{site_url(request.path)}>; rel="self"')
+            response.headers["Link"] = ", ".join(links)
         return response
 
     head = selectors.log_head()
@@ -129,10 +141,28 @@ def with_notes(html: str, entry: dict) -> str:
     return html + notes_html(entry)
 
 
+class HubRss(Rss201rev2Feed):
+    """RSS 2.0 naming its WebSub hubs beside its ``atom:link rel="self"``."""
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        for hub in self.feed.get("hubs", ()):
+            handler.addQuickElement("atom:link", None, {"rel": "hub", "href": hub})
+
+
+class HubAtom(Atom1Feed):
+    """Atom naming its WebSub hubs beside its ``link rel="self"``."""
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        for hub in self.feed.get("hubs", ()):
+            handler.addQuickElement("link", "", {"rel": "hub", "href": hub})
+
+
 class EntryFeed(Feed):
     """RSS 2.0; :class:`AtomEntryFeed` is the same feed in Atom."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = HubRss
 
     def __call__(self, request, *args, **kwargs):
         render = super().__call__
@@ -147,6 +177,7 @@ class EntryFeed(Feed):
         feed = super().get_feed(scope, request)
         feed.feed["language"] = scope.language
         feed.feed["feed_url"] = site_url(request.path)
+        feed.feed["hubs"] = hubs()
         return feed
 
     def title(self, scope):
@@ -195,7 +226,7 @@ class EntryFeed(Feed):
 
 
 class AtomEntryFeed(EntryFeed):
-    feed_type = Atom1Feed
+    feed_type = HubAtom
 
 
 def json_feed(request, language, vendor=None):
@@ -232,9 +263,15 @@ def _json_feed(request, scope: FeedScope):
         "home_page_url": scope.home_url(),
         "feed_url": site_url(request.path),
         "language": scope.language,
+        **json_hubs(),
         "items": items,
     }
     return JsonResponse(feed, content_type="application/feed+json")
+
+
+def json_hubs() -> dict:
+    """JSON Feed's ``hubs``, when there are any."""
+    return {"hubs": [{"type": "WebSub", "url": hub} for hub in hubs()]} if hubs() else {}
 
 
 def json_notes_feed(request, language):
@@ -266,6 +303,7 @@ def _json_notes_feed(request, scope: FeedScope):
             "description": feed.description(scope),
             "feed_url": site_url(request.path),
             "language": scope.language,
+            **json_hubs(),
             "items": items,
         },
         content_type="application/feed+json",
@@ -324,4 +362,4 @@ class NoteFeed(EntryFeed):
 
 
 class AtomNoteFeed(NoteFeed):
-    feed_type = Atom1Feed
+    feed_type = HubAtom

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "corsheaders",
     "rest_framework",
     "django_filters",
@@ -316,6 +317,10 @@ SITE_LOGO_URL = env.str("SITE_LOGO_URL", default="")
 CANONICAL_URL_TEMPLATE = env.str("CANONICAL_URL_TEMPLATE", default="")
 
 # --- Reader site, previews and playgrounds ---------------------------------------------------
+# URLs per page of /sitemap.xml (at most 50,000); more entries make it an index of pages.
+SITEMAP_MAX_URLS = env.int("SITEMAP_MAX_URLS", default=2000)
+if not 1 <= SITEMAP_MAX_URLS <= 50_000:
+    raise ImproperlyConfigured("SITEMAP_MAX_URLS must be between 1 and 50000.")
 # Where an editor's preview link points: a frontend URL with {slug}, {token} and {lang}, e.g.
 # "https://front.example/preview/{slug}?token={token}&lang={lang}". Empty: the reader site at
 # /read/<lang>/<slug>/?preview=<token>.
@@ -383,4 +388,7 @@ WEBHOOK_LOG_RETENTION_DAYS = env.int("WEBHOOK_LOG_RETENTION_DAYS", default=30)
 # WEBHOOK_SWEEP_GRACE_SECONDS: lost tasks, a worker that died mid-attempt.
 WEBHOOK_SWEEP_SECONDS = env.int("WEBHOOK_SWEEP_SECONDS", default=60)
 WEBHOOK_SWEEP_GRACE_SECONDS = env.int("WEBHOOK_SWEEP_GRACE_SECONDS", default=300)
+# WebSub: hubs every feed names (comma-separated URLs, e.g. https://pubsubhubbub.appspot.com/);
+# each publication pings them once per feed it changed, retried like webhook deliveries.
+WEBSUB_HUBS = env.list("WEBSUB_HUBS", default=[])
 # --- end of webhooks -------------------------------------------------------------------------

@@ -17,6 +17,7 @@ urlpatterns = [
     path("feeds/", include("articles.feed_urls")),
     path("graphql/", graphql_view, name="graphql"),
     path("read/", include("reader.urls")),
+    path("", include("reader.site_urls")),
     # Whatever else ends in a slash under /api/ is the API's JSON 404, even with DEBUG on
     # (without the slash, APPEND_SLASH first redirects to it).
     re_path(r"^api/(?:.*/)?$", api_not_found),

@@ -37,7 +37,7 @@ from django.utils.http import http_date, parse_etags, quote_etag
 # Responses of an outdated version are never asked for again: this only bounds how long
 # they take room in the cache.
 TIMEOUT = 600
-STORED_HEADERS = ("Content-Type", "Surrogate-Key", "GraphQL-Cost", "GraphQL-Cost-Limit")
+STORED_HEADERS = ("Content-Type", "Surrogate-Key", "Link", "GraphQL-Cost", "GraphQL-Cost-Limit")
 
 
 def normalised_query(params: dict[str, list[str]]) -> str:

@@ -1,9 +1,16 @@
-"""The reader site's pages: static shells; the data comes from /graphql/ in the browser.
+"""The reader site's pages: the data comes from /graphql/ in the browser.
 
-The server only checks the language in the address and sets headers. Everything shown is
-fetched by ``static/reader/reader.js`` from the public GraphQL API, as any frontend would.
+A list page is a static shell: the server only checks the language in the address and sets
+headers, and ``static/reader/reader.js`` fetches everything shown from the public GraphQL
+API, as any frontend would. An entry page is served with its head (title, description,
+canonical and alternate links, Open Graph and Twitter card tags, the JSON-LD) and its text
+filled in by the server from the live document, for crawlers and link previews that run no
+JavaScript; the script then replaces the text with the full page. A preview stays a shell.
 """
 
+import re
+
+import orjson
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
@@ -11,8 +18,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.csp import CSP, build_policy
+from django.utils.dateparse import parse_datetime
 
-from kernel.languages import negotiate_language, supported_languages
+from articles import selectors
+from articles.structured_data import canonical_url
+from articles.surrogate_keys import entry_key
+from kernel import http_cache
+from kernel.languages import default_language, negotiate_language, supported_languages
 from reader.documents import reader_documents
 
 READER_CSP = {
@@ -27,11 +39,15 @@ READER_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
 
 
-def _page(request, *, page: str, lang: str | None, slug: str | None = None):
+def _check_language(lang: str | None) -> None:
     if lang is not None and lang not in supported_languages():
         raise Http404("No such language.")
+
+
+def _page(request, *, page: str, lang: str | None, slug: str | None = None, entry=None, status=200):
     config = {
         "page": page,
         "lang": lang,
@@ -44,27 +60,82 @@ def _page(request, *, page: str, lang: str | None, slug: str | None = None):
     # The site's own words in the page's language; a list without one in the address is in
     # the browser's language, which the page's script then reads from <html lang>.
     page_language = lang or negotiate_language(None, request.headers.get("Accept-Language"))
+    context = {"config": config, "lang": page_language, "entry": entry}
     with translation.override(page_language):
-        response = render(request, "reader/page.html", {"config": config, "lang": page_language})
-    if lang is None:
-        patch_vary_headers(response, ["Accept-Language"])
-    response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(READER_CSP)
+        return render(request, "reader/page.html", context, status=status)
+
+
+def _with_policy(response, policy=READER_CSP):
+    response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(policy)
     return response
 
 
 def entry_list(request, lang: str | None = None):
-    return _page(request, page="list", lang=lang)
+    _check_language(lang)
+    response = _page(request, page="list", lang=lang)
+    if lang is None:
+        patch_vary_headers(response, ["Accept-Language"])
+    return _with_policy(response)
+
+
+def entry_head(document: dict) -> dict:
+    """What the server fills into an entry page from its live ``document``: its links (the
+    canonical page in the served language, one alternate per language it is written in, the
+    default language's as ``x-default``), dates and the source link when it is a web address."""
+    pages = {
+        language: canonical_url(article_id=document["id"], slug=document["slug"], language=language)
+        for language in document["available_languages"]
+    }
+    served = document["language"] or document["requested_language"]
+    canonical = pages.get(served) or document["structured_data"]["url"]
+    return {
+        **document,
+        "canonical": canonical,
+        "alternates": sorted(pages.items()),
+        "x_default": pages.get(default_language()),
+        "served": served,
+        "published": parse_datetime(document["published_at"]),
+        "modified": parse_datetime(document["modified_at"]),
+        "web_source_url": document["source_url"] if WEB_URL.match(document["source_url"]) else "",
+        "site_name": settings.SITE_NAME,
+        "image": settings.SITE_LOGO_URL,
+    }
 
 
 def entry(request, lang: str, slug: str):
-    response = _page(request, page="entry", lang=lang, slug=slug)
+    _check_language(lang)
     if "preview" in request.GET:
-        # The token is in the address: never leak it to linked sites, never keep the page.
-        response.headers["Referrer-Policy"] = "no-referrer"
-        patch_cache_control(response, private=True, no_store=True)
-        # The admin shows a preview beside the entry's form.
-        response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(
-            {**READER_CSP, "frame-ancestors": [CSP.SELF]}
-        )
-        response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    return response
+        return _preview(request, lang, slug)
+
+    def build():
+        live = selectors.entry_detail(slug=slug, language=lang)
+        if live is None:
+            # The shell still loads: its script says "not found" in the reader's language.
+            return _page(request, page="entry", lang=lang, slug=slug, status=404)
+        head = entry_head(orjson.loads(live.document))
+        response = _page(request, page="entry", lang=lang, slug=slug, entry=head)
+        response.headers["Surrogate-Key"] = entry_key(live.entry_id)
+        return response
+
+    public = selectors.log_head()
+    response = http_cache.public_response(
+        request,
+        version=public.token,
+        modified=public.due,
+        variant=[request.build_absolute_uri(request.path)],
+        build=build,
+    )
+    return _with_policy(response)
+
+
+def _preview(request, lang: str, slug: str):
+    """A draft seen through a preview link: the shell only (its script asks the API with the
+    token), never stored, never indexed."""
+    response = _page(request, page="entry", lang=lang, slug=slug)
+    # The token is in the address: never leak it to linked sites, never keep the page.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    patch_cache_control(response, private=True, no_store=True)
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    # The admin shows a preview beside the entry's form.
+    return _with_policy(response, {**READER_CSP, "frame-ancestors": [CSP.SELF]})

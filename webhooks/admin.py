@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from articles.models import PublicationEvent
 from webhooks import selectors, services
-from webhooks.models import Attempt, Delivery, Subscription
+from webhooks.models import Attempt, Delivery, HubPing, Subscription
 
 
 class SubscriptionForm(forms.ModelForm):
@@ -247,6 +247,31 @@ class AttemptAdmin(admin.ModelAdmin):
     @admin.display(description="event")
     def event(self, obj):
         return "ping" if obj.delivery.is_ping else obj.delivery.event
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
+
+
+@admin.register(HubPing)
+class HubPingAdmin(admin.ModelAdmin):
+    """WebSub pings: each feed a publication changed, announced to each hub, newest first."""
+
+    list_display = [
+        "created_at",
+        "topic",
+        "hub",
+        "status",
+        "attempts",
+        "status_code",
+        "error",
+        "next_attempt_at",
+    ]
+    list_filter = ["status", "hub"]
+    readonly_fields = [*list_display, "finished_at"]
+    fields = readonly_fields
 
     def has_add_permission(self, request):
         return False

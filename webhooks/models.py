@@ -156,3 +156,31 @@ class SweepClock(models.Model):
 
     def __str__(self):
         return f"next sweep at {self.next_run_at}"
+
+
+class HubPing(models.Model):
+    """WebSub: tell one hub that one feed (its topic, the feed's own URL) changed. The outbox
+    row, written in the publishing transaction, sent after the commit once the change is
+    visible, retried like a delivery while the hub fails."""
+
+    hub = models.URLField(max_length=500)
+    topic = models.URLField(max_length=500, help_text="The feed's URL, as it names itself.")
+    status = models.CharField(
+        max_length=16, choices=Delivery.Status.choices, default=Delivery.Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it is sent (again); empty once finished."
+    )
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "WebSub ping"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="hub_ping_due_idx")]
+
+    def __str__(self):
+        return f"{self.topic} to {self.hub}"

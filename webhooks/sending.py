@@ -58,7 +58,9 @@ def _connection(target: Target, timeout: float) -> http.client.HTTPConnection:
     return http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
 
 
-def post(*, url: str, body: str, headers: dict[str, str]) -> Outcome:
+def post(
+    *, url: str, body: str, headers: dict[str, str], content_type: str = "application/json"
+) -> Outcome:
     """POST ``body`` to ``url``; 2xx is a success, anything else (a redirect too) a failure."""
     started = time.monotonic()
 
@@ -83,7 +85,7 @@ def post(*, url: str, body: str, headers: dict[str, str]) -> Outcome:
         sent = {
             **headers,
             "Host": target.host,
-            "Content-Type": "application/json",
+            "Content-Type": content_type,
             "Content-Length": str(len(data := body.encode())),
             "User-Agent": USER_AGENT,
         }

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import PublicationEvent, PublicationLog
-from webhooks import payloads
+from webhooks import payloads, websub
 from webhooks.models import Attempt, Delivery, Event, Subscription, SweepClock
 from webhooks.secrets import secret_decrypt, secret_encrypt, secret_generate
 from webhooks.sending import Outcome, post, signature
@@ -250,7 +250,7 @@ def _attempt(delivery: Delivery) -> Attempt:
     return _record(delivery, outcome, started_at)
 
 
-def _retry_delay(attempts: int) -> timedelta | None:
+def retry_delay(attempts: int) -> timedelta | None:
     """The wait after the ``attempts``-th failure (with jitter), or None after the last."""
     delays = settings.WEBHOOK_RETRY_DELAYS
     if attempts > len(delays):
@@ -262,7 +262,7 @@ def _retry_delay(attempts: int) -> timedelta | None:
 def _record(delivery: Delivery, outcome: Outcome, started_at) -> Attempt:
     now = timezone.now()
     number = delivery.attempts + 1
-    delay = None if outcome.succeeded or delivery.is_ping else _retry_delay(number)
+    delay = None if outcome.succeeded or delivery.is_ping else retry_delay(number)
     retry_at = now + delay if delay else None
     finished = retry_at is None
     Delivery.objects.filter(pk=delivery.pk).update(
@@ -332,6 +332,7 @@ def log_prune(*, now=None) -> int:
     attempts, _ = Attempt.objects.filter(started_at__lt=before).delete()
     Delivery.objects.filter(finished_at__lt=before).exclude(status=Delivery.Status.PENDING).delete()
     Event.objects.filter(fanned_out=True, effective_at__lt=before, deliveries__isnull=True).delete()
+    websub.hub_pings_prune(before=before)
     return attempts
 
 
@@ -351,6 +352,7 @@ def deliveries_sweep() -> int:
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
     _enqueue(overdue)
+    websub.hub_pings_sweep(before=now - grace, limit=SWEEP_BATCH)
     unfanned = Event.objects.filter(fanned_out=False, effective_at__lte=now - grace)
     if ids := list(unfanned.values_list("pk", flat=True)[:SWEEP_BATCH]):
         _fan_out(ids, None)

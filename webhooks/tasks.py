@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from webhooks import services
+from webhooks import services, websub
 
 
 @task
@@ -19,3 +19,14 @@ def deliver(delivery_id: str) -> bool:
 @task
 def sweep() -> int | None:
     return services.sweep_run()
+
+
+@task
+def send_hub_pings(ping_ids: list[int]) -> int:
+    services.sweep_ensure()
+    return websub.hub_pings_enqueue(ping_ids=ping_ids)
+
+
+@task
+def ping_hub(ping_id: int) -> bool:
+    return websub.hub_ping_attempt(ping_id=ping_id) is not None

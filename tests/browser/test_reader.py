@@ -190,6 +190,10 @@ def test_an_entry_shows_its_notes_and_tells_search_engines_about_its_corrections
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == "OpenAI beschikbaar op FedRAMP Moderate"
     assert data["correction"][0]["text"].startswith("FedRAMP Moderate geeft")
+    # The server's JSON-LD is kept, not repeated; its text for readers without JavaScript is
+    # replaced by the script's page.
+    assert tab.locator('script[type="application/ld+json"]').count() == 1
+    assert tab.locator("#entry-text").count() == 0
     assert len(page.graphql) == 1 and page.errors == []
 
 

@@ -1,4 +1,5 @@
-"""The reader site's pages are static shells with the right headers; links point at them."""
+"""The reader site's pages are shells the script fills, with the right headers; links point at
+them. (An entry page's server-filled head and text: test_entry_head.py.)"""
 
 import json
 import re
@@ -22,6 +23,7 @@ def _config(response) -> dict:
 
 
 def test_the_entry_page_is_a_shell_that_reads_the_graphql_api(client):
+    ArticleFactory(slug="openai-o3-mini-system-card", languages=["en", "nl"])
     response = client.get("/read/nl/openai-o3-mini-system-card/")
     assert response.status_code == 200
     assert b'<html lang="nl">' in response.content
@@ -94,11 +96,18 @@ def test_a_preview_page_is_never_cached_and_never_sends_its_address_on(client):
     assert b'<meta name="robots" content="noindex">' in response.content
 
 
-def test_a_public_page_keeps_the_default_referrer_policy(client):
+def test_a_public_page_keeps_the_default_referrer_policy_and_may_be_indexed(client):
+    ArticleFactory(slug="some-entry")
     response = client.get("/read/en/some-entry/")
     assert response["Referrer-Policy"] != "no-referrer"
-    assert "Cache-Control" not in response
+    assert response["Cache-Control"] == "public, max-age=60"
     assert b"noindex" not in response.content
+
+
+def test_an_entry_page_of_no_public_entry_is_a_404_that_is_never_stored(client):
+    response = client.get("/read/en/some-entry/")
+    assert response.status_code == 404
+    assert "Cache-Control" not in response
 
 
 def test_reader_url_points_at_the_entry_page():

@@ -30,6 +30,7 @@ const status = document.getElementById("status");
 function fail(message, error) {
   status.textContent = error ? `${message} (${error.message})` : message;
   status.className = "status error";
+  status.hidden = false;
   document.title = `${message} · AI News`;
 }
 
@@ -62,8 +63,10 @@ function notesSection(code, notes) {
   ];
 }
 
-/** schema.org JSON-LD for search engines, as the API built it (text, never markup). */
+/** schema.org JSON-LD for search engines, as the API built it (text, never markup), unless
+ * the server put it in the page already. */
 function structuredData(data) {
+  if (document.querySelector('script[type="application/ld+json"]')) return;
   const script = h("script", { type: "application/ld+json" });
   script.textContent = JSON.stringify(data);
   document.head.append(script);
@@ -193,6 +196,8 @@ async function showEntry() {
       : null,
   );
   status.remove();
+  // The text the server filled in for readers without JavaScript gives way to the full page.
+  document.getElementById("entry-text")?.remove();
   main.append(article);
 }
 
