@@ -21,7 +21,7 @@ from articles import selectors
 from articles.choices import NoteKind
 from articles.models import Vendor
 from articles.structured_data import site_url
-from articles.surrogate_keys import LIST_KEY
+from articles.surrogate_keys import corrections_key, feed_key, vendor_key
 from kernel import http_cache
 from kernel.languages import UnsupportedLanguage, validate_language
 
@@ -75,14 +75,19 @@ class FeedScope:
         return selectors.feed_entries(language=self.language, vendor=self.vendor)
 
 
-def cached_feed(request, build, *, language: str):
+def feed_keys(language: str, vendor: str | None = None) -> list[str]:
+    """An entry feed's surrogate keys: its vendor's (by slug), or its language's feeds'."""
+    return [vendor_key(vendor)] if vendor else [feed_key(language)]
+
+
+def cached_feed(request, build, *, language: str, keys: list[str]):
     """``build()``'s feed in ``language``, from the response cache while nothing public has
-    changed."""
+    changed, tagged with ``keys``."""
 
     def tagged():
         with override(language):
             response = build()
-        response.headers["Surrogate-Key"] = LIST_KEY
+        response.headers["Surrogate-Key"] = " ".join(keys)
         return response
 
     head = selectors.log_head()
@@ -136,9 +141,16 @@ class EntryFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         render = super().__call__
+        language = kwargs["language"]
         return cached_feed(
-            request, lambda: render(request, *args, **kwargs), language=kwargs["language"]
+            request,
+            lambda: render(request, *args, **kwargs),
+            language=language,
+            keys=self.keys(language, kwargs.get("vendor")),
         )
+
+    def keys(self, language: str, vendor: str | None) -> list[str]:
+        return feed_keys(language, vendor)
 
     def get_object(self, request, language, vendor=None):
         return FeedScope.from_url(language, vendor)
@@ -204,6 +216,7 @@ def json_feed(request, language, vendor=None):
         request,
         lambda: _json_feed(request, FeedScope.from_url(language, vendor)),
         language=language,
+        keys=feed_keys(language, vendor),
     )
 
 
@@ -240,7 +253,10 @@ def _json_feed(request, scope: FeedScope):
 def json_notes_feed(request, language):
     """The corrections feed in JSON Feed 1.1."""
     return cached_feed(
-        request, lambda: _json_notes_feed(request, FeedScope.from_url(language)), language=language
+        request,
+        lambda: _json_notes_feed(request, FeedScope.from_url(language)),
+        language=language,
+        keys=[corrections_key(language)],
     )
 
 
@@ -278,6 +294,9 @@ class NoteFeed(EntryFeed):
 
     def get_object(self, request, language):
         return FeedScope.from_url(language)
+
+    def keys(self, language: str, vendor: str | None) -> list[str]:
+        return [corrections_key(language)]
 
     def title(self, scope):
         return gettext("AI news: corrections and updates (%(language)s)") % {
