@@ -97,6 +97,7 @@ def cached_feed(request, build, *, language: str, keys: list[str]):
         modified=head.due,
         variant=[request.build_absolute_uri(request.path)],
         build=tagged,
+        expires=head.next_at,
     )
 
 

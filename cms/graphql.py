@@ -53,6 +53,7 @@ class PublicGraphQLView(GraphQLView):
             and response.status_code == 200
             and response.get("Content-Type", "").startswith("application/json")
             and "no-store" not in response.get("Cache-Control", "")
+            and "max-age" not in response.get("Cache-Control", "")
         ):
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
         return response
@@ -101,6 +102,7 @@ class PublicGraphQLView(GraphQLView):
                 ),
             ],
             build=build,
+            expires=head.next_at,
         )
 
     def answer(self, request):

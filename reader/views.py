@@ -14,6 +14,7 @@ from django.utils.csp import CSP, build_policy
 
 from kernel.languages import negotiate_language, supported_languages
 
+READER_KEY = "reader"
 READER_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -47,6 +48,11 @@ def _page(request, *, page: str, lang: str | None, slug: str | None = None):
     if lang is None:
         patch_vary_headers(response, ["Accept-Language"])
     response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(READER_CSP)
+    # A shell changes only with a release (its data comes from GraphQL): a cache in front
+    # keeps it until the release purges the key ``reader``.
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+    response.headers["Surrogate-Control"] = f"max-age={settings.EDGE_CACHE_MAX_AGE}"
+    response.headers["Surrogate-Key"] = READER_KEY
     return response
 
 
@@ -59,7 +65,8 @@ def entry(request, lang: str, slug: str):
     if "preview" in request.GET:
         # The token is in the address: never leak it to linked sites, never keep the page.
         response.headers["Referrer-Policy"] = "no-referrer"
-        patch_cache_control(response, private=True, no_store=True)
+        del response.headers["Surrogate-Control"], response.headers["Surrogate-Key"]
+        response.headers["Cache-Control"] = "private, no-store"
         # The admin shows a preview beside the entry's form.
         response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(
             {**READER_CSP, "frame-ancestors": [CSP.SELF]}

@@ -80,13 +80,17 @@ def test_a_preview_page_is_never_cached_and_never_sends_its_address_on(client):
     response = client.get("/read/en/draft-entry/?preview=some-token")
     assert response["Referrer-Policy"] == "no-referrer"
     assert set(response["Cache-Control"].split(", ")) == {"private", "no-store"}
+    assert "Surrogate-Control" not in response
+    assert "Surrogate-Key" not in response
     assert b'<meta name="robots" content="noindex">' in response.content
 
 
 def test_a_public_page_keeps_the_default_referrer_policy(client):
     response = client.get("/read/en/some-entry/")
     assert response["Referrer-Policy"] != "no-referrer"
-    assert "Cache-Control" not in response
+    # A shell: a cache in front keeps it until a release purges the key "reader".
+    assert response["Cache-Control"] == "public, max-age=60"
+    assert response["Surrogate-Key"] == "reader"
     assert b"noindex" not in response.content
 
 
