@@ -174,3 +174,17 @@ def test_answers_are_gzipped_and_carry_no_cache_internals(edge):
     assert "Surrogate-Control" not in response.headers
     assert "xkey" not in response.headers
     assert "Set-Cookie" not in response.headers
+
+
+def test_only_the_configured_addresses_may_purge(edge):
+    ArticleFactory(slug="guarded")
+    detail = "/api/v1/articles/guarded/"
+    edge.get(detail)
+    stranger = httpx.Client(
+        base_url=edge.varnish.url, transport=httpx.HTTPTransport(local_address="127.0.0.2")
+    )
+    with stranger:
+        refused = stranger.request("PURGE", "/", headers={"xkey-purge": "entries-en"})
+    assert refused.status_code == 403
+    assert cache(edge.get(detail)) == "HIT"
+    assert edge.request("PURGE", "/").status_code == 400  # no keys named
