@@ -185,3 +185,20 @@ def test_a_generic_purge_sends_the_keys_in_surrogate_key(settings):
         assert f"entry-{article.pk}" in request.purged("surrogate-key")
     finally:
         purger.close()
+
+
+@pytest.mark.parametrize("entries", [1, 12])
+def test_writing_a_publications_purge_takes_the_same_queries_whatever_its_size(
+    cache_in_front, entries, django_assert_num_queries
+):
+    from articles.models import PublicationLog
+    from edge.services import purge_write
+
+    for _ in range(entries):
+        ArticleFactory()
+    rows = list(PublicationLog.objects.all())
+    assert len(rows) == entries
+    # The entries' vendors, topics and notes now; their tags before, deleted and written
+    # anew; the purge written (no vendor rows: no vendor read).
+    with transaction.atomic(), django_assert_num_queries(7):
+        purge_write(PublicationLog, rows=rows)
