@@ -98,6 +98,7 @@ def cached_feed(request, build, *, language: str, keys: list[str]):
         variant=[request.build_absolute_uri(request.path)],
         build=tagged,
         expires=head.next_at,
+        position=head.position,
     )
 
 

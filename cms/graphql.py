@@ -103,6 +103,7 @@ class PublicGraphQLView(GraphQLView):
             ],
             build=build,
             expires=head.next_at,
+            position=head.position,
         )
 
     def answer(self, request):

@@ -1,7 +1,8 @@
 """Purge requests to the cache in front, by ``EDGE_PURGE_BACKEND``:
 
 - ``varnish``: ``PURGE`` to each of ``EDGE_PURGE_URLS`` with ``xkey-purge: <keys>``, which the
-  shipped VCL (deploy/varnish/) soft-purges with xkey;
+  shipped VCL (deploy/varnish/) soft-purges with xkey, and ``xkey-position``: the last
+  publication-log position purged (answers built before it are then not kept);
 - ``fastly``: Fastly's batch purge by surrogate key, ``POST /service/<id>/purge`` with
   ``{"surrogate_keys": [...]}`` (at most 256 a request), ``Fastly-Key`` and
   ``fastly-soft-purge: 1``;
@@ -26,14 +27,14 @@ class PurgeFailed(Exception):
     pass
 
 
-def purge(keys: list[str]) -> int:
+def purge(keys: list[str], *, position: int = 0) -> int:
     """Purge ``keys`` at the configured cache; returns how many requests that took."""
     backend = settings.EDGE_PURGE_BACKEND
     if backend == "fastly":
         return _fastly(keys)
     header = "xkey-purge" if backend == "varnish" else "Surrogate-Key"
     method = "PURGE" if backend == "varnish" else settings.EDGE_PURGE_METHOD
-    extra = {} if backend == "varnish" else _token_header()
+    extra = {"xkey-position": str(position)} if backend == "varnish" else _token_header()
     for url in settings.EDGE_PURGE_URLS:
         _send(method, url, headers={header: " ".join(keys), **extra})
     return len(settings.EDGE_PURGE_URLS)

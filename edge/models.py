@@ -13,6 +13,9 @@ from django.utils import timezone
 
 class Purge(models.Model):
     keys = models.JSONField(help_text="The surrogate keys to purge.")
+    position = models.PositiveBigIntegerField(
+        default=0, help_text="The last publication-log position it purges."
+    )
     due_at = models.DateTimeField(default=timezone.now, help_text="When: the change's time.")
     created_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveIntegerField(default=0)

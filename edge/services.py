@@ -39,7 +39,10 @@ def purge_write(sender, *, rows: list[PublicationLog], **kwargs) -> None:
     for row in rows:
         due = max(row.effective_at, now)
         by_time.setdefault(due, {}).update(dict.fromkeys(keys[row.position]))
-    Purge.objects.bulk_create(Purge(keys=list(found), due_at=due) for due, found in by_time.items())
+    last = max(row.position for row in rows)
+    Purge.objects.bulk_create(
+        Purge(keys=list(found), due_at=due, position=last) for due, found in by_time.items()
+    )
     for due in by_time:
         transaction.on_commit(partial(_enqueue, due if due > now else None), robust=True)
 
@@ -66,7 +69,7 @@ def purges_send() -> int:
         return 0
     keys = list(dict.fromkeys(key for purge in due for key in purge.keys))
     try:
-        backends.purge(keys)
+        backends.purge(keys, position=max(purge.position for purge in due))
     except backends.PurgeFailed as failed:
         _failed(due, str(failed))
         return 0

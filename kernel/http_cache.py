@@ -18,7 +18,10 @@ same stored answer and the same ETag, and cannot fill the cache with copies of o
 Lifetimes: ``Cache-Control: public, max-age`` (``PUBLIC_CACHE_MAX_AGE``) for browsers and
 ``Surrogate-Control: max-age`` (``EDGE_CACHE_MAX_AGE``, long: purges are exact) for a cache
 in front, both capped at the seconds until ``expires`` (the next scheduled change the
-publication log knows of), so a scheduled entry appears everywhere at its time.
+publication log knows of), so a scheduled entry appears everywhere at its time. With a
+``position`` (the log position the answer was built at), ``X-Publication-Position`` names
+it: a cache in front refuses to keep an answer older than its last purge (one fetched while
+the purged publication committed).
 
 Only 200 responses are stored, none larger than ``settings.RESPONSE_CACHE_MAX_BYTES`` (a
 larger one is built for each request, and still validated), and only a request known to
@@ -58,12 +61,14 @@ class _Validators:
     key: str
     last_modified: int | None
     expires: datetime | None = None
+    position: int | None = None
 
     @classmethod
-    def of(cls, version: str, modified: datetime | None, variant: Iterable[str], expires=None):
+    def of(cls, version, modified, variant: Iterable[str], expires=None, position=None):
         digest = hashlib.sha256("\n".join([version, *variant]).encode()).hexdigest()
         last_modified = int(modified.timestamp()) if modified else None
-        return cls(quote_etag(digest[:32]), f"http-cache:{digest}", last_modified, expires)
+        key = f"http-cache:{digest}"
+        return cls(quote_etag(digest[:32]), key, last_modified, expires, position)
 
 
 def cached_answer(
@@ -73,11 +78,12 @@ def cached_answer(
     modified: datetime | None,
     variant: Iterable[str],
     expires: datetime | None = None,
+    position: int | None = None,
 ) -> HttpResponse | None:
     """What the cache can answer without building anything: 304 for an ``If-None-Match``
     that names this version's ETag (only ever handed out with a 200), or the stored 200
     (or 304, by its validators); None when the response has to be built."""
-    return _cached(request, _Validators.of(version, modified, variant, expires))
+    return _cached(request, _Validators.of(version, modified, variant, expires, position))
 
 
 def public_response(
@@ -88,12 +94,13 @@ def public_response(
     variant: Iterable[str],
     build: Callable[[], HttpResponse],
     expires: datetime | None = None,
+    position: int | None = None,
 ) -> HttpResponse:
     """The response ``build`` makes, from the cache while ``version`` holds, with ``ETag``,
     ``Last-Modified`` (``modified``), ``Cache-Control: public`` and ``Surrogate-Control``,
     whose lifetimes end by ``expires``; 304 when the request's validators still match.
     ``variant`` is everything besides the version that selects the response."""
-    validators = _Validators.of(version, modified, variant, expires)
+    validators = _Validators.of(version, modified, variant, expires, position)
     answer = _cached(request, validators)
     if answer is not None:
         return answer
@@ -142,6 +149,8 @@ def _validated(response, validators: _Validators):
     browsers, edge = settings.PUBLIC_CACHE_MAX_AGE, settings.EDGE_CACHE_MAX_AGE
     response.headers["Cache-Control"] = f"public, max-age={min(browsers, lifetime)}"
     response.headers["Surrogate-Control"] = f"max-age={min(edge, lifetime)}"
+    if validators.position is not None:
+        response.headers["X-Publication-Position"] = str(validators.position)
     return response
 
 

@@ -106,6 +106,7 @@ class PublicReadView(GenericAPIView):
             modified=self.public_head.due,
             variant=self.variant(request, language, self.query(request.GET)),
             expires=self.public_head.next_at,
+            position=self.public_head.position,
         )
         if answer is not None:
             patch_vary_headers(answer, ["Accept-Language"])
@@ -159,6 +160,7 @@ class PublicReadView(GenericAPIView):
             variant=self.variant(request, language, query),
             build=build,
             expires=head.next_at,
+            position=head.position,
         )
 
     def link(self, language: str, query: dict, cursor: Cursor | None) -> str | None:

@@ -35,6 +35,7 @@ CACHE_HEADERS = [
             ("Last-Modified", [200, 304]),
             ("Cache-Control", [200, 304]),
             ("Surrogate-Control", [200, 304]),
+            ("X-Publication-Position", [200, 304]),
             ("Surrogate-Key", [200]),
         )
     ),

@@ -7,6 +7,7 @@ vcl 4.1;
 
 import accept;
 import std;
+import var;
 import xkey;
 
 backend origin {
@@ -46,6 +47,10 @@ sub vcl_recv {
         }
         # Soft: a purged answer stays as a stale copy for when the origin is sick.
         set req.http.X-Purged = xkey.softpurge(req.http.xkey-purge);
+        # The last publication purged: an answer built before it may be one just purged.
+        if (std.integer(req.http.xkey-position, 0) > std.integer(var.global_get("purged"), 0)) {
+            var.global_set("purged", req.http.xkey-position);
+        }
         return (synth(200, "Purged " + req.http.X-Purged + " objects."));
     }
     # While the origin is healthy a purged or expired answer is fetched afresh at once
@@ -89,6 +94,15 @@ sub vcl_backend_response {
         set beresp.ttl = 1s;
         return (deliver);
     }
+    # An answer built before the last purged publication (fetched while it committed) is
+    # passed on but not kept: it may show what that purge removed.
+    if (beresp.http.X-Publication-Position
+        && std.integer(beresp.http.X-Publication-Position, 0)
+            < std.integer(var.global_get("purged"), 0)) {
+        set beresp.uncacheable = true;
+        set beresp.ttl = 1s;
+        return (deliver);
+    }
     set beresp.ttl = std.duration(
         regsub(beresp.http.Surrogate-Control, "^.*max-age=([0-9]+).*$", "\1") + "s", 0s);
     set beresp.grace = 24h;
@@ -107,6 +121,7 @@ sub vcl_deliver {
         set resp.http.X-Cache = "MISS";
     }
     unset resp.http.xkey;
+    unset resp.http.X-Publication-Position;
     unset resp.http.Via;
     unset resp.http.X-Varnish;
 }

@@ -4,8 +4,10 @@ what must reach the origin does, and readers get the stale answer while the orig
 """
 
 import json
+import threading
 import time
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -76,7 +78,7 @@ def test_publishing_in_the_admin_answers_fresh_through_varnish_and_nothing_else_
         assert cache(edge.get(url)) == "MISS"
         assert cache(edge.get(url)) == "HIT", url
     article = ArticleFactory(slug="just-published", draft=True)
-    publish_in_admin(client, article, UserFactory(role="Publisher"))
+    publish_in_admin(client, article, UserFactory(is_superuser=True))
     run_worker()  # the purge, after the commit
     for name in ("rest", "graphql", "feed"):
         fresh = edge.get(SURFACES[name])
@@ -188,3 +190,60 @@ def test_only_the_configured_addresses_may_purge(edge):
     assert refused.status_code == 403
     assert cache(edge.get(detail)) == "HIT"
     assert edge.request("PURGE", "/").status_code == 400  # no keys named
+
+
+class SlowOrigin:
+    """An origin whose answers say which publication they were built at (``position``)."""
+
+    def __init__(self):
+        self.position = 0
+        origin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Surrogate-Control", "max-age=3600")
+                self.send_header("Surrogate-Key", "entries-en")
+                self.send_header("X-Publication-Position", str(origin.position))
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_an_answer_built_before_the_last_purge_is_passed_on_not_kept():
+    """A fetch that read the data before a publication committed and arrives after its purge
+    would otherwise keep the purged content for the whole lifetime."""
+    varnishd_or_skip()
+    origin = SlowOrigin()
+    varnish = VarnishServer(origin.server.server_address[1])
+    varnish.start()
+    try:
+        with httpx.Client(base_url=varnish.url, timeout=10) as edge:
+            wait_for(lambda: edge.get("/read/en/").status_code == 200)
+            origin.position = 5
+            assert cache(edge.get("/list")) == "MISS"
+            assert cache(edge.get("/list")) == "HIT"
+            purge = {"xkey-purge": "entries-en", "xkey-position": "7"}
+            purged = edge.request("PURGE", "/", headers=purge)
+            assert purged.status_code == 200
+            # Answers still built at position 5 (before the purged publication) are not kept.
+            assert cache(edge.get("/list")) == "MISS"
+            assert cache(edge.get("/list")) == "MISS"
+            origin.position = 7
+            assert cache(edge.get("/list")) == "MISS"
+            assert cache(edge.get("/list")) == "HIT"
+            assert "X-Publication-Position" not in edge.get("/list").headers
+    finally:
+        varnish.stop()
+        origin.close()
