@@ -74,16 +74,6 @@ class VarnishServer:
                 time.sleep(0.1)
         raise RuntimeError(f"varnishd did not start on port {self.port}")
 
-    def counters(self) -> dict[str, int]:
-        out = subprocess.run(
-            ["varnishstat", "-1", "-n", str(self.workdir / "n"), "-f", "MAIN.cache_*"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout
-        return {line.split()[0]: int(line.split()[1]) for line in out.splitlines() if line}
-
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 READER_LIST = "query ReaderList { articles { totalCount results { slug translation { title } } } }"
 SURFACES = {
     "rest": "/api/v1/articles/",
-    "graphql": "/graphql/?" + httpx.QueryParams({"query": READER_LIST}).__str__(),
+    "graphql": f"/graphql/?{httpx.QueryParams({'query': READER_LIST})}",
     "feed": "/feeds/en.rss",
     "reader": "/read/en/",
 }
