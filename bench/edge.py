@@ -293,7 +293,7 @@ def main() -> None:
         while time.monotonic() < end:
             time.sleep(args.every)
             slug = rng.choice(newest)
-            title = f"Retitled {publications} {rng.randrange(10**9)}"
+            title = f"Retitled {time.time_ns()}"  # new on every run, --reuse or not
             committed = publish_one(stack, slug, title)
             publications += 1
             for name, path in surfaces.items():
