@@ -270,8 +270,8 @@ def main() -> None:
     scratch.prepare(url, args.entries, reuse=args.reuse)
     work = Path(tempfile.mkdtemp(prefix="ainews-edge-"))
     stack = Stack(url, work)
-    stack.start()
     try:
+        stack.start()
         details, others = urls(stack)
         # The newest entries: on the first page of every list and feed the bench watches.
         first = fetch(f"http://127.0.0.1:{stack.origin_port}/api/v1/articles/?page_size=5")[1]

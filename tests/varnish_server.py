@@ -72,6 +72,7 @@ class VarnishServer:
                 return
             except OSError:
                 time.sleep(0.1)
+        self.stop()
         raise RuntimeError(f"varnishd did not start on port {self.port}")
 
     def stop(self) -> None:

@@ -39,17 +39,19 @@ def edge(live_server, settings):
     relay = Relay(int(live_server.url.rsplit(":", 1)[1]))
     relay.start()
     varnish = VarnishServer(relay.port)
-    varnish.start()
     settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]  # readers via Varnish; the admin
     settings.EDGE_PURGE_BACKEND = "varnish"
     settings.EDGE_PURGE_URLS = [f"{varnish.url}/"]
     client = httpx.Client(base_url=varnish.url, timeout=10)
-    wait_for(lambda: client.get("/read/nl/").status_code == 200)  # the probe found the origin
-    client.relay, client.varnish = relay, varnish
-    yield client
-    client.close()
-    varnish.stop()
-    relay.stop()
+    try:
+        varnish.start()
+        wait_for(lambda: client.get("/read/nl/").status_code == 200)  # the probe found it
+        client.relay, client.varnish = relay, varnish
+        yield client
+    finally:
+        client.close()
+        varnish.stop()
+        relay.stop()
 
 
 def wait_for(condition, seconds=15.0):
@@ -227,8 +229,8 @@ def test_an_answer_built_before_the_last_purge_is_passed_on_not_kept():
     varnishd_or_skip()
     origin = SlowOrigin()
     varnish = VarnishServer(origin.server.server_address[1])
-    varnish.start()
     try:
+        varnish.start()
         with httpx.Client(base_url=varnish.url, timeout=10) as edge:
             wait_for(lambda: edge.get("/read/en/").status_code == 200)
             origin.position = 5
