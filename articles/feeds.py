@@ -25,7 +25,7 @@ from articles import selectors
 from articles.choices import NoteKind
 from articles.models import Vendor
 from articles.structured_data import site_url
-from articles.surrogate_keys import LIST_KEY
+from articles.surrogate_keys import corrections_key, feed_key, vendor_key
 from kernel import http_cache
 from kernel.languages import UnsupportedLanguage, validate_language
 
@@ -83,14 +83,19 @@ def hubs() -> list[str]:
     return list(settings.WEBSUB_HUBS)
 
 
-def cached_feed(request, build, *, language: str):
+def feed_keys(language: str, vendor: str | None = None) -> list[str]:
+    """An entry feed's surrogate keys: its vendor's (by slug), or its language's feeds'."""
+    return [vendor_key(vendor)] if vendor else [feed_key(language)]
+
+
+def cached_feed(request, build, *, language: str, keys: list[str]):
     """``build()``'s feed in ``language``, from the response cache while nothing public has
-    changed."""
+    changed, tagged with ``keys``."""
 
     def tagged():
         with override(language):
             response = build()
-        response.headers["Surrogate-Key"] = LIST_KEY
+        response.headers["Surrogate-Key"] = " ".join(keys)
         if hubs():
             links = [f'<{hub}>; rel="hub"' for hub in hubs()]
             links.append(f'<{site_url(request.path)}>; rel="self"')
@@ -104,6 +109,8 @@ def cached_feed(request, build, *, language: str):
         modified=head.due,
         variant=[request.build_absolute_uri(request.path)],
         build=tagged,
+        expires=head.next_at,
+        position=head.position,
     )
 
 
@@ -166,9 +173,16 @@ class EntryFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         render = super().__call__
+        language = kwargs["language"]
         return cached_feed(
-            request, lambda: render(request, *args, **kwargs), language=kwargs["language"]
+            request,
+            lambda: render(request, *args, **kwargs),
+            language=language,
+            keys=self.keys(language, kwargs.get("vendor")),
         )
+
+    def keys(self, language: str, vendor: str | None) -> list[str]:
+        return feed_keys(language, vendor)
 
     def get_object(self, request, language, vendor=None):
         return FeedScope.from_url(language, vendor)
@@ -235,6 +249,7 @@ def json_feed(request, language, vendor=None):
         request,
         lambda: _json_feed(request, FeedScope.from_url(language, vendor)),
         language=language,
+        keys=feed_keys(language, vendor),
     )
 
 
@@ -277,7 +292,10 @@ def json_hubs() -> dict:
 def json_notes_feed(request, language):
     """The corrections feed in JSON Feed 1.1."""
     return cached_feed(
-        request, lambda: _json_notes_feed(request, FeedScope.from_url(language)), language=language
+        request,
+        lambda: _json_notes_feed(request, FeedScope.from_url(language)),
+        language=language,
+        keys=[corrections_key(language)],
     )
 
 
@@ -316,6 +334,9 @@ class NoteFeed(EntryFeed):
 
     def get_object(self, request, language):
         return FeedScope.from_url(language)
+
+    def keys(self, language: str, vendor: str | None) -> list[str]:
+        return [corrections_key(language)]
 
     def title(self, scope):
         return gettext("AI news: corrections and updates (%(language)s)") % {

@@ -61,6 +61,7 @@ class PublicGraphQLView(PersistedDocuments, GraphQLView):
             and response.status_code == 200
             and response.get("Content-Type", "").startswith("application/json")
             and "no-store" not in response.get("Cache-Control", "")
+            and "max-age" not in response.get("Cache-Control", "")
         ):
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
         return response
@@ -115,6 +116,8 @@ class PublicGraphQLView(PersistedDocuments, GraphQLView):
                 ),
             ],
             build=build,
+            expires=head.next_at,
+            position=head.position,
         )
 
     def answer(self, request):

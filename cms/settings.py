@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "persisted",
     "django_tasks_db",
     "webhooks",
+    "edge",
 ]
 
 MIDDLEWARE = [
@@ -392,3 +393,29 @@ WEBHOOK_SWEEP_GRACE_SECONDS = env.int("WEBHOOK_SWEEP_GRACE_SECONDS", default=300
 # each publication pings them once per feed it changed, retried like webhook deliveries.
 WEBSUB_HUBS = env.list("WEBSUB_HUBS", default=[])
 # --- end of webhooks -------------------------------------------------------------------------
+
+# --- The cache in front (docs/edge.md) -------------------------------------------------------
+# Purges on publish: "" (none), "varnish" (xkey, the VCL in deploy/varnish/), "fastly" or
+# "http" (EDGE_PURGE_METHOD with a Surrogate-Key header to each of EDGE_PURGE_URLS).
+EDGE_PURGE_BACKEND = env.str("EDGE_PURGE_BACKEND", default="")
+if EDGE_PURGE_BACKEND not in ("", "varnish", "fastly", "http"):
+    raise ImproperlyConfigured("EDGE_PURGE_BACKEND must be varnish, fastly, http or empty.")
+EDGE_PURGE_URLS = env.list("EDGE_PURGE_URLS", default=[])
+EDGE_PURGE_METHOD = env.str("EDGE_PURGE_METHOD", default="PURGE")
+# Sent as "Authorization: Bearer <token>" by the http backend, when set.
+EDGE_PURGE_TOKEN = env.str("EDGE_PURGE_TOKEN", default="")
+EDGE_PURGE_TIMEOUT = env.float("EDGE_PURGE_TIMEOUT", default=5.0)
+EDGE_FASTLY_API_URL = env.str("EDGE_FASTLY_API_URL", default="https://api.fastly.com")
+EDGE_FASTLY_SERVICE_ID = env.str("EDGE_FASTLY_SERVICE_ID", default="")
+EDGE_FASTLY_API_TOKEN = env.str("EDGE_FASTLY_API_TOKEN", default="")
+if EDGE_PURGE_BACKEND == "fastly" and not (EDGE_FASTLY_SERVICE_ID and EDGE_FASTLY_API_TOKEN):
+    raise ImproperlyConfigured(
+        "EDGE_PURGE_BACKEND=fastly needs EDGE_FASTLY_SERVICE_ID and EDGE_FASTLY_API_TOKEN."
+    )
+if EDGE_PURGE_BACKEND in ("varnish", "http") and not EDGE_PURGE_URLS:
+    raise ImproperlyConfigured(f"EDGE_PURGE_BACKEND={EDGE_PURGE_BACKEND} needs EDGE_PURGE_URLS.")
+# Seconds the cache in front keeps a public answer (Surrogate-Control: max-age): long, since
+# purges are exact. Browsers keep it PUBLIC_CACHE_MAX_AGE (Cache-Control). Both are capped at
+# the seconds until the next scheduled change.
+EDGE_CACHE_MAX_AGE = env.int("EDGE_CACHE_MAX_AGE", default=86400)
+# --- end of the cache in front ---------------------------------------------------------------

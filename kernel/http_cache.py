@@ -15,6 +15,14 @@ the raw ``Accept-Language`` header. A parameter the surface does not know is lef
 REST, GraphQL GET and the feeds alike: it changes nothing in the answer, so it selects the
 same stored answer and the same ETag, and cannot fill the cache with copies of one answer.
 
+Lifetimes: ``Cache-Control: public, max-age`` (``PUBLIC_CACHE_MAX_AGE``) for browsers and
+``Surrogate-Control: max-age`` (``EDGE_CACHE_MAX_AGE``, long: purges are exact) for a cache
+in front, both capped at the seconds until ``expires`` (the next scheduled change the
+publication log knows of), so a scheduled entry appears everywhere at its time. With a
+``position`` (the log position the answer was built at), ``X-Publication-Position`` names
+it: a cache in front refuses to keep an answer older than its last purge (one fetched while
+the purged publication committed).
+
 Only 200 responses are stored, none larger than ``settings.RESPONSE_CACHE_MAX_BYTES`` (a
 larger one is built for each request, and still validated), and only a request known to
 have a 200 response is answered 304 on ``If-None-Match: *`` or ``If-Modified-Since``: a
@@ -23,6 +31,7 @@ preview) is passed on as built: never stored, never marked public.
 """
 
 import hashlib
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,6 +40,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_etags, quote_etag
 
@@ -50,21 +60,30 @@ class _Validators:
     etag: str
     key: str
     last_modified: int | None
+    expires: datetime | None = None
+    position: int | None = None
 
     @classmethod
-    def of(cls, version: str, modified: datetime | None, variant: Iterable[str]):
+    def of(cls, version, modified, variant: Iterable[str], expires=None, position=None):
         digest = hashlib.sha256("\n".join([version, *variant]).encode()).hexdigest()
         last_modified = int(modified.timestamp()) if modified else None
-        return cls(quote_etag(digest[:32]), f"http-cache:{digest}", last_modified)
+        key = f"http-cache:{digest}"
+        return cls(quote_etag(digest[:32]), key, last_modified, expires, position)
 
 
 def cached_answer(
-    request, *, version: str, modified: datetime | None, variant: Iterable[str]
+    request,
+    *,
+    version: str,
+    modified: datetime | None,
+    variant: Iterable[str],
+    expires: datetime | None = None,
+    position: int | None = None,
 ) -> HttpResponse | None:
     """What the cache can answer without building anything: 304 for an ``If-None-Match``
     that names this version's ETag (only ever handed out with a 200), or the stored 200
     (or 304, by its validators); None when the response has to be built."""
-    return _cached(request, _Validators.of(version, modified, variant))
+    return _cached(request, _Validators.of(version, modified, variant, expires, position))
 
 
 def public_response(
@@ -74,12 +93,14 @@ def public_response(
     modified: datetime | None,
     variant: Iterable[str],
     build: Callable[[], HttpResponse],
+    expires: datetime | None = None,
+    position: int | None = None,
 ) -> HttpResponse:
     """The response ``build`` makes, from the cache while ``version`` holds, with ``ETag``,
-    ``Last-Modified`` (``modified``) and ``Cache-Control: public``; 304 when the request's
-    validators still match. ``variant`` is everything besides the version that selects
-    the response."""
-    validators = _Validators.of(version, modified, variant)
+    ``Last-Modified`` (``modified``), ``Cache-Control: public`` and ``Surrogate-Control``,
+    whose lifetimes end by ``expires``; 304 when the request's validators still match.
+    ``variant`` is everything besides the version that selects the response."""
+    validators = _Validators.of(version, modified, variant, expires, position)
     answer = _cached(request, validators)
     if answer is not None:
         return answer
@@ -124,5 +145,19 @@ def _validated(response, validators: _Validators):
     response.headers["ETag"] = validators.etag
     if validators.last_modified is not None:
         response.headers["Last-Modified"] = http_date(validators.last_modified)
-    response.headers["Cache-Control"] = f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}"
+    lifetime = seconds_until(validators.expires)
+    browsers, edge = settings.PUBLIC_CACHE_MAX_AGE, settings.EDGE_CACHE_MAX_AGE
+    response.headers["Cache-Control"] = f"public, max-age={min(browsers, lifetime)}"
+    response.headers["Surrogate-Control"] = f"max-age={min(edge, lifetime)}"
+    if validators.position is not None:
+        response.headers["X-Publication-Position"] = str(validators.position)
     return response
+
+
+def seconds_until(expires: datetime | None) -> int | float:
+    """Whole seconds from now until ``expires`` (at least 1: an answer built a moment
+    before is still fresh; rounded up, so it never expires before the change); infinite
+    without one."""
+    if expires is None:
+        return math.inf
+    return max(1, math.ceil((expires - timezone.now()).total_seconds()))

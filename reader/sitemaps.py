@@ -24,7 +24,7 @@ from django.utils.functional import cached_property
 
 from articles import selectors
 from articles.structured_data import canonical_url, site_url
-from articles.surrogate_keys import LIST_KEY
+from articles.surrogate_keys import SITEMAPS_KEY
 from kernel import http_cache
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -89,7 +89,7 @@ def _cached(request, build, *, variant=()):
 
     def tagged():
         response = build()
-        response.headers["Surrogate-Key"] = LIST_KEY
+        response.headers["Surrogate-Key"] = SITEMAPS_KEY
         return response
 
     head = selectors.log_head()
@@ -99,6 +99,8 @@ def _cached(request, build, *, variant=()):
         modified=head.due,
         variant=[request.build_absolute_uri(request.path), *variant],
         build=tagged,
+        expires=head.next_at,
+        position=head.position,
     )
 
 

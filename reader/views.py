@@ -27,6 +27,7 @@ from kernel import http_cache
 from kernel.languages import default_language, negotiate_language, supported_languages
 from reader.documents import reader_documents
 
+READER_KEY = "reader"
 READER_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -75,6 +76,11 @@ def entry_list(request, lang: str | None = None):
     response = _page(request, page="list", lang=lang)
     if lang is None:
         patch_vary_headers(response, ["Accept-Language"])
+    # A shell changes only with a release (its data comes from GraphQL): a cache in front
+    # keeps it until the release purges the key ``reader``.
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+    response.headers["Surrogate-Control"] = f"max-age={settings.EDGE_CACHE_MAX_AGE}"
+    response.headers["Surrogate-Key"] = READER_KEY
     return _with_policy(response)
 
 
@@ -124,6 +130,8 @@ def entry(request, lang: str, slug: str):
         modified=public.due,
         variant=[request.build_absolute_uri(request.path)],
         build=build,
+        expires=public.next_at,
+        position=public.position,
     )
     return _with_policy(response)
 

@@ -89,3 +89,24 @@ def test_headers_asking_for_the_same_language_share_one_stored_answer(client):
         assert same["ETag"] == dutch["ETag"] and same.content == dutch.content, header
         assert len(queries) == 1, header
     assert get(client, query, **{"Accept-Language": "en-GB"})["ETag"] != dutch["ETag"]
+
+
+def test_get_answers_name_what_their_resolvers_read(client):
+    article = ArticleFactory()
+    vendor = article.vendor.slug
+
+    def keys(query, **headers):
+        return get(client, query, **headers).headers["Surrogate-Key"].split()
+
+    assert keys(QUERY) == ["entries-en"]
+    assert keys(QUERY, **{"Accept-Language": "nl"}) == ["entries-nl"]
+    assert keys('{ articles(filters: {search: "model"}) { totalCount } }') == ["search-en"]
+    assert keys(f'{{ articles(filters: {{vendors: ["{vendor}"]}}) {{ totalCount }} }}') == [
+        f"vendor-{vendor}"
+    ]
+    assert keys(f'{{ article(slug: "{article.slug}") {{ slug }} }}') == [f"entry-{article.pk}"]
+    detail = f'{{ article(slug: "{article.slug}") {{ vendor {{ articleCount }} }} }}'
+    assert keys(detail) == [f"entry-{article.pk}", f"vendor-{vendor}"]
+    # Publishing an entry with this slug purges the lists' key, and with it this answer.
+    assert keys('{ article(slug: "not-yet") { slug } }') == ["entries-en"]
+    assert keys("{ vendors { slug } topics { slug } }") == ["vendors-en", "topics"]

@@ -105,6 +105,8 @@ class PublicReadView(GenericAPIView):
             version=self.public_head.token,
             modified=self.public_head.due,
             variant=self.variant(request, language, self.query(request.GET)),
+            expires=self.public_head.next_at,
+            position=self.public_head.position,
         )
         if answer is not None:
             patch_vary_headers(answer, ["Accept-Language"])
@@ -157,6 +159,8 @@ class PublicReadView(GenericAPIView):
             modified=head.due,
             variant=self.variant(request, language, query),
             build=build,
+            expires=head.next_at,
+            position=head.position,
         )
 
     def link(self, language: str, query: dict, cursor: Cursor | None) -> str | None:

@@ -34,6 +34,8 @@ CACHE_HEADERS = [
             ("ETag", [200, 304]),
             ("Last-Modified", [200, 304]),
             ("Cache-Control", [200, 304]),
+            ("Surrogate-Control", [200, 304]),
+            ("X-Publication-Position", [200, 304]),
             ("Surrogate-Key", [200]),
         )
     ),

@@ -46,7 +46,7 @@ from articles.api.serializers import (
 )
 from articles.documents import iso
 from articles.models import LiveDocument
-from articles.surrogate_keys import LIST_KEY, entry_key, vendor_key
+from articles.surrogate_keys import TOPICS_KEY, entry_key, list_keys, vendor_key, vendors_key
 
 
 class VendorListView(PublicReadView):
@@ -61,7 +61,7 @@ class VendorListView(PublicReadView):
         page = selectors.vendor_page(language=language, **keyset(values))
         results = orjson.dumps([vendor_data(view) for view in page.items])
         body = self.page_body(language, query, page, values["cursor"], results)
-        return json_response(body, keys=[LIST_KEY])
+        return json_response(body, keys=[vendors_key(language)])
 
     @documented(
         summary="List vendors",
@@ -95,7 +95,7 @@ class VendorDetailView(PublicReadView):
         vendors = selectors.vendor_list(language=language, slugs=[slug])
         if not vendors:
             raise NotFound("No vendor has this slug.")
-        keys = [LIST_KEY, vendor_key(vendors[0].vendor.pk)]
+        keys = [vendor_key(vendors[0].vendor.slug)]
         return json_response(orjson.dumps(vendor_data(vendors[0])), keys=keys)
 
     @documented(
@@ -113,7 +113,7 @@ class TopicListView(PublicReadView):
 
     def build(self, request, language, query, values):
         topics = [asdict(topic) for topic in selectors.topic_list()]
-        return json_response(orjson.dumps({"results": topics}), keys=[LIST_KEY])
+        return json_response(orjson.dumps({"results": topics}), keys=[TOPICS_KEY])
 
     @documented(
         summary="List topics",
@@ -152,7 +152,14 @@ class ArticleListView(PublicReadView):
         )
         results = joined(with_hits(page.items, page.hits))
         body = self.page_body(language, query, page, values["cursor"], results)
-        return json_response(body, keys=[LIST_KEY])
+        wanted = values["filter"]
+        keys = list_keys(
+            language=language,
+            vendors=wanted.vendors,
+            topics=wanted.topics,
+            search=bool(wanted.search_query),
+        )
+        return json_response(body, keys=keys)
 
     @documented(
         summary="List public entries",
@@ -238,8 +245,8 @@ class MoreFromVendorView(PublicReadView):
         if related is None:
             raise NotFound("No public entry has this slug.")
         body = b'{"results":' + joined(card for _id, card in related.others) + b"}"
-        keys = [entry_key(related.entry_id), vendor_key(related.vendor_id)]
-        keys += [entry_key(entry_id) for entry_id, _card in related.others]
+        # The vendor's key covers its other entries: any change to one purges it.
+        keys = [entry_key(related.entry_id), vendor_key(related.vendor_slug)]
         return json_response(body, keys=keys)
 
     @documented(

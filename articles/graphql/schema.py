@@ -6,6 +6,7 @@ from strawberry_django.pagination import OffsetPaginationInput
 
 from articles.graphql.enums import Language, serve_language
 from articles.graphql.filters import ArticleFilter, entry_filter
+from articles.graphql.keys import tag
 from articles.graphql.loaders import reading, refusal
 from articles.graphql.orders import ArticleOrder, ordering_key
 from articles.graphql.types import (
@@ -27,6 +28,14 @@ from articles.selectors import (
     stored_matches,
     topic_list,
     vendor_list,
+)
+from articles.surrogate_keys import (
+    TOPICS_KEY,
+    entries_key,
+    entry_key,
+    list_keys,
+    vendor_key,
+    vendors_key,
 )
 
 PRIVATE = "private, no-store"
@@ -60,7 +69,9 @@ class Query:
                 return article
         found = await reading(entry_detail)(slug=slug, language=served)
         if found is None:
+            tag(info, entries_key(served))  # publishing an entry purges the lists' keys
             return None
+        tag(info, entry_key(found.entry_id))
         [article] = Article.from_documents([(found.vendor_id, found.document)])
         return article
 
@@ -88,6 +99,15 @@ class Query:
             )
         except InvalidRequest as error:
             raise refusal(error, "filters.") from error
+        tag(
+            info,
+            *list_keys(
+                language=served,
+                vendors=wanted.vendors,
+                topics=wanted.topics,
+                search=bool(wanted.search_query),
+            ),
+        )
         # A search's page is read as document ids, then its documents (``stored_matches``).
         read = ("pk", "search_score") if wanted.search_query else ("document",)
         rows = documents[page.offset : page.offset + page.limit].values_list("vendor_id", *read)
@@ -119,6 +139,7 @@ class Query:
         self, info: strawberry.Info, slug: str, language: Language | None = None
     ) -> Vendor | None:
         served = serve_language(info, language)
+        tag(info, vendor_key(slug))
         views = await reading(vendor_list)(language=served, slugs=[slug])
         return Vendor.from_view(views[0]) if views else None
 
@@ -129,10 +150,12 @@ class Query:
         self, info: strawberry.Info, language: Language | None = None
     ) -> list[Vendor]:
         served = serve_language(info, language)
+        tag(info, vendors_key(served))
         views = await reading(vendor_list)(language=served)
         return [Vendor.from_view(view) for view in sorted(views, key=lambda v: v.vendor.name)]
 
     @strawberry.field(description="The topics of public entries, by name, with their counts.")
-    async def topics(self) -> list[Topic]:
+    async def topics(self, info: strawberry.Info) -> list[Topic]:
+        tag(info, TOPICS_KEY)
         found = await reading(topic_list)()
         return [Topic(name=t.name, slug=t.slug, count=t.public_article_count) for t in found]

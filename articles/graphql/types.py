@@ -23,6 +23,7 @@ from strawberry_django.pagination import OffsetPaginationInfo, OffsetPaginationI
 from articles.graphql import loaders
 from articles.graphql.enums import ArticleKind, Language, served_language
 from articles.graphql.filters import ArticleFilter, entry_filter
+from articles.graphql.keys import tag
 from articles.graphql.loaders import refusal
 from articles.graphql.notes import EntryNote
 from articles.graphql.orders import ArticleOrder, ordering_key
@@ -35,6 +36,7 @@ from articles.selectors import (
     valid_limit,
     valid_offset,
 )
+from articles.surrogate_keys import topic_key, vendor_key
 
 PAGINATION_DESCRIPTION = (
     "Offset pagination: `pagination: {offset, limit}`; `limit` is 1 to GRAPHQL.MAX_PAGE_SIZE "
@@ -80,6 +82,7 @@ class Topic:
     async def article_count(self, info: strawberry.Info) -> int:
         if self.count is not None:
             return self.count
+        tag(info, topic_key(self.slug))
         return await loaders.topic_counts(info).load(self.slug)
 
 
@@ -158,6 +161,7 @@ class Vendor:
 
     async def view(self, info) -> VendorView:
         """The vendor's own data (an entry's document carries only its slug and name)."""
+        tag(info, vendor_key(self.slug))
         if self.known is not None:
             return self.known
         return await loaders.vendors(info, language=served_language(info)).load(self.slug)
@@ -196,6 +200,7 @@ class Vendor:
         except InvalidRequest as error:
             raise refusal(error, "filters.") from error
         language = served_language(info)
+        tag(info, vendor_key(self.slug))
 
         async def load(loader):
             try:
@@ -327,6 +332,7 @@ class Article:
             )
         except InvalidRequest as error:
             raise refusal(error) from error
+        tag(info, vendor_key(self.vendor.slug))
         loader = loaders.more_from_vendor(info, language=served_language(info), limit=limit)
         documents = await loader.load((self.id, self.vendor_id))
         return Article.from_documents((self.vendor_id, document) for document in documents)

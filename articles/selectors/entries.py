@@ -184,16 +184,22 @@ class Related:
     entry_id: int
     vendor_id: int
     others: list[tuple[int, str]]
+    vendor_slug: str = ""
 
 
 def related_entries(*, slug: str, language: str, limit: int) -> Related | None:
     """The vendor's other public entries, newest first, as stored cards with their ids; None
     when ``slug`` is not a public entry. Two queries."""
-    entry = visible_documents(language).filter(slug=slug).values("entry_id", "vendor_id").first()
+    entry = (
+        visible_documents(language)
+        .filter(slug=slug)
+        .values("entry_id", "vendor_id", "vendor__slug")
+        .first()
+    )
     if entry is None:
         return None
     pair = (entry["entry_id"], entry["vendor_id"])
-    return Related(*pair, _others([pair], language, limit, "card")[pair[0]])
+    return Related(*pair, _others([pair], language, limit, "card")[pair[0]], entry["vendor__slug"])
 
 
 def more_from_vendor(*, slug: str, language: str, limit: int) -> list[str] | None:

@@ -28,6 +28,8 @@ class Head:
 
     position: int
     due: datetime | None
+    #: The next scheduled change the log knows of: every cacheable answer expires by then.
+    next_at: datetime | None = None
 
     @property
     def token(self) -> str:
@@ -35,21 +37,27 @@ class Head:
 
 
 def log_head() -> Head:
-    """One query: the last position handed out, and the latest time any change took effect
-    (a scheduled publication raises it when its time comes, without any write)."""
+    """One query: the last position handed out, the latest time any change took effect (a
+    scheduled publication raises it when its time comes, without any write), and the time
+    of the next scheduled change."""
     table = connection.ops.quote_name(PublicationLog._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT MAX(position) FROM {table}), "
-            f"(SELECT MAX(effective_at) FROM {table} WHERE effective_at <= %s)",
-            [timezone.now()],
+            f"(SELECT MAX(effective_at) FROM {table} WHERE effective_at <= %s), "
+            f"(SELECT MIN(effective_at) FROM {table} WHERE effective_at > %s)",
+            [now := timezone.now(), now],
         )
-        position, due = cursor.fetchone()
-    if isinstance(due, str):  # SQLite returns the text it stores
-        due = parse_datetime(due)
-    if due is not None and timezone.is_naive(due):
-        due = due.replace(tzinfo=UTC)
-    return Head(position or 0, due)
+        position, due, next_at = cursor.fetchone()
+    return Head(position or 0, _aware(due), _aware(next_at))
+
+
+def _aware(value) -> datetime | None:
+    if isinstance(value, str):  # SQLite returns the text it stores
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value
 
 
 class InvalidCursor(ValueError):

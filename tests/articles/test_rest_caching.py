@@ -353,14 +353,30 @@ def test_the_response_cache_works_on_redis(api, settings, django_assert_num_quer
 
 
 def test_responses_name_what_they_show_for_a_cdn_to_purge(api):
+    topic = TopicFactory(slug="agents")
     article = ArticleFactory()
-    sibling = ArticleFactory(vendor=article.vendor)
-    vendor = article.vendor
-    assert api.get(ARTICLES).headers["Surrogate-Key"] == "lists"
-    assert api.get(detail(article.slug)).headers["Surrogate-Key"] == f"entry-{article.pk}"
-    more = api.get(f"{detail(article.slug)}more-from-vendor/").headers["Surrogate-Key"]
-    assert more.split() == [f"entry-{article.pk}", f"vendor-{vendor.pk}", f"entry-{sibling.pk}"]
-    vendor_page = api.get(f"{VENDORS}{vendor.slug}/").headers["Surrogate-Key"]
-    assert vendor_page.split() == ["lists", f"vendor-{vendor.pk}"]
-    assert api.get(VENDORS).headers["Surrogate-Key"] == "lists"
-    assert api.get("/feeds/en.rss").headers["Surrogate-Key"] == "lists"
+    article.topics.add(topic)
+    go_live(article)
+    ArticleFactory(vendor=article.vendor)
+    vendor = article.vendor.slug
+
+    def keys(url):
+        return api.get(url).headers["Surrogate-Key"].split()
+
+    assert keys(ARTICLES) == ["entries-en"]
+    assert keys(f"{ARTICLES}?lang=nl") == ["entries-nl"]
+    assert keys(f"{ARTICLES}?q=model") == ["search-en"]
+    assert keys(f"{ARTICLES}?vendor={vendor}&q=model") == [f"vendor-{vendor}"]
+    assert keys(f"{ARTICLES}?topic=agents") == ["topic-agents"]
+    assert keys(f"{ARTICLES}?kind=product_update") == ["entries-en"]
+    assert keys(detail(article.slug)) == [f"entry-{article.pk}"]
+    more = keys(f"{detail(article.slug)}more-from-vendor/")
+    assert more == [f"entry-{article.pk}", f"vendor-{vendor}"]
+    assert keys(f"{VENDORS}{vendor}/") == [f"vendor-{vendor}"]
+    assert keys(VENDORS) == ["vendors-en"]
+    assert keys("/api/v1/topics/") == ["topics"]
+    assert keys("/feeds/en.rss") == ["feed-en"]
+    assert keys("/feeds/nl.json") == ["feed-nl"]
+    assert keys(f"/feeds/en/{vendor}.atom") == [f"vendor-{vendor}"]
+    assert keys("/feeds/corrections/en.rss") == ["corrections-en"]
+    assert keys("/feeds/corrections/nl.json") == ["corrections-nl"]

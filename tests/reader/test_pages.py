@@ -93,14 +93,17 @@ def test_a_preview_page_is_never_cached_and_never_sends_its_address_on(client):
     response = client.get("/read/en/draft-entry/?preview=some-token")
     assert response["Referrer-Policy"] == "no-referrer"
     assert set(response["Cache-Control"].split(", ")) == {"private", "no-store"}
+    assert "Surrogate-Control" not in response
+    assert "Surrogate-Key" not in response
     assert b'<meta name="robots" content="noindex">' in response.content
 
 
 def test_a_public_page_keeps_the_default_referrer_policy_and_may_be_indexed(client):
-    ArticleFactory(slug="some-entry")
+    article = ArticleFactory(slug="some-entry")
     response = client.get("/read/en/some-entry/")
     assert response["Referrer-Policy"] != "no-referrer"
     assert response["Cache-Control"] == "public, max-age=60"
+    assert response["Surrogate-Key"] == f"entry-{article.pk}"
     assert b"noindex" not in response.content
 
 

@@ -109,7 +109,7 @@ def test_the_sitemap_takes_the_same_queries_however_many_entries(
     with django_assert_num_queries(1):  # head: the cached answer
         cached = client.get("/sitemap.xml")
     assert cached.content == fresh.content
-    assert cached["Surrogate-Key"] == "lists"
+    assert cached["Surrogate-Key"] == "sitemaps"
     assert cached["X-Robots-Tag"] == "noindex, noodp, noarchive"
     assert client.get("/sitemap.xml", headers={"If-None-Match": fresh["ETag"]}).status_code == 304
 
