@@ -21,7 +21,6 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from simple_history.admin import SimpleHistoryAdmin
 
 from articles import selectors
 from articles.admin.filters import MissingTranslationFilter, RevisitFilter, StatusFilter
@@ -37,9 +36,9 @@ from articles.admin.panel import WorkflowPanelMixin
 from articles.admin.states import state_label, unpublished_changes, when
 from articles.admin.writes import ServiceErrorsMixin
 from articles.desk import changes_submitted, due_for_revisit, open_corrections
-from articles.history import article_versions
 from articles.models import Article
 from articles.permissions import may_delete, may_edit_content, may_translate
+from articles.revisions import revision_history
 from articles.services import (
     article_archive,
     article_create,
@@ -62,7 +61,7 @@ from reader.links import reader_url
 
 
 class ArticleForm(forms.ModelForm):
-    """Carries the version the editor opened; a save of an outdated form is refused."""
+    """Carries the revision the editor opened; a save of an outdated form is refused."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -83,7 +82,7 @@ class ArticleForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
+class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
     form = ArticleForm
     change_form_template = "admin/articles/article/change_form.html"
 
@@ -335,7 +334,7 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
                 name="articles_article_preview",
             ),
             path(
-                "<path:object_id>/restore/<int:history_id>/",
+                "<path:object_id>/restore/<int:number>/",
                 self.admin_site.admin_view(self.restore_view),
                 name="articles_article_restore",
             ),
@@ -360,14 +359,14 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
             return None, "Give the publication time as YYYY-MM-DD HH:MM."
         return (at if timezone.is_aware(at) else timezone.make_aware(at)), None
 
-    def restore_view(self, request, object_id, history_id):
+    def restore_view(self, request, object_id, number):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         article = self._article_or_404(request, object_id)
         if not may_edit_content(request.user, article):
             raise PermissionDenied("You may not change this entry.")
         try:
-            article = article_restore(article=article, history_id=history_id, user=request.user)
+            article = article_restore(article=article, number=number, user=request.user)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return self._back_to(article, "history")
@@ -380,10 +379,6 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
         )
         return self._back_to(article)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        """Versions are compared and restored on the history page, with their parts."""
-        return redirect("admin:articles_article_history", unquote(object_id))
-
     def history_view(self, request, object_id, extra_context=None):
         article = self._article_or_404(request, object_id)
         if not self.has_view_or_change_permission(request, article):
@@ -394,7 +389,7 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
             "object": article,
             "opts": self.model._meta,
             "module_name": capfirst(self.model._meta.verbose_name_plural),
-            "versions": article_versions(article),
+            "versions": revision_history(article=article),
             "may_restore": may_edit_content(request.user, article),
             **(extra_context or {}),
         }

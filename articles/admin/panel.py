@@ -11,10 +11,10 @@ from django.utils.html import format_html
 
 from articles.admin.states import state_label, when
 from articles.documents import working_copy
-from articles.history import source_changes
 from articles.models import Article, LiveEntry
 from articles.permissions import allowed, may_edit_content, may_preview, may_translate
 from articles.previews import preview_token_create, preview_token_expires_at
+from articles.revisions import source_changes
 from articles.services import (
     article_archive,
     article_discard_changes,

@@ -10,7 +10,7 @@ from articles.services.content import (
     article_update,
     scorecard_create,
 )
-from articles.services.edits import article_touch, normalise
+from articles.services.edits import article_touch, normalise, revisions_import
 from articles.services.notes import note_create, note_delete, note_update
 from articles.services.reference import (
     risk_area_create,
@@ -68,6 +68,7 @@ __all__ = [
     "note_create",
     "note_delete",
     "note_update",
+    "revisions_import",
     "risk_area_create",
     "risk_area_delete",
     "risk_area_update",

@@ -3,8 +3,8 @@
 Every write of an entry's content goes through ``article_create`` or ``article_update`` (the
 admin and the loaders), or, for restore and discard, through the engine they share
 (``articles.services.edits``). They refuse what the user's role does not allow and write
-nothing at all when nothing changes; a change raises the entry's version, records one version
-in the history and renders the Markdown.
+nothing at all when nothing changes; a change raises the entry's version, records one revision
+(``articles.models.Revision``) and renders the Markdown.
 """
 
 from dataclasses import dataclass, field
@@ -15,6 +15,7 @@ from django.db import transaction
 
 from articles.models import (
     Article,
+    RevisionReason,
     RiskFramework,
     Scorecard,
 )
@@ -49,13 +50,16 @@ def _locked(article: Article) -> Article:
 
 
 def article_lock_for_edit(*, article_id: int, expected_version: int | None) -> Article:
-    """Lock the entry's row for the rest of the transaction; refuse a form opened before the
-    latest change (optimistic concurrency: the later save of a stale form loses, visibly)."""
+    """Lock the entry's row for the rest of the transaction; refuse a form opened on another
+    revision than the latest (optimistic concurrency: the later save of a stale form loses,
+    visibly). The entry's ``version`` is the number of its latest revision."""
+    from articles.revisions import revision_latest  # it reads text as the services write it
+
     current = Article.objects.select_for_update().get(pk=article_id)
     if current.version != expected_version:
-        latest = current.history.select_related("history_user").first()
-        who = latest.history_user if latest and latest.history_user else "someone else"
-        when = latest.history_date.strftime("%H:%M:%S UTC") if latest else "just now"
+        latest = revision_latest(article_id=article_id)
+        who = latest.user if latest and latest.user else "someone else"
+        when = latest.created_at.strftime("%H:%M:%S UTC") if latest else "just now"
         raise StaleEdit(
             f"This entry was changed by {who} at {when}, after you opened it (it is now at "
             f"version {current.version}). Your changes were not saved: reload the page to see "
@@ -89,7 +93,8 @@ def article_update(
     translations: dict | None = None,
     signals: dict | None = None,
     scorecard=KEEP,
-    reason: str = "",
+    reason: str = RevisionReason.EDIT,
+    message: str = "",
 ) -> Edit:
     """Change the working copy of ``article``: only what is given is considered.
 
@@ -100,7 +105,8 @@ def article_update(
     ``scorecard``: see ``_plan_scorecard``. Writers and publishers change everything, a
     translator the translations; the publication time changes only before publishing.
     Editing a live entry changes its working copy only; publishing the changes is a workflow
-    step of its own.
+    step of its own. The change is one revision, for ``reason`` (a ``RevisionReason``) with
+    an optional ``message``.
     """
     article = _locked(article)
     plan = plan_edit(
@@ -128,7 +134,7 @@ def article_update(
         texts=bool(plan.translations),
         publication="published_at" in plan.fields,
     )
-    write_edit(article, plan, user=user, reason=reason)
+    write_edit(article, plan, user=user, reason=reason, message=message)
     return edit
 
 
@@ -147,8 +153,10 @@ def article_create(
     translations: dict | None = None,
     signals: dict | None = None,
     scorecard=KEEP,
+    reason: str = RevisionReason.CREATE,
 ) -> Article:
-    """A new draft entry with its parts (arguments as for ``article_update``)."""
+    """A new draft entry with its parts (arguments as for ``article_update``), and its first
+    revision (a bulk load gives ``reason=RevisionReason.IMPORT``)."""
     if not allowed(user, "articles.add_article"):
         raise PermissionDenied("You may not add entries.")
     if published_at is not None and not allowed(user, "articles.publish_article"):
@@ -163,9 +171,7 @@ def article_create(
         revisit_after=revisit_after,
         version=0,
     )
-    article.skip_history_when_saving = True
     article.save()
-    del article.skip_history_when_saving
     plan = plan_edit(
         article,
         fields={},
@@ -175,7 +181,7 @@ def article_create(
         scorecard=scorecard,
     )
     plan.topics = plan.topics or []
-    write_edit(article, plan, user=user, reason="")
+    write_edit(article, plan, user=user, reason=reason)
     return article
 
 
