@@ -18,7 +18,7 @@ from articles.models import (
     Topic,
     Vendor,
 )
-from articles.models.revisions import Revision
+from articles.models.revisions import Revision, RevisionReason
 from articles.services.edits import normalise
 
 # The entry's workflow fields a revision keeps beside its source (they are not published
@@ -39,7 +39,7 @@ Change = tuple[str, str, str]  # (what, before, after), in words
 @dataclass
 class Version:
     revision: Revision
-    changes: list[Change]
+    changes: list[Change] | None  # None: the oldest kept, the ones before it were pruned
 
 
 def workflow_state(article: Article) -> dict:
@@ -67,19 +67,16 @@ def revision_get(*, article_id: int, number: int) -> Revision | None:
 
 def revision_history(*, article: Article) -> list[Version]:
     """Every revision of ``article`` kept, newest first, each with what it changed since the
-    one before (the oldest kept: since nothing)."""
+    one before (the first: since nothing; the oldest kept after pruning: unknown)."""
     revisions = list(
         Revision.objects.filter(article=article).select_related("user").order_by("number")
     )
     names = _Names([r.content for r in revisions])
     versions, before, state = [], EMPTY_SOURCE, {}
-    for revision in revisions:
-        versions.append(
-            Version(
-                revision,
-                _changes(before, revision.content, names, state, revision.workflow),
-            )
-        )
+    for index, revision in enumerate(revisions):
+        first = revision.reason in (RevisionReason.CREATE, RevisionReason.IMPORT)
+        changes = _changes(before, revision.content, names, state, revision.workflow)
+        versions.append(Version(revision, None if index == 0 and not first else changes))
         before, state = revision.content, revision.workflow
     versions.reverse()
     return versions

@@ -38,7 +38,7 @@ from articles.admin.writes import ServiceErrorsMixin
 from articles.desk import changes_submitted, due_for_revisit, open_corrections
 from articles.models import Article
 from articles.permissions import may_delete, may_edit_content, may_translate
-from articles.revisions import revision_history
+from articles.revisions import revision_compare, revision_history
 from articles.services import (
     article_archive,
     article_create,
@@ -379,6 +379,19 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
         )
         return self._back_to(article)
 
+    def _comparison(self, request, article) -> dict | None:
+        """``?from=N&to=M`` on the history page: what changed between any two versions."""
+        if "from" not in request.GET:
+            return None
+        try:
+            first, second = int(request.GET["from"]), int(request.GET.get("to", ""))
+        except ValueError:
+            return {"error": "Give two version numbers to compare."}
+        changes = revision_compare(article_id=article.pk, first=first, second=second)
+        if changes is None:
+            return {"error": "Both versions must be versions of this entry."}
+        return {"first": first, "second": second, "changes": changes}
+
     def history_view(self, request, object_id, extra_context=None):
         article = self._article_or_404(request, object_id)
         if not self.has_view_or_change_permission(request, article):
@@ -390,6 +403,7 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
             "opts": self.model._meta,
             "module_name": capfirst(self.model._meta.verbose_name_plural),
             "versions": revision_history(article=article),
+            "comparison": self._comparison(request, article),
             "may_restore": may_edit_content(request.user, article),
             **(extra_context or {}),
         }

@@ -26,7 +26,7 @@ from articles.services.reference import (
     vendor_delete,
     vendor_update,
 )
-from articles.services.versions import article_apply_source, article_restore
+from articles.services.versions import article_apply_source, article_restore, revisions_prune
 from articles.services.workflow import (
     article_archive,
     article_delete,
@@ -69,6 +69,7 @@ __all__ = [
     "note_delete",
     "note_update",
     "revisions_import",
+    "revisions_prune",
     "risk_area_create",
     "risk_area_delete",
     "risk_area_update",

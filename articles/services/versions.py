@@ -1,14 +1,16 @@
 """Bringing back earlier content into the working copy: a revision from the history
 (restore), or the live version's source (discarding unpublished changes). Both apply a
-source (``articles.documents.working_copy``) through ``article_apply_source``."""
+source (``articles.documents.working_copy``) through ``article_apply_source``. And pruning
+the oldest revisions (``revisions_prune``)."""
 
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 
 from articles.documents import ENTRY_FIELDS
-from articles.models import Article, RevisionReason
+from articles.models import Article, LiveEntry, Revision, RevisionReason
 from articles.permissions import may_edit_content
 from articles.services.content import Edit
 from articles.services.edits import plan_edit, write_edit
@@ -76,3 +78,32 @@ def article_apply_source(
     if Edit(article, plan.changes()):
         write_edit(article, plan, user=user, reason=reason, message=message)
     return article
+
+
+def revision_pinned(*, article_id: int) -> set[int]:
+    """The revision numbers of the entry that pruning never removes: the one its live version
+    was published from. (The one place to add more, e.g. revisions a release pins.)"""
+    live = LiveEntry.objects.filter(pk=article_id).values_list("revision", flat=True).first()
+    return set() if live is None else {live}
+
+
+@transaction.atomic
+def revisions_prune(*, keep: int) -> int:
+    """Remove the oldest revisions of every entry that has more than ``keep`` (at least 1),
+    except the pinned ones (``revision_pinned``). Returns how many were removed."""
+    keep = max(keep, 1)
+    crowded = list(
+        Revision.objects.values("article_id")
+        .annotate(count=Count("pk"))
+        .filter(count__gt=keep)
+        .values_list("article_id", flat=True)
+    )
+    removed = 0
+    for article_id in crowded:
+        revisions = Revision.objects.filter(article_id=article_id)
+        oldest_kept = revisions.order_by("-number").values_list("number", flat=True)[keep - 1]
+        old = revisions.filter(number__lt=oldest_kept).exclude(
+            number__in=revision_pinned(article_id=article_id)
+        )
+        removed += old.delete()[0]
+    return removed
