@@ -133,6 +133,18 @@ def _recount_entries() -> None:
         model.objects.bulk_create(model(**{key: pk}, entries=n) for pk, n in counts)
 
 
+def working_and_live(article_ids: Iterable[int]) -> dict[int, tuple[dict, dict]]:
+    """The one read of "working copy against live version": (working copy's source, live
+    source) of each of the entries that has a live version, in two queries."""
+    live = dict(LiveEntry.objects.filter(pk__in=list(article_ids)).values_list("pk", "source"))
+    if not live:
+        return {}
+    return {
+        article.pk: (working_copy(article), live[article.pk])
+        for article in Article.objects.with_page_data().filter(pk__in=live)
+    }
+
+
 def _visible_at(published_at: datetime, now: datetime) -> datetime:
     return max(published_at, now)
 

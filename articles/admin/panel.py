@@ -10,10 +10,10 @@ from django.shortcuts import redirect
 from django.utils.html import format_html
 
 from articles.admin.states import state_label, when
-from articles.documents import working_copy
-from articles.models import Article, LiveEntry
+from articles.models import Article
 from articles.permissions import allowed, may_edit_content, may_preview, may_translate
 from articles.previews import preview_token_create, preview_token_expires_at
+from articles.publishing import working_and_live
 from articles.revisions import source_changes
 from articles.services import (
     article_archive,
@@ -82,12 +82,11 @@ CHANGE_STEPS = {
 def live_changes(article: Article) -> list[tuple[str, str, str]] | None:
     """What the working copy of a published entry changes against its live version (None for
     an entry that has no live version)."""
-    live = LiveEntry.objects.filter(pk=article.pk).only("source").first()
-    if live is None:
+    sources = working_and_live([article.pk]).get(article.pk)
+    if sources is None:
         return None
-    return source_changes(
-        live.source, working_copy(Article.objects.with_page_data().get(pk=article.pk))
-    )
+    working, live = sources
+    return source_changes(live, working)
 
 
 class WorkflowPanelMixin:

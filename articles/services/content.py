@@ -8,7 +8,7 @@ nothing at all when nothing changes; a change raises the entry's version, record
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,9 +21,9 @@ from articles.models import (
 )
 from articles.permissions import allowed, may_edit_content, may_translate
 from articles.services.edits import (
+    FIELDS,
     KEEP,
     field_value,
-    normalise,
     plan_edit,
     write_edit,
 )
@@ -142,35 +142,26 @@ def article_update(
 def article_create(
     *,
     user,
-    vendor,
-    slug: str,
-    kind: str,
-    source_url: str = "",
-    source_authors: str = "",
-    published_at: datetime | None = None,
-    revisit_after: date | None = None,
     topics=(),
     translations: dict | None = None,
     signals: dict | None = None,
     scorecard=KEEP,
     reason: str = RevisionReason.CREATE,
+    **fields,
 ) -> Article:
-    """A new draft entry with its parts (arguments as for ``article_update``), and its first
-    revision (a bulk load gives ``reason=RevisionReason.IMPORT``)."""
+    """A new draft entry with its parts (arguments as for ``article_update``; ``fields`` are
+    the entry's own, ``FIELDS``), and its first revision (a bulk load gives
+    ``reason=RevisionReason.IMPORT``)."""
     if not allowed(user, "articles.add_article"):
         raise PermissionDenied("You may not add entries.")
-    if published_at is not None and not allowed(user, "articles.publish_article"):
+    if fields.get("published_at") is not None and not allowed(user, "articles.publish_article"):
         raise PermissionDenied("Only a publisher sets the publication time.")
-    article = Article(
-        vendor_id=field_value("vendor", vendor),
-        slug=normalise(slug),
-        kind=kind,
-        source_url=normalise(source_url),
-        source_authors=normalise(source_authors),
-        published_at=published_at,
-        revisit_after=revisit_after,
-        version=0,
-    )
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise TypeError(f"article_create() got unknown fields: {', '.join(sorted(unknown))}")
+    article = Article(version=0)
+    for name, value in fields.items():
+        setattr(article, Article._meta.get_field(name).attname, field_value(name, value))
     article.save()
     plan = plan_edit(
         article,

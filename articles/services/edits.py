@@ -52,9 +52,10 @@ def _as_dict(translation) -> dict[str, str]:
 
 
 def field_value(name: str, value):
+    """A field's value as stored: an id for what it refers to, text normalised."""
     if name == "vendor":
         return getattr(value, "pk", value)
-    if name in ("slug", "source_url", "source_authors"):
+    if isinstance(value, str):
         return normalise(value)
     return value
 

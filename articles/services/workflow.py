@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.documents import working_copy
 from articles.models import (
     Article,
     LiveEntry,
@@ -18,7 +17,7 @@ from articles.models import (
     RevisionReason,
 )
 from articles.permissions import allowed, may_delete, may_edit_content, may_translate
-from articles.publishing import live_remove, live_write
+from articles.publishing import live_remove, live_write, working_and_live
 from articles.services.edits import article_touch
 from articles.services.versions import article_apply_source
 from articles.workflow import TRANSITIONS, UNPUBLISHED_STATES, Action
@@ -133,10 +132,8 @@ def article_reopen(*, article: Article, user) -> Article:
 
 def article_has_unpublished_changes(*, article: Article) -> bool:
     """The working copy of a live entry differs from what the public sees."""
-    live = LiveEntry.objects.filter(pk=article.pk).only("source").first()
-    if live is None:
-        return False
-    return working_copy(Article.objects.with_page_data().get(pk=article.pk)) != live.source
+    sources = working_and_live([article.pk]).get(article.pk)
+    return sources is not None and sources[0] != sources[1]
 
 
 def _require_changes(article: Article) -> None:
