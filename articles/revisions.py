@@ -153,8 +153,9 @@ def _changes(before: dict, after: dict, names: _Names, was=None, now=None) -> li
     ``now``, when given), in words."""
     changes = []
     for name in ENTRY_FIELDS + (WORKFLOW_FIELDS if now is not None else ()):
-        old = was.get(name) if name in WORKFLOW_FIELDS else before[name]
-        new = now.get(name) if name in WORKFLOW_FIELDS else after[name]
+        # .get: a revision written before a field existed does not have it.
+        old = (was if name in WORKFLOW_FIELDS else before).get(name)
+        new = (now if name in WORKFLOW_FIELDS else after).get(name)
         old, new = names.value(name, old), names.value(name, new)
         if old != new:
             changes.append((name.replace("_", " ").capitalize(), old, new))

@@ -63,7 +63,8 @@ def article_apply_source(
     card = source["scorecard"]
     plan = plan_edit(
         article,
-        fields={name: source[name] for name in ENTRY_FIELDS} | fields,
+        # A source from before a field existed leaves that field as it is.
+        fields={name: source[name] for name in ENTRY_FIELDS if name in source} | fields,
         topics=source["topics"],
         translations=dict.fromkeys(languages) | source["translations"],
         signals={language: [] for language in signal_languages} | source["signals"],
