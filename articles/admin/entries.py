@@ -63,12 +63,12 @@ from reader.links import reader_url
 class ArticleForm(forms.ModelForm):
     """Carries the revision the editor opened; a save of an outdated form is refused."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["expected_version"].initial = self.instance.version
+            self.fields["expected_revision"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
@@ -76,7 +76,7 @@ class ArticleForm(forms.ModelForm):
             # Locks the row until the admin's transaction ends, so no save slips in between.
             article_lock_for_edit(
                 article_id=self.instance.pk,
-                expected_version=cleaned.get("expected_version"),
+                expected_revision=cleaned.get("expected_revision"),
             )
         return cleaned
 

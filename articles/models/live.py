@@ -46,7 +46,9 @@ class LiveEntry(models.Model):
     topics = models.ManyToManyField(Topic, blank=True, related_name="+")
     has_scorecard = models.BooleanField(default=False)
     source = models.JSONField(help_text="The working copy's content as published.")
-    revision = models.PositiveIntegerField(help_text="The working copy's version published.")
+    revision = models.PositiveIntegerField(
+        help_text="The number of the entry's revision published (articles.Revision)."
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

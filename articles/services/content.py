@@ -49,14 +49,14 @@ def _locked(article: Article) -> Article:
     return Article.objects.select_for_update().get(pk=article.pk)
 
 
-def article_lock_for_edit(*, article_id: int, expected_version: int | None) -> Article:
+def article_lock_for_edit(*, article_id: int, expected_revision: int | None) -> Article:
     """Lock the entry's row for the rest of the transaction; refuse a form opened on another
     revision than the latest (optimistic concurrency: the later save of a stale form loses,
     visibly). The entry's ``version`` is the number of its latest revision."""
     from articles.revisions import revision_latest  # it reads text as the services write it
 
     current = Article.objects.select_for_update().get(pk=article_id)
-    if current.version != expected_version:
+    if current.version != expected_revision:
         latest = revision_latest(article_id=article_id)
         who = latest.user if latest and latest.user else "someone else"
         when = latest.created_at.strftime("%H:%M:%S UTC") if latest else "just now"

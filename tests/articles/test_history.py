@@ -225,7 +225,7 @@ def test_two_saves_at_the_same_moment_cannot_both_win(transactional_db):
     def first_save():
         try:
             with transaction.atomic():
-                locked = article_lock_for_edit(article_id=article.pk, expected_version=opened)
+                locked = article_lock_for_edit(article_id=article.pk, expected_revision=opened)
                 first_holds_lock.set()
                 first_may_save.wait(5)
                 article_update(article=locked, user=None, fields={"source_authors": "First"})
@@ -236,7 +236,7 @@ def test_two_saves_at_the_same_moment_cannot_both_win(transactional_db):
         first_holds_lock.wait(5)
         try:
             with transaction.atomic():
-                article_lock_for_edit(article_id=article.pk, expected_version=opened)
+                article_lock_for_edit(article_id=article.pk, expected_revision=opened)
                 outcome["second"] = "saved"
         except StaleEdit:
             outcome["second"] = "refused"
