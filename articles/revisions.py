@@ -42,15 +42,6 @@ class Version:
     changes: list[Change] | None  # None: the oldest kept, the ones before it were pruned
 
 
-def workflow_state(article: Article) -> dict:
-    """The workflow fields of ``article`` as a revision keeps them."""
-    return {
-        "status": article.status,
-        "published_at": article.published_at.isoformat() if article.published_at else None,
-        "revisit_after": article.revisit_after.isoformat() if article.revisit_after else None,
-    }
-
-
 def revision_latest(*, article_id: int) -> Revision | None:
     """The entry's newest revision, with its author (one query, on the unique index)."""
     return (

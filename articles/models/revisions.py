@@ -25,6 +25,15 @@ class RevisionReason(models.TextChoices):
     NOTE = "note", "Note"
 
 
+def workflow_state(article: Article) -> dict:
+    """The workflow fields of ``article`` as a revision keeps them."""
+    return {
+        "status": article.status,
+        "published_at": article.published_at.isoformat() if article.published_at else None,
+        "revisit_after": article.revisit_after.isoformat() if article.revisit_after else None,
+    }
+
+
 class Revision(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField(help_text="The entry's version this revision is.")

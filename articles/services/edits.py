@@ -21,6 +21,7 @@ from articles.models import (
     ScorecardRating,
     SignalBullet,
 )
+from articles.models.revisions import workflow_state
 from articles.rendering import render_markdown
 
 MULTILINE = {"summary", "body"}
@@ -76,8 +77,6 @@ def _raise_version(article: Article) -> None:
 def revision_write(*, article: Article, user, reason: str, message: str = "") -> Revision:
     """The revision of the entry's current version: its whole source as the working copy
     gives it, and its workflow fields. Call it once per change, after every part is written."""
-    from articles.revisions import workflow_state
-
     source = working_copy(Article.objects.with_page_data().get(pk=article.pk))
     return Revision.objects.create(
         article=article,
@@ -93,8 +92,6 @@ def revision_write(*, article: Article, user, reason: str, message: str = "") ->
 def revisions_import(articles) -> int:
     """One revision per entry of a bulk load (reason ``import``): each entry's whole source
     as loaded, in a few queries for the batch. Returns how many were written."""
-    from articles.revisions import workflow_state
-
     loaded = Article.objects.with_page_data().filter(pk__in=[a.pk for a in articles])
     return len(
         Revision.objects.bulk_create(
