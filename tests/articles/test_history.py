@@ -283,3 +283,13 @@ def test_a_restore_brings_back_the_topics_and_the_risk_areas(client, article):
     article = Article.objects.get(pk=article.pk)
     assert [t.name for t in article.topics.all()] == ["Agents"]
     assert [a.name for a in article.scorecard.risk_areas.all()] == ["Jailbreaks"]
+
+
+def test_the_old_single_record_revert_page_cannot_bypass_the_workflow(client, article):
+    """The per-model history's revert page is gone with that history: its address changes
+    nothing."""
+    client.force_login(UserFactory(role="Publisher"))
+    url = f"{change_url(article).removesuffix('change/')}history/1/"
+    response = client.post(url, {"status": "published"})
+    assert response.status_code in (302, 404)
+    assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT
