@@ -27,6 +27,7 @@ from articles.models import (
     PublicationCounter,
     PublicationEvent,
     PublicationLog,
+    Revision,
 )
 
 #: Sent by ``log_append`` inside the publishing transaction with the stored ``rows``: what a
@@ -186,7 +187,9 @@ def live_write(
         modified_at=_modified_at(previous, published_at, visible_at, significant, was_visible),
         has_scorecard=source["scorecard"] is not None,
         source=source,
-        revision=article.version,
+        revision_id=Revision.objects.filter(article_id=article.pk, number=article.version)
+        .values_list("pk", flat=True)
+        .first(),
         published_by=user,
     )
     tagged = Counter(source["topics"])
@@ -310,6 +313,11 @@ def live_publish_bulk(
         )
     )
     now = timezone.now()
+    revisions = dict(
+        Revision.objects.filter(article__in=articles, number=F("article__version")).values_list(
+            "article_id", "pk"
+        )
+    )
     entries, noted = [], []
     for article in articles:
         for note in article.notes.all():
@@ -328,7 +336,7 @@ def live_publish_bulk(
                 modified_at=article.published_at,
                 has_scorecard=source["scorecard"] is not None,
                 source=source,
-                revision=article.version,
+                revision_id=revisions.get(article.pk),
             )
         )
     Note.objects.bulk_update(noted, ["published_at"])

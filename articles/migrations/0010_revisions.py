@@ -32,9 +32,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('article', 'number'), name='revision_number_unique')],
             },
         ),
-        migrations.AlterField(
-            model_name='liveentry',
-            name='revision',
-            field=models.PositiveIntegerField(help_text="The number of the entry's revision published (articles.Revision)."),
-        ),
     ]

@@ -82,9 +82,9 @@ def article_apply_source(
 
 
 def revision_pinned(*, article_id: int) -> set[int]:
-    """The revision numbers of the entry that pruning never removes: the one its live version
+    """The ids of the entry's revisions that pruning never removes: the one its live version
     was published from. (The one place to add more, e.g. revisions a release pins.)"""
-    live = LiveEntry.objects.filter(pk=article_id).values_list("revision", flat=True).first()
+    live = LiveEntry.objects.filter(pk=article_id).values_list("revision_id", flat=True).first()
     return set() if live is None else {live}
 
 
@@ -104,7 +104,7 @@ def revisions_prune(*, keep: int) -> int:
         revisions = Revision.objects.filter(article_id=article_id)
         oldest_kept = revisions.order_by("-number").values_list("number", flat=True)[keep - 1]
         old = revisions.filter(number__lt=oldest_kept).exclude(
-            number__in=revision_pinned(article_id=article_id)
+            pk__in=revision_pinned(article_id=article_id)
         )
         removed += old.delete()[0]
     return removed

@@ -136,6 +136,6 @@ def test_each_generated_entry_has_one_imported_revision_of_the_whole_entry(clien
     revisions = Revision.objects.order_by("article_id")
     assert [r.reason for r in revisions] == ["import"] * 20
     for revision, entry in zip(revisions, LiveEntry.objects.order_by("pk"), strict=True):
-        assert (revision.article_id, revision.number) == (entry.pk, entry.revision)
+        assert (revision.article_id, revision.pk) == (entry.pk, entry.revision_id)
         assert revision.content == entry.source
         assert revision.content["translations"].keys() == {"en", "nl"}

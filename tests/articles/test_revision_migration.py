@@ -36,8 +36,10 @@ print(json.dumps({
         for article in Article.objects.order_by("pk")
     },
     "versions": {a.slug: a.version for a in Article.objects.all()},
-    "revisions": list(Revision.objects.order_by("pk").values("article_id", "number", "content")),
-    "live": list(LiveEntry.objects.order_by("pk").values("pk", "revision", "source")),
+    "revisions": list(
+        Revision.objects.order_by("pk").values("pk", "article_id", "number", "content")
+    ),
+    "live": list(LiveEntry.objects.order_by("pk").values("pk", "revision_id", "source")),
 }, default=str))
 """
 
@@ -115,8 +117,10 @@ def test_the_latest_revision_is_the_working_copy_and_the_live_one_what_was_publi
     for revision in now["revisions"]:
         latest[revision["article_id"]] = revision
     (live,) = now["live"]
-    wanted = (live["pk"], live["revision"])
-    published = next(r for r in now["revisions"] if (r["article_id"], r["number"]) == wanted)
+    published = next(r for r in now["revisions"] if r["pk"] == live["revision_id"])
+    assert published["article_id"] == live["pk"]
+    (publish,) = [v for v in now["history"]["o3-mini"] if v["reason"] == "publish"]
+    assert published["number"] == publish["number"]
     assert published["content"] == live["source"]
     assert latest[live["pk"]]["content"]["translations"].keys() == {"en"}
 
