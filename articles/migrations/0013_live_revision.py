@@ -21,7 +21,7 @@ def numbers_to_revisions(apps, schema_editor):
 
 def revisions_to_numbers(apps, schema_editor):
     LiveEntry = apps.get_model("articles", "LiveEntry")
-    entries = list(LiveEntry.objects.select_related("published_revision"))
+    entries = list(LiveEntry.objects.select_related("published_revision", "article"))
     for entry in entries:
         revision = entry.published_revision
         entry.revision = revision.number if revision else entry.article.version
@@ -32,6 +32,12 @@ class Migration(migrations.Migration):
     dependencies = [("articles", "0012_drop_content_history")]
 
     operations = [
+        # Nullable first, so that migrating back can add the number again before filling it.
+        migrations.AlterField(
+            model_name="liveentry",
+            name="revision",
+            field=models.PositiveIntegerField(null=True),
+        ),
         migrations.AddField(
             model_name="liveentry",
             name="published_revision",
