@@ -24,6 +24,9 @@ from articles.scorecards import summarize
 from articles.structured_data import news_article, script_text
 from kernel.languages import default_language, supported_languages
 
+# The one list of an entry's editable parts: its own fields (as the source keys them) and
+# its texts per language. The working copy, edits, restore and history all read these.
+ENTRY_FIELDS = ("vendor", "slug", "kind", "source_url", "source_authors")
 TEXT_FIELDS = ("title", "summary", "audience", "body")
 # The field documents gained last: a stored document without it was built by an earlier
 # release and is re-rendered on migrate (``articles.apps``). Update it with the shape.
@@ -42,11 +45,7 @@ def working_copy(article: Article) -> dict:
     for bullet in sorted(article.signal_bullets.all(), key=lambda b: (b.language, b.position)):
         signals.setdefault(bullet.language, []).append(bullet.text)
     return {
-        "slug": article.slug,
-        "vendor": article.vendor_id,
-        "kind": article.kind,
-        "source_url": article.source_url,
-        "source_authors": article.source_authors,
+        **{name: getattr(article, Article._meta.get_field(name).attname) for name in ENTRY_FIELDS},
         "topics": sorted(topic.pk for topic in article.topics.all()),
         "translations": {
             t.language: {name: getattr(t, name) for name in TEXT_FIELDS}

@@ -27,6 +27,7 @@ from articles.models import (
     PublicationCounter,
     PublicationEvent,
     PublicationLog,
+    Revision,
 )
 
 #: Sent by ``log_append`` inside the publishing transaction with the stored ``rows``: what a
@@ -133,6 +134,18 @@ def _recount_entries() -> None:
         model.objects.bulk_create(model(**{key: pk}, entries=n) for pk, n in counts)
 
 
+def working_and_live(article_ids: Iterable[int]) -> dict[int, tuple[dict, dict]]:
+    """The one read of "working copy against live version": (working copy's source, live
+    source) of each of the entries that has a live version, in two queries."""
+    live = dict(LiveEntry.objects.filter(pk__in=list(article_ids)).values_list("pk", "source"))
+    if not live:
+        return {}
+    return {
+        article.pk: (working_copy(article), live[article.pk])
+        for article in Article.objects.with_page_data().filter(pk__in=live)
+    }
+
+
 def _visible_at(published_at: datetime, now: datetime) -> datetime:
     return max(published_at, now)
 
@@ -174,7 +187,9 @@ def live_write(
         modified_at=_modified_at(previous, published_at, visible_at, significant, was_visible),
         has_scorecard=source["scorecard"] is not None,
         source=source,
-        revision=article.version,
+        revision_id=Revision.objects.filter(article_id=article.pk, number=article.version)
+        .values_list("pk", flat=True)
+        .first(),
         published_by=user,
     )
     tagged = Counter(source["topics"])
@@ -298,6 +313,11 @@ def live_publish_bulk(
         )
     )
     now = timezone.now()
+    revisions = dict(
+        Revision.objects.filter(article__in=articles, number=F("article__version")).values_list(
+            "article_id", "pk"
+        )
+    )
     entries, noted = [], []
     for article in articles:
         for note in article.notes.all():
@@ -316,7 +336,7 @@ def live_publish_bulk(
                 modified_at=article.published_at,
                 has_scorecard=source["scorecard"] is not None,
                 source=source,
-                revision=article.version,
+                revision_id=revisions.get(article.pk),
             )
         )
     Note.objects.bulk_update(noted, ["published_at"])

@@ -212,6 +212,9 @@ PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=60)
 RESPONSE_CACHE_MAX_BYTES = env.int("RESPONSE_CACHE_MAX_BYTES", default=1024 * 1024)
 # How long a preview link for a draft stays valid, in seconds.
 PREVIEW_TOKEN_MAX_AGE = env.int("PREVIEW_TOKEN_MAX_AGE", default=3600)
+# How many revisions of an entry `manage.py prune_revisions` keeps (the newest; the one its
+# live version was published from is always kept as well).
+REVISIONS_KEEP = env.int("REVISIONS_KEEP", default=100)
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {

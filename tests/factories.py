@@ -20,7 +20,7 @@ from articles.models import (
 )
 from articles.publishing import live_write
 from articles.rendering import render_markdown
-from articles.services import risk_framework_create, scorecard_create
+from articles.services import revisions_import, risk_framework_create, scorecard_create
 from feedback.models import Feedback
 
 
@@ -85,8 +85,11 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _after_postgeneration(cls, instance, create, results=None):
-        """A published (or scheduled) entry goes live as publishing would make it; parts
-        added later reach the public through ``tests.utils.go_live``."""
+        """The entry is recorded as loaded (one revision, as bulk loads write it); a published
+        (or scheduled) entry goes live as publishing would make it. Parts added later reach
+        the public through ``tests.utils.go_live``."""
+        if create:
+            revisions_import([instance])
         if create and instance.status == Article.Status.PUBLISHED:
             live_write(article=instance, user=None, published_at=instance.published_at)
 

@@ -21,7 +21,6 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from simple_history.admin import SimpleHistoryAdmin
 
 from articles import selectors
 from articles.admin.filters import MissingTranslationFilter, RevisitFilter, StatusFilter
@@ -37,9 +36,9 @@ from articles.admin.panel import WorkflowPanelMixin
 from articles.admin.states import state_label, unpublished_changes, when
 from articles.admin.writes import ServiceErrorsMixin
 from articles.desk import changes_submitted, due_for_revisit, open_corrections
-from articles.history import article_versions
 from articles.models import Article
 from articles.permissions import may_delete, may_edit_content, may_translate
+from articles.revisions import revision_compare, revision_history
 from articles.services import (
     article_create,
     article_delete,
@@ -56,14 +55,14 @@ from reader.links import reader_url
 
 
 class ArticleForm(forms.ModelForm):
-    """Carries the version the editor opened; a save of an outdated form is refused."""
+    """Carries the revision the editor opened; a save of an outdated form is refused."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["expected_version"].initial = self.instance.version
+            self.fields["expected_revision"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
@@ -71,7 +70,7 @@ class ArticleForm(forms.ModelForm):
             # Locks the row until the admin's transaction ends, so no save slips in between.
             article_lock_for_edit(
                 article_id=self.instance.pk,
-                expected_version=cleaned.get("expected_version"),
+                expected_revision=cleaned.get("expected_revision"),
             )
         return cleaned
 
@@ -88,7 +87,7 @@ def bulk_action(step: Step):
 
 
 @admin.register(Article)
-class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
+class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
     form = ArticleForm
     change_form_template = "admin/articles/article/change_form.html"
 
@@ -306,7 +305,7 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
                 name="articles_article_preview",
             ),
             path(
-                "<path:object_id>/restore/<int:history_id>/",
+                "<path:object_id>/restore/<int:number>/",
                 self.admin_site.admin_view(self.restore_view),
                 name="articles_article_restore",
             ),
@@ -331,14 +330,14 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
             return None, "Give the publication time as YYYY-MM-DD HH:MM."
         return (at if timezone.is_aware(at) else timezone.make_aware(at)), None
 
-    def restore_view(self, request, object_id, history_id):
+    def restore_view(self, request, object_id, number):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         article = self._article_or_404(request, object_id)
         if not may_edit_content(request.user, article):
             raise PermissionDenied("You may not change this entry.")
         try:
-            article = article_restore(article=article, history_id=history_id, user=request.user)
+            article = article_restore(article=article, number=number, user=request.user)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return self._back_to(article, "history")
@@ -351,9 +350,18 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
         )
         return self._back_to(article)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        """Versions are compared and restored on the history page, with their parts."""
-        return redirect("admin:articles_article_history", unquote(object_id))
+    def _comparison(self, request, article) -> dict | None:
+        """``?from=N&to=M`` on the history page: what changed between any two versions."""
+        if "from" not in request.GET:
+            return None
+        try:
+            first, second = int(request.GET["from"]), int(request.GET.get("to", ""))
+        except ValueError:
+            return {"error": "Give two version numbers to compare."}
+        changes = revision_compare(article_id=article.pk, first=first, second=second)
+        if changes is None:
+            return {"error": "Both versions must be versions of this entry."}
+        return {"first": first, "second": second, "changes": changes}
 
     def history_view(self, request, object_id, extra_context=None):
         article = self._article_or_404(request, object_id)
@@ -365,7 +373,8 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, SimpleHistoryAdmin):
             "object": article,
             "opts": self.model._meta,
             "module_name": capfirst(self.model._meta.verbose_name_plural),
-            "versions": article_versions(article),
+            "versions": revision_history(article=article),
+            "comparison": self._comparison(request, article),
             "may_restore": may_edit_content(request.user, article),
             **(extra_context or {}),
         }

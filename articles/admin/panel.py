@@ -8,11 +8,11 @@ from django.shortcuts import redirect
 from django.utils.html import format_html
 
 from articles.admin.states import state_label, when
-from articles.documents import working_copy
-from articles.history import source_changes
-from articles.models import Article, LiveEntry
+from articles.models import Article
 from articles.permissions import may_preview
 from articles.previews import preview_token_create, preview_token_expires_at
+from articles.publishing import working_and_live
+from articles.revisions import source_changes
 from articles.services import article_publish_problems
 from articles.workflow import STEPS, Action, steps_open
 from reader.links import preview_url
@@ -24,12 +24,11 @@ SIDE_PREVIEW_SESSION_KEY = "articles.side_preview"
 def live_changes(article: Article) -> list[tuple[str, str, str]] | None:
     """What the working copy of a published entry changes against its live version (None for
     an entry that has no live version)."""
-    live = LiveEntry.objects.filter(pk=article.pk).only("source").first()
-    if live is None:
+    sources = working_and_live([article.pk]).get(article.pk)
+    if sources is None:
         return None
-    return source_changes(
-        live.source, working_copy(Article.objects.with_page_data().get(pk=article.pk))
-    )
+    working, live = sources
+    return source_changes(live, working)
 
 
 class WorkflowPanelMixin:

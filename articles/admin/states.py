@@ -3,8 +3,8 @@ live with unpublished changes, changes submitted for review, archived."""
 
 from django.utils import timezone
 
-from articles.documents import working_copy
-from articles.models import Article, LiveEntry
+from articles.models import Article
+from articles.publishing import working_and_live
 
 
 def when(moment) -> str:
@@ -17,12 +17,7 @@ def unpublished_changes(articles) -> set[int]:
     ids = [a.pk for a in articles if a.status == Article.Status.PUBLISHED]
     if not ids:
         return set()
-    sources = dict(LiveEntry.objects.filter(pk__in=ids).values_list("pk", "source"))
-    return {
-        article.pk
-        for article in Article.objects.with_page_data().filter(pk__in=ids)
-        if article.pk in sources and working_copy(article) != sources[article.pk]
-    }
+    return {pk for pk, (working, live) in working_and_live(ids).items() if working != live}
 
 
 def state_label(article: Article, *, changed: bool) -> str:

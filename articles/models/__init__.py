@@ -24,6 +24,7 @@ from articles.models.live import (
     SearchStemming,
 )
 from articles.models.notes import Note
+from articles.models.revisions import Revision, RevisionReason
 
 __all__ = [
     "Article",
@@ -37,6 +38,8 @@ __all__ = [
     "PublicationEvent",
     "PublicationLog",
     "PublishEvent",
+    "Revision",
+    "RevisionReason",
     "RiskArea",
     "RiskCategory",
     "RiskFramework",

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from articles.choices import ArticleKind, ArticleStatus
 from articles.querysets import ArticleQuerySet, VendorQuerySet, is_public, is_scheduled
@@ -196,7 +195,6 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=["topics"])
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -272,8 +270,6 @@ class ArticleTranslation(models.Model):
         blank=True, editable=False, help_text="The body rendered by the services that write it."
     )
 
-    history = HistoricalRecords(excluded_fields=["body_html"])
-
     class Meta:
         ordering = ["language"]
         constraints = [
@@ -293,8 +289,6 @@ class SignalBullet(models.Model):
     language = models.CharField(max_length=10, choices=language_choices)
     position = models.PositiveSmallIntegerField(default=0)
     text = models.CharField(max_length=300)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["language", "position"]
@@ -317,8 +311,6 @@ class Scorecard(models.Model):
     framework = models.ForeignKey(RiskFramework, on_delete=models.PROTECT, related_name="+")
     risk_areas = models.ManyToManyField(RiskArea, blank=True, related_name="scorecards")
 
-    history = HistoricalRecords(m2m_fields=["risk_areas"])
-
     def __str__(self):
         return f"{self.framework} scorecard"
 
@@ -340,8 +332,6 @@ class ScorecardRating(models.Model):
     post_mitigation = models.ForeignKey(
         RiskLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["category__position", "category_id"]

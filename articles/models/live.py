@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from articles.choices import ArticleKind
 from articles.models.content import Article, Topic, Vendor
+from articles.models.revisions import Revision
 from articles.search import FTS_TABLE, IndexColumn
 from kernel.languages import language_choices
 
@@ -46,7 +47,13 @@ class LiveEntry(models.Model):
     topics = models.ManyToManyField(Topic, blank=True, related_name="+")
     has_scorecard = models.BooleanField(default=False)
     source = models.JSONField(help_text="The working copy's content as published.")
-    revision = models.PositiveIntegerField(help_text="The working copy's version published.")
+    revision = models.ForeignKey(
+        Revision,
+        on_delete=models.RESTRICT,  # pruning keeps it; deleting the entry takes both
+        null=True,
+        related_name="+",
+        help_text="The entry's revision published: what is live.",
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -6,7 +6,6 @@ A note is part of the entry's working copy and goes live with it (publishing sta
 
 from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from articles.choices import NoteKind
 from articles.models.content import Article
@@ -38,8 +37,6 @@ class Note(models.Model):
         editable=False,
         help_text="When the note went live; from then on it cannot change.",
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["article", "published_at", "id"]

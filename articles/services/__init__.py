@@ -10,7 +10,7 @@ from articles.services.content import (
     article_update,
     scorecard_create,
 )
-from articles.services.edits import article_touch, normalise
+from articles.services.edits import article_touch, normalise, revisions_import
 from articles.services.notes import note_create, note_delete, note_update
 from articles.services.reference import (
     risk_area_create,
@@ -26,7 +26,7 @@ from articles.services.reference import (
     vendor_delete,
     vendor_update,
 )
-from articles.services.versions import article_apply_source, article_restore
+from articles.services.versions import article_apply_source, article_restore, revisions_prune
 from articles.services.workflow import (
     article_archive,
     article_delete,
@@ -68,6 +68,8 @@ __all__ = [
     "note_create",
     "note_delete",
     "note_update",
+    "revisions_import",
+    "revisions_prune",
     "risk_area_create",
     "risk_area_delete",
     "risk_area_update",

@@ -3,26 +3,27 @@
 Every write of an entry's content goes through ``article_create`` or ``article_update`` (the
 admin and the loaders), or, for restore and discard, through the engine they share
 (``articles.services.edits``). They refuse what the user's role does not allow and write
-nothing at all when nothing changes; a change raises the entry's version, records one version
-in the history and renders the Markdown.
+nothing at all when nothing changes; a change raises the entry's version, records one revision
+(``articles.models.Revision``) and renders the Markdown.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from articles.models import (
     Article,
+    RevisionReason,
     RiskFramework,
     Scorecard,
 )
 from articles.permissions import allowed, may_edit_content, may_translate
 from articles.services.edits import (
+    FIELDS,
     KEEP,
     field_value,
-    normalise,
     plan_edit,
     write_edit,
 )
@@ -48,14 +49,17 @@ def _locked(article: Article) -> Article:
     return Article.objects.select_for_update().get(pk=article.pk)
 
 
-def article_lock_for_edit(*, article_id: int, expected_version: int | None) -> Article:
-    """Lock the entry's row for the rest of the transaction; refuse a form opened before the
-    latest change (optimistic concurrency: the later save of a stale form loses, visibly)."""
+def article_lock_for_edit(*, article_id: int, expected_revision: int | None) -> Article:
+    """Lock the entry's row for the rest of the transaction; refuse a form opened on another
+    revision than the latest (optimistic concurrency: the later save of a stale form loses,
+    visibly). The entry's ``version`` is the number of its latest revision."""
+    from articles.revisions import revision_latest  # it reads text as the services write it
+
     current = Article.objects.select_for_update().get(pk=article_id)
-    if current.version != expected_version:
-        latest = current.history.select_related("history_user").first()
-        who = latest.history_user if latest and latest.history_user else "someone else"
-        when = latest.history_date.strftime("%H:%M:%S UTC") if latest else "just now"
+    if current.version != expected_revision:
+        latest = revision_latest(article_id=article_id)
+        who = latest.user if latest and latest.user else "someone else"
+        when = latest.created_at.strftime("%H:%M:%S UTC") if latest else "just now"
         raise StaleEdit(
             f"This entry was changed by {who} at {when}, after you opened it (it is now at "
             f"version {current.version}). Your changes were not saved: reload the page to see "
@@ -89,7 +93,8 @@ def article_update(
     translations: dict | None = None,
     signals: dict | None = None,
     scorecard=KEEP,
-    reason: str = "",
+    reason: str = RevisionReason.EDIT,
+    message: str = "",
 ) -> Edit:
     """Change the working copy of ``article``: only what is given is considered.
 
@@ -100,7 +105,8 @@ def article_update(
     ``scorecard``: see ``_plan_scorecard``. Writers and publishers change everything, a
     translator the translations; the publication time changes only before publishing.
     Editing a live entry changes its working copy only; publishing the changes is a workflow
-    step of its own.
+    step of its own. The change is one revision, for ``reason`` (a ``RevisionReason``) with
+    an optional ``message``.
     """
     article = _locked(article)
     plan = plan_edit(
@@ -128,7 +134,7 @@ def article_update(
         texts=bool(plan.translations),
         publication="published_at" in plan.fields,
     )
-    write_edit(article, plan, user=user, reason=reason)
+    write_edit(article, plan, user=user, reason=reason, message=message)
     return edit
 
 
@@ -136,36 +142,27 @@ def article_update(
 def article_create(
     *,
     user,
-    vendor,
-    slug: str,
-    kind: str,
-    source_url: str = "",
-    source_authors: str = "",
-    published_at: datetime | None = None,
-    revisit_after: date | None = None,
     topics=(),
     translations: dict | None = None,
     signals: dict | None = None,
     scorecard=KEEP,
+    reason: str = RevisionReason.CREATE,
+    **fields,
 ) -> Article:
-    """A new draft entry with its parts (arguments as for ``article_update``)."""
+    """A new draft entry with its parts (arguments as for ``article_update``; ``fields`` are
+    the entry's own, ``FIELDS``), and its first revision (a bulk load gives
+    ``reason=RevisionReason.IMPORT``)."""
     if not allowed(user, "articles.add_article"):
         raise PermissionDenied("You may not add entries.")
-    if published_at is not None and not allowed(user, "articles.publish_article"):
+    if fields.get("published_at") is not None and not allowed(user, "articles.publish_article"):
         raise PermissionDenied("Only a publisher sets the publication time.")
-    article = Article(
-        vendor_id=field_value("vendor", vendor),
-        slug=normalise(slug),
-        kind=kind,
-        source_url=normalise(source_url),
-        source_authors=normalise(source_authors),
-        published_at=published_at,
-        revisit_after=revisit_after,
-        version=0,
-    )
-    article.skip_history_when_saving = True
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise TypeError(f"article_create() got unknown fields: {', '.join(sorted(unknown))}")
+    article = Article(version=0)
+    for name, value in fields.items():
+        setattr(article, Article._meta.get_field(name).attname, field_value(name, value))
     article.save()
-    del article.skip_history_when_saving
     plan = plan_edit(
         article,
         fields={},
@@ -175,7 +172,7 @@ def article_create(
         scorecard=scorecard,
     )
     plan.topics = plan.topics or []
-    write_edit(article, plan, user=user, reason="")
+    write_edit(article, plan, user=user, reason=reason)
     return article
 
 

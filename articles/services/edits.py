@@ -1,6 +1,6 @@
 """The engine under every edit of an entry's working copy: text normalised once, the writes
-an edit needs planned before anything is written (``plan_edit``), then written with one
-version in the history, the entry with its topics first, then its parts (``write_edit``).
+an edit needs planned before anything is written (``plan_edit``), then written, the entry with
+its topics first, then its parts, and recorded as one revision (``write_edit``).
 ``article_create``/``article_update`` (``articles.services.content``) and restore and discard
 (``articles.services.versions``) use it."""
 
@@ -9,33 +9,27 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from articles.documents import ENTRY_FIELDS, TEXT_FIELDS, working_copy
 from articles.models import (
     Article,
     ArticleTranslation,
+    Revision,
+    RevisionReason,
     RiskCategory,
     RiskLevel,
     Scorecard,
     ScorecardRating,
     SignalBullet,
 )
+from articles.models.revisions import workflow_state
 from articles.rendering import render_markdown
-
-TEXT_FIELDS = ("title", "summary", "audience", "body")
-
 
 MULTILINE = {"summary", "body"}
 
 
-# The entry's own fields an editor changes; the workflow state changes through the workflow.
-FIELDS = (
-    "vendor",
-    "slug",
-    "kind",
-    "source_url",
-    "source_authors",
-    "published_at",
-    "revisit_after",
-)
+# The fields an editor changes on the entry's page: its own (``ENTRY_FIELDS``) and the two
+# workflow dates an editor may set; the status changes through the workflow.
+FIELDS = (*ENTRY_FIELDS, "published_at", "revisit_after")
 
 
 KEEP = object()  # "leave the scorecard as it is"
@@ -59,43 +53,58 @@ def _as_dict(translation) -> dict[str, str]:
 
 
 def field_value(name: str, value):
+    """A field's value as stored: an id for what it refers to, text normalised."""
     if name == "vendor":
         return getattr(value, "pk", value)
-    if name in ("slug", "source_url", "source_authors"):
+    if isinstance(value, str):
         return normalise(value)
     return value
 
 
-def article_touch(*, article: Article, user, reason: str = "") -> None:
-    """Record a change of ``article`` (already changed in memory): a new version in the history
-    by ``user``, a raised version number and update time."""
+def article_touch(*, article: Article, user, reason: str, message: str = "") -> None:
+    """Record a change of ``article`` (already changed in memory, its parts already written):
+    a raised version number and update time, and the revision of that version."""
+    _raise_version(article)
+    revision_write(article=article, user=user, reason=reason, message=message)
+
+
+def _raise_version(article: Article) -> None:
     article.version += 1
     article.updated_at = timezone.now()
-    _save_as(article, user, reason)
+    article.save()
 
 
-def _save_as(instance, user, reason: str = ""):
-    instance._history_user = user
-    instance._change_reason = reason or None
-    instance.save()
+def revision_write(*, article: Article, user, reason: str, message: str = "") -> Revision:
+    """The revision of the entry's current version: its whole source as the working copy
+    gives it, and its workflow fields. Call it once per change, after every part is written."""
+    source = working_copy(Article.objects.with_page_data().get(pk=article.pk))
+    return Revision.objects.create(
+        article=article,
+        number=article.version,
+        content=source,
+        workflow=workflow_state(article),
+        user=user if getattr(user, "pk", None) else None,
+        reason=reason,
+        message=message,
+    )
 
 
-def _delete_as(instance, user, reason: str, tracked: set | None):
-    if tracked is not None and (type(instance), instance.pk) not in tracked:
-        return  # written without history (a bulk import): keep it, its past is unknown
-    instance._history_user = user
-    instance._change_reason = reason or None
-    instance.delete()
-
-
-def _set_related(instance, name: str, ids: list[int]) -> None:
-    """Set a many-to-many field without a history record of its own: the next save of
-    ``instance`` records it with its other fields."""
-    instance.skip_history_when_saving = True
-    try:
-        getattr(instance, name).set(ids)
-    finally:
-        del instance.skip_history_when_saving
+def revisions_import(articles) -> int:
+    """One revision per entry of a bulk load (reason ``import``): each entry's whole source
+    as loaded, in a few queries for the batch. Returns how many were written."""
+    loaded = Article.objects.with_page_data().filter(pk__in=[a.pk for a in articles])
+    return len(
+        Revision.objects.bulk_create(
+            Revision(
+                article=article,
+                number=article.version,
+                content=working_copy(article),
+                workflow=workflow_state(article),
+                reason=RevisionReason.IMPORT,
+            )
+            for article in loaded
+        )
+    )
 
 
 @dataclass
@@ -200,18 +209,20 @@ def _check_framework(framework: int, ratings: dict) -> None:
             raise ValidationError("Each rating must use the scorecard framework's own scale.")
 
 
-def write_edit(article: Article, plan: Plan, *, user, reason: str, tracked: set | None = None):
-    """Write ``plan``: the entry with its topics first (one version), then its parts."""
+def write_edit(
+    article: Article, plan: Plan, *, user, reason: str = RevisionReason.EDIT, message: str = ""
+) -> None:
+    """Write ``plan``: the entry with its topics first, then its parts, then its revision."""
     if plan.topics is not None:
-        _set_related(article, "topics", plan.topics)
+        article.topics.set(plan.topics)
     for name, value in plan.fields.items():
         setattr(article, Article._meta.get_field(name).attname, value)
-    article_touch(article=article, user=user, reason=reason)
+    _raise_version(article)
 
     present = {t.language: t for t in article.translations.all()}
     for language, texts in plan.translations.items():
         if texts is None:
-            _delete_as(present[language], user, reason, tracked)
+            present[language].delete()
             continue
         translation = present.get(language) or ArticleTranslation(
             article=article, language=language
@@ -219,45 +230,41 @@ def write_edit(article: Article, plan: Plan, *, user, reason: str, tracked: set 
         for name, value in texts.items():
             setattr(translation, name, value)
         translation.body_html = render_markdown(translation.body)
-        _save_as(translation, user, reason)
+        translation.save()
 
     for language, texts in plan.signals.items():
-        _write_signals(article, language, texts, user=user, reason=reason, tracked=tracked)
+        _write_signals(article, language, texts)
 
     scorecard = Scorecard.objects.filter(article=article).first()
     if plan.scorecard is None or plan.ratings is not None:
         wanted = {} if plan.scorecard is None else plan.ratings
         for rating in article.scorecard_ratings.all():
             if rating.category_id not in wanted:
-                _delete_as(rating, user, reason, tracked)
+                rating.delete()
     if plan.scorecard is None:
-        _delete_as(scorecard, user, reason, tracked)
+        scorecard.delete()
     elif plan.scorecard is not KEEP:
         scorecard = scorecard or Scorecard(article=article)
         scorecard.framework_id = plan.scorecard["framework"]
-        if scorecard._state.adding:
-            scorecard.skip_history_when_saving = True
-            scorecard.save()
-            del scorecard.skip_history_when_saving
-        _set_related(scorecard, "risk_areas", plan.scorecard["risk_areas"])
-        _save_as(scorecard, user, reason)
+        scorecard.save()
+        scorecard.risk_areas.set(plan.scorecard["risk_areas"])
     if plan.ratings:
         current = {r.category_id: r for r in article.scorecard_ratings.all()}
         for category, (pre, post) in plan.ratings.items():
             rating = current.get(category) or ScorecardRating(article=article, category_id=category)
             if (rating.pre_mitigation_id, rating.post_mitigation_id) != (pre, post):
                 rating.pre_mitigation_id, rating.post_mitigation_id = pre, post
-                _save_as(rating, user, reason)
+                rating.save()
+    revision_write(article=article, user=user, reason=reason, message=message)
 
 
-def _write_signals(article, language, texts, *, user, reason, tracked):
+def _write_signals(article, language, texts):
     """Make the language's bullets ``texts`` in order, reusing rows in place (positions only
     move down, so the unique position never collides)."""
     rows = list(article.signal_bullets.filter(language=language).order_by("position"))
     kept, extra = rows[: len(texts)], rows[len(texts) :]
     for row in extra:
-        _delete_as(row, user, reason, tracked)
-    taken = {row.position for row in extra if row.pk is not None}  # kept without history
+        row.delete()
     for position, text in enumerate(texts):
         if position < len(kept):
             row = kept[position]
@@ -265,9 +272,5 @@ def _write_signals(article, language, texts, *, user, reason, tracked):
                 continue
             row.position, row.text = position, text
         else:
-            free = position
-            while free in taken:
-                free += 1
-            taken.add(free)
-            row = SignalBullet(article=article, language=language, position=free, text=text)
-        _save_as(row, user, reason)
+            row = SignalBullet(article=article, language=language, position=position, text=text)
+        row.save()

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from articles.choices import NoteKind
-from articles.models import Article, Note
+from articles.models import Article, Note, RevisionReason
 from articles.models.notes import NOTE_TEXT_MAX_LENGTH
 from articles.permissions import may_edit_content, may_translate
 from articles.services.edits import article_touch, normalise
@@ -77,7 +77,8 @@ def note_create(
         written_by=user,
     )
     article = Article.objects.select_for_update().get(pk=article.pk)
-    article_touch(article=article, user=user, reason=f"Added a note ({note.kind})")
+    message = f"Added a note ({note.kind})"
+    article_touch(article=article, user=user, reason=RevisionReason.NOTE, message=message)
     return note
 
 
@@ -95,9 +96,10 @@ def note_update(
         note.kind = _valid_kind(kind)
     if texts is not None:
         note.text = _valid_texts(texts)
-    note._history_user = user
     note.save()
-    article_touch(article=note.article, user=user, reason="Changed a note")
+    article_touch(
+        article=note.article, user=user, reason=RevisionReason.NOTE, message="Changed a note"
+    )
     return note
 
 
@@ -109,6 +111,10 @@ def note_delete(*, note: Note, user) -> None:
         raise PermissionDenied("You may not change this entry.")
     _refuse_live(note)
     article = note.article
-    note._history_user = user
     note.delete()
-    article_touch(article=article, user=user, reason="Removed a note not published yet")
+    article_touch(
+        article=article,
+        user=user,
+        reason=RevisionReason.NOTE,
+        message="Removed a note not published yet",
+    )

@@ -1,10 +1,16 @@
-"""Bringing back earlier content into the working copy: a version from the history
-(restore), or the live version's source (discarding unpublished changes)."""
+"""Bringing back earlier content into the working copy: a revision from the history
+(restore), or the live version's source (discarding unpublished changes). Both apply a
+source (``articles.documents.working_copy``) through ``article_apply_source``. And pruning
+the oldest revisions (``revisions_prune``)."""
+
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 
-from articles.models import Article
+from articles.documents import ENTRY_FIELDS
+from articles.models import Article, LiveEntry, Revision, RevisionReason
 from articles.permissions import may_edit_content
 from articles.services.content import Edit
 from articles.services.edits import plan_edit, write_edit
@@ -14,83 +20,91 @@ def _locked(article: Article) -> Article:
     return Article.objects.select_for_update().get(pk=article.pk)
 
 
-RESTORED_FIELDS = ["vendor", "slug", "kind", "source_url", "source_authors", "revisit_after"]
-
-
-def _replace_all(article, snapshot, *, fields, user, reason, tracked=None) -> Edit:
-    """Make the working copy equal to ``fields`` and ``snapshot`` (a ``history.Snapshot``);
-    with ``tracked``, parts written without history are kept."""
-    languages = {t.language for t in article.translations.all()}
-    signal_languages = {b.language for b in article.signal_bullets.all()}
-    signals: dict[str, list[str]] = {language: [] for language in signal_languages}
-    for (language, _position), text in sorted(snapshot.signals.items()):
-        signals.setdefault(language, []).append(text)
-    scorecard = None
-    if snapshot.scorecard_framework_id is not None:
-        scorecard = {
-            "framework": snapshot.scorecard_framework_id,
-            "risk_areas": snapshot.risk_areas,
-            "ratings": snapshot.ratings,
-        }
-    plan = plan_edit(
-        article,
-        fields=fields,
-        topics=snapshot.topics,
-        translations={language: None for language in languages} | snapshot.translations,
-        signals=signals,
-        scorecard=scorecard,
-    )
-    edit = Edit(article, plan.changes())
-    if edit:
-        write_edit(article, plan, user=user, reason=reason, tracked=tracked)
-    return edit
-
-
 @transaction.atomic
-def article_restore(*, article: Article, history_id: int, user) -> Article:
-    """Bring back the content of an earlier version into the working copy: the article's
-    fields, topics, translations, signals, scorecard with its risk areas and ratings as they
-    were. The restore is itself a new version; like any edit of a live entry it is public only
-    once its changes are published.
+def article_restore(*, article: Article, number: int, user) -> Article:
+    """Bring back the content of revision ``number`` into the working copy: the entry's
+    fields, topics, translations, signals, scorecard with its risk areas and ratings, and its
+    revisit date, as they were. The restore is itself a new revision; like any edit of a live
+    entry it is public only once its changes are published.
 
-    The workflow state (status, publication time) is left alone: restoring never publishes or
-    unpublishes anything; use the workflow steps for that.
+    The workflow state (status, publication time) and the notes are left alone: restoring
+    never publishes or unpublishes anything, and a live note never changes.
     """
-    from articles.history import article_version, parts_with_history
+    from articles.revisions import revision_get
 
     if not may_edit_content(user, article):
         raise PermissionDenied("You may not change this entry.")
-    version = article_version(article, history_id)
-    if version is None:
+    revision = revision_get(article_id=article.pk, number=number)
+    if revision is None:
         raise ValidationError("That version does not belong to this entry.")
-    record = version.record
-    if Article.objects.filter(slug=record.slug).exclude(pk=article.pk).exists():
-        raise ValidationError(f"Another entry now uses the slug {record.slug!r}.")
-    article = _locked(article)
-    _replace_all(
-        article,
-        version.snapshot,
-        fields={
-            name: getattr(record, Article._meta.get_field(name).attname) for name in RESTORED_FIELDS
-        },
+    slug, revisit = revision.content["slug"], revision.workflow.get("revisit_after")
+    if Article.objects.filter(slug=slug).exclude(pk=article.pk).exists():
+        raise ValidationError(f"Another entry now uses the slug {slug!r}.")
+    return article_apply_source(
+        article=article,
+        source=revision.content,
+        revisit_after=revisit and date.fromisoformat(revisit),
         user=user,
-        reason=f"Restored the version of {record.history_date:%Y-%m-%d %H:%M:%S} UTC",
-        tracked=parts_with_history(article.pk),
+        reason=RevisionReason.RESTORE,
+        message=f"Restored version {number} of {revision.created_at:%Y-%m-%d %H:%M:%S} UTC",
     )
-    return article
 
 
 @transaction.atomic
-def article_apply_source(*, article: Article, source: dict, user, reason: str) -> Article:
-    """Make the working copy equal to a published source (see ``articles.documents``)."""
-    from articles.history import SOURCE_FIELDS, snapshot_from_source
-
+def article_apply_source(
+    *, article: Article, source: dict, user, reason: str, message: str = "", **fields
+) -> Article:
+    """Make the working copy equal to ``source`` (notes aside), as one revision; ``fields``
+    may give workflow dates to set with it (``revisit_after``). Wagtail's
+    ``with_content_json``: the inverse of ``working_copy``."""
     article = _locked(article)
-    _replace_all(
+    languages = {t.language for t in article.translations.all()}
+    signal_languages = {b.language for b in article.signal_bullets.all()}
+    card = source["scorecard"]
+    plan = plan_edit(
         article,
-        snapshot_from_source(source),
-        fields={name: source[name] for name in SOURCE_FIELDS},
-        user=user,
-        reason=reason,
+        # A source from before a field existed leaves that field as it is.
+        fields={name: source[name] for name in ENTRY_FIELDS if name in source} | fields,
+        topics=source["topics"],
+        translations=dict.fromkeys(languages) | source["translations"],
+        signals={language: [] for language in signal_languages} | source["signals"],
+        scorecard=None
+        if card is None
+        else {
+            "framework": card["framework"],
+            "risk_areas": card["risk_areas"],
+            "ratings": {category: (pre, post) for category, pre, post in card["ratings"]},
+        },
     )
+    if Edit(article, plan.changes()):
+        write_edit(article, plan, user=user, reason=reason, message=message)
     return article
+
+
+def revision_pinned(*, article_id: int) -> set[int]:
+    """The ids of the entry's revisions that pruning never removes: the one its live version
+    was published from. (The one place to add more, e.g. revisions a release pins.)"""
+    live = LiveEntry.objects.filter(pk=article_id).values_list("revision_id", flat=True).first()
+    return set() if live is None else {live}
+
+
+@transaction.atomic
+def revisions_prune(*, keep: int) -> int:
+    """Remove the oldest revisions of every entry that has more than ``keep`` (at least 1),
+    except the pinned ones (``revision_pinned``). Returns how many were removed."""
+    keep = max(keep, 1)
+    crowded = list(
+        Revision.objects.values("article_id")
+        .annotate(count=Count("pk"))
+        .filter(count__gt=keep)
+        .values_list("article_id", flat=True)
+    )
+    removed = 0
+    for article_id in crowded:
+        revisions = Revision.objects.filter(article_id=article_id)
+        oldest_kept = revisions.order_by("-number").values_list("number", flat=True)[keep - 1]
+        old = revisions.filter(number__lt=oldest_kept).exclude(
+            pk__in=revision_pinned(article_id=article_id)
+        )
+        removed += old.delete()[0]
+    return removed

@@ -8,10 +8,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.documents import working_copy
-from articles.models import Article, LiveEntry, Note, PublicationEvent, PublishEvent
+from articles.models import (
+    Article,
+    LiveEntry,
+    Note,
+    PublicationEvent,
+    PublishEvent,
+    RevisionReason,
+)
 from articles.permissions import may_delete
-from articles.publishing import live_remove, live_write
+from articles.publishing import live_remove, live_write, working_and_live
 from articles.services.edits import article_touch
 from articles.services.versions import article_apply_source
 from articles.workflow import STEPS, UNPUBLISHED_STATES, Action
@@ -70,7 +76,13 @@ def _take(*, article: Article, action: Action, user, published_at=None) -> Artic
     from_status = article.status
     article.status = transition.target
     article.changes_submitted_at = None
-    article_touch(article=article, user=user)
+    published = transition.target == Article.Status.PUBLISHED
+    article_touch(
+        article=article,
+        user=user,
+        reason=RevisionReason.PUBLISH if published else RevisionReason.WORKFLOW,
+        message=action.label,
+    )
     if transition.target == Article.Status.PUBLISHED:
         live_write(article=article, user=user, published_at=article.published_at)
     elif from_status == Article.Status.PUBLISHED:
@@ -114,10 +126,8 @@ def article_reopen(*, article: Article, user) -> Article:
 
 def article_has_unpublished_changes(*, article: Article) -> bool:
     """The working copy of a live entry differs from what the public sees."""
-    live = LiveEntry.objects.filter(pk=article.pk).only("source").first()
-    if live is None:
-        return False
-    return working_copy(Article.objects.with_page_data().get(pk=article.pk)) != live.source
+    sources = working_and_live([article.pk]).get(article.pk)
+    return sources is not None and sources[0] != sources[1]
 
 
 def _require_changes(article: Article) -> None:
@@ -168,15 +178,14 @@ def article_discard_changes(*, article: Article, user) -> Article:
     STEPS[Action.DISCARD_CHANGES].refuse_unless_allowed(user, article)
     article = _locked(article)
     _require_changes(article)
-    for note in Note.objects.filter(article=article, published_at__isnull=True):
-        note._history_user = user
-        note.delete()
+    notes, _ = Note.objects.filter(article=article, published_at__isnull=True).delete()
+    version = article.version
+    reason, message = RevisionReason.DISCARD, "Discarded the changes not yet published"
     article = article_apply_source(
-        article=article,
-        source=article.live.source,
-        user=user,
-        reason="Discarded the changes not yet published",
+        article=article, source=article.live.source, user=user, reason=reason, message=message
     )
+    if notes and article.version == version:  # only notes were waiting: still one revision
+        article_touch(article=article, user=user, reason=reason, message=message)
     Article.objects.filter(pk=article.pk).update(changes_submitted_at=None)
     _log_step(article, Action.DISCARD_CHANGES, user, article.status)
     return article
@@ -195,5 +204,4 @@ def article_delete(*, article: Article, user) -> None:
             "published (live, scheduled or archived)."
         )
     live_remove(article=article, user=user, event=PublicationEvent.DELETED)
-    article._history_user = user
     article.delete()

@@ -75,7 +75,7 @@ def test_a_writer_edits_a_draft_and_submits_it_but_may_not_publish(client):
     assert client.post(step_url(article, "publish")).status_code == 403
     assert changelist_action(client, "publish", article).status_code == 403
     assert Article.objects.get(pk=article.pk).status == Article.Status.IN_REVIEW
-    assert article.history.first().history_user == writer
+    assert article.revisions.first().user == writer
 
 
 def test_a_writer_edits_the_working_copy_of_a_published_entry_but_may_not_take_it_down(client):

@@ -12,6 +12,7 @@ from articles.models import (
     LiveDocument,
     LiveEntry,
     PublicationLog,
+    Revision,
     Scorecard,
     Topic,
 )
@@ -127,3 +128,14 @@ def test_entries_share_existing_topics_of_the_same_name(client):
 def test_refuses_a_count_below_one():
     with pytest.raises(CommandError, match="at least 1"):
         call_command("generate_articles", 0)
+
+
+def test_each_generated_entry_has_one_imported_revision_of_the_whole_entry(client):
+    """Restoring it gives the entry back as generated, not a half entry."""
+    call_command("generate_articles", 20, seed=7)
+    revisions = Revision.objects.order_by("article_id")
+    assert [r.reason for r in revisions] == ["import"] * 20
+    for revision, entry in zip(revisions, LiveEntry.objects.order_by("pk"), strict=True):
+        assert (revision.article_id, revision.pk) == (entry.pk, entry.revision_id)
+        assert revision.content == entry.source
+        assert revision.content["translations"].keys() == {"en", "nl"}

@@ -1,5 +1,5 @@
-"""Who changed what and when, a diff of every version, restoring an earlier version with all its
-parts, and two editors saving the same entry without one silently overwriting the other."""
+"""Who changed what and when, a diff of every revision, restoring an earlier revision with all
+its parts, and two editors saving the same entry without one silently overwriting the other."""
 
 import threading
 import time
@@ -9,12 +9,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
 
-from articles.models import Article, ScorecardRating, SignalBullet
-from articles.services import StaleEdit, article_lock_for_edit, article_restore, article_update
+from articles.models import Article, ScorecardRating
+from articles.services import (
+    StaleEdit,
+    article_lock_for_edit,
+    article_restore,
+    article_submit_for_review,
+    article_update,
+)
 from tests.factories import (
     ArticleFactory,
     RiskAreaFactory,
-    SignalBulletFactory,
     TopicFactory,
     UserFactory,
     admin_form_data,
@@ -32,9 +37,12 @@ def change_url(article):
 @pytest.fixture
 def article():
     article = ArticleFactory(draft=True, slug="o3-mini", languages=["en", "nl"])
-    article.translations.filter(language="en").update(title="Original title")
-    article.translations.get(language="en").save()  # recorded in the history as it is now
-    SignalBulletFactory(article=article, language="en", position=0, text="Original signal")
+    article_update(
+        article=article,
+        user=None,
+        translations={"en": {"title": "Original title"}},
+        signals={"en": ["Original signal"]},
+    )
     make_scorecard(
         article=article,
         framework=make_framework(),
@@ -86,7 +94,7 @@ def test_restoring_a_version_brings_back_the_article_and_all_its_parts(client, a
     writer = UserFactory(role="Writer")
     client.force_login(writer)
     before = state(article)
-    original = article.history.order_by("history_date").last()
+    original = article.revisions.first()
     edit_everything(client, article)
     assert state(article) == {
         "source_authors": "Someone else",
@@ -95,42 +103,37 @@ def test_restoring_a_version_brings_back_the_article_and_all_its_parts(client, a
         "ratings": {"CBRN": ("High", "High"), "Cybersecurity": ("Low", None)},
     }
 
-    url = reverse("admin:articles_article_restore", args=[article.pk, original.history_id])
+    url = reverse("admin:articles_article_restore", args=[article.pk, original.number])
     response = client.post(url, follow=True)
     assert "Restored an earlier version" in response.content.decode()
     assert state(article) == before
-    restore = Article.objects.get(pk=article.pk).history.first()
-    assert restore.history_user == writer
-    assert restore.history_change_reason.startswith("Restored the version of")
-    dutch = article.translations.get(language="nl").history.first()
-    assert dutch.history_user == writer
+    restore = Article.objects.get(pk=article.pk).revisions.first()
+    assert (restore.user, restore.reason) == (writer, "restore")
+    assert restore.message.startswith(f"Restored version {original.number} of")
+    assert restore.content == original.content
 
 
 def test_a_restore_keeps_the_workflow_state(article):
     publisher = UserFactory(role="Publisher")
-    first = article.history.first()
-    Article.objects.filter(pk=article.pk).update(source_authors="Later")
-    article.status = Article.Status.IN_REVIEW
-    article.save()
-    restored = article_restore(article=article, history_id=first.history_id, user=publisher)
+    first = article.revisions.first()
+    article_update(article=article, user=publisher, fields={"source_authors": "Later"})
+    article_submit_for_review(article=article, user=publisher)
+    restored = article_restore(article=article, number=first.number, user=publisher)
     assert restored.status == Article.Status.IN_REVIEW
     assert restored.source_authors == "Research Team"
 
 
-def test_a_version_of_another_entry_or_a_refused_user_cannot_restore(article):
-    other = ArticleFactory(draft=True)
+def test_a_version_the_entry_never_had_or_a_refused_user_cannot_restore(client, article):
+    latest = article.revisions.first().number
     with pytest.raises(ValidationError, match="does not belong to this entry"):
-        article_restore(
-            article=article,
-            history_id=other.history.first().history_id,
-            user=UserFactory(role="Publisher"),
-        )
+        article_restore(article=article, number=latest + 1, user=UserFactory(role="Publisher"))
     with pytest.raises(PermissionDenied):
-        article_restore(
-            article=article,
-            history_id=article.history.first().history_id,
-            user=UserFactory(role="Translator"),
-        )
+        article_restore(article=article, number=latest, user=UserFactory(role="Translator"))
+    client.force_login(UserFactory(role="Writer"))
+    url = reverse("admin:articles_article_restore", args=[article.pk, latest + 1])
+    response = client.post(url, follow=True)
+    assert "That version does not belong to this entry." in response.content.decode()
+    assert article.revisions.first().number == latest
 
 
 def test_the_history_page_shows_who_changed_what_with_the_parts(client, article):
@@ -151,26 +154,15 @@ def test_the_history_page_shows_who_changed_what_with_the_parts(client, article)
         "Title (nl)",
     ):
         assert text in html, text
-    assert html.count("Restore this version") == article.history.count() - 1
+    assert html.count("Restore this version") == article.revisions.count() - 1
 
 
 def test_the_history_page_offers_no_restore_to_a_translator(client, article):
     client.force_login(UserFactory(role="Translator"))
     html = client.get(reverse("admin:articles_article_history", args=[article.pk])).content
     assert b"Restore this version" not in html
-    url = reverse(
-        "admin:articles_article_restore", args=[article.pk, article.history.first().history_id]
-    )
+    url = reverse("admin:articles_article_restore", args=[article.pk, 1])
     assert client.post(url).status_code == 403
-
-
-def test_the_old_single_record_revert_page_cannot_bypass_the_workflow(client, article):
-    client.force_login(UserFactory(role="Publisher"))
-    first = article.history.first()
-    url = reverse("admin:articles_article_simple_history", args=[article.pk, first.history_id])
-    response = client.post(url, {"status": "published"})
-    assert response.status_code == 302
-    assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT
 
 
 def test_the_later_save_of_a_stale_form_is_refused(client, article):
@@ -204,12 +196,20 @@ def test_saving_raises_the_version_so_a_fresh_form_saves_again(client, article):
     assert (article.source_authors, article.version) == ("Second", version + 2)
 
 
-def test_changes_to_ratings_are_recorded_with_the_user(client, article):
+def test_one_admin_save_with_its_inlines_is_one_revision_with_the_user(client, article):
     writer = UserFactory(role="Writer")
     client.force_login(writer)
+    revisions = article.revisions.count()
     edit_everything(client, article)
-    rating = ScorecardRating.objects.get(article=article, category__name="CBRN")
-    assert rating.history.first().history_user == writer
+    assert article.revisions.count() == revisions + 1
+    latest = article.revisions.first()
+    version = Article.objects.get(pk=article.pk).version
+    assert (latest.user, latest.reason, latest.number) == (writer, "edit", version)
+    cbrn = ScorecardRating.objects.get(article=article, category__name="CBRN")
+    assert [cbrn.category_id, cbrn.pre_mitigation_id, cbrn.post_mitigation_id] in (
+        latest.content["scorecard"]["ratings"]
+    )
+    assert latest.content["translations"].keys() == {"en"}
 
 
 def test_two_saves_at_the_same_moment_cannot_both_win(transactional_db):
@@ -225,7 +225,7 @@ def test_two_saves_at_the_same_moment_cannot_both_win(transactional_db):
     def first_save():
         try:
             with transaction.atomic():
-                locked = article_lock_for_edit(article_id=article.pk, expected_version=opened)
+                locked = article_lock_for_edit(article_id=article.pk, expected_revision=opened)
                 first_holds_lock.set()
                 first_may_save.wait(5)
                 article_update(article=locked, user=None, fields={"source_authors": "First"})
@@ -236,7 +236,7 @@ def test_two_saves_at_the_same_moment_cannot_both_win(transactional_db):
         first_holds_lock.wait(5)
         try:
             with transaction.atomic():
-                article_lock_for_edit(article_id=article.pk, expected_version=opened)
+                article_lock_for_edit(article_id=article.pk, expected_revision=opened)
                 outcome["second"] = "saved"
         except StaleEdit:
             outcome["second"] = "refused"
@@ -255,19 +255,6 @@ def test_two_saves_at_the_same_moment_cannot_both_win(transactional_db):
     assert Article.objects.get(pk=article.pk).source_authors == "First"
 
 
-def test_a_restore_keeps_parts_that_were_written_without_history(article):
-    """Bulk imports (generate_articles) write rows without history: a restore cannot know
-    whether they existed then, so it leaves them alone instead of deleting them."""
-    first = article.history.order_by("history_date").first()
-    SignalBullet.objects.bulk_create(
-        [SignalBullet(article=article, language="nl", position=0, text="Geïmporteerd")]
-    )
-    article_restore(
-        article=article, history_id=first.history_id, user=UserFactory(role="Publisher")
-    )
-    assert [s.text for s in Article.objects.get(pk=article.pk).signals("nl")] == ["Geïmporteerd"]
-
-
 def test_a_restore_brings_back_the_topics_and_the_risk_areas(client, article):
     agents, safety = TopicFactory(name="Agents"), TopicFactory(name="Safety")
     jailbreaks = RiskAreaFactory(name="Jailbreaks")
@@ -282,7 +269,7 @@ def test_a_restore_brings_back_the_topics_and_the_risk_areas(client, article):
         topics=[agents],
         scorecard={"framework": framework, "risk_areas": [jailbreaks], "ratings": ratings},
     )
-    tagged = Article.objects.get(pk=article.pk).history.first()
+    tagged = article.revisions.first()
     client.force_login(UserFactory(role="Writer"))
     data = admin_form_data(client.get(change_url(article)))
     data |= {"topics": [str(safety.pk)], "scorecard-0-risk_areas": []}
@@ -292,7 +279,17 @@ def test_a_restore_brings_back_the_topics_and_the_risk_areas(client, article):
     html = client.get(reverse("admin:articles_article_history", args=[article.pk])).content
     assert "Topics" in html.decode() and "Risk areas" in html.decode()
 
-    client.post(reverse("admin:articles_article_restore", args=[article.pk, tagged.history_id]))
+    client.post(reverse("admin:articles_article_restore", args=[article.pk, tagged.number]))
     article = Article.objects.get(pk=article.pk)
     assert [t.name for t in article.topics.all()] == ["Agents"]
     assert [a.name for a in article.scorecard.risk_areas.all()] == ["Jailbreaks"]
+
+
+def test_the_old_single_record_revert_page_cannot_bypass_the_workflow(client, article):
+    """The per-model history's revert page is gone with that history: its address changes
+    nothing."""
+    client.force_login(UserFactory(role="Publisher"))
+    url = f"{change_url(article).removesuffix('change/')}history/1/"
+    response = client.post(url, {"status": "published"})
+    assert response.status_code in (302, 404)
+    assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT

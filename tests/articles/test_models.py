@@ -79,7 +79,7 @@ def test_an_update_that_changes_nothing_writes_nothing():
     assert not edit and edit.changes == []
     after = Article.objects.get(pk=article.pk)
     assert (after.version, after.updated_at) == (before.version, before.updated_at)
-    assert article.history.count() == 1
+    assert article.revisions.count() == 1
 
 
 def test_body_is_stored_as_sanitised_html():

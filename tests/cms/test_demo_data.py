@@ -34,6 +34,18 @@ def test_loading_the_demo_twice_changes_nothing():
     assert Article.objects.get(slug=SEED_SLUG).updated_at == seed_updated
 
 
+def test_the_demo_entries_first_revision_is_the_whole_entry_as_imported(client):
+    """No "Created" version that restores to a half entry: the scorecard is in it."""
+    call_command("load_demo")
+    seed = Article.objects.get(slug=SEED_SLUG)
+    first = seed.revisions.order_by("number").first()
+    assert (first.reason, first.number) == ("import", 1)
+    assert first.content["scorecard"]["ratings"]
+    assert first.content["translations"].keys() == {"en", "nl"}
+    reasons = list(seed.revisions.order_by("number").values_list("reason", flat=True))
+    assert reasons[1:] == ["note"] * (len(reasons) - 3) + ["workflow", "publish"]
+
+
 def test_the_seed_entry_is_complete_in_english_and_dutch():
     call_command("load_demo")
     seed = Article.objects.with_page_data().get(slug=SEED_SLUG)

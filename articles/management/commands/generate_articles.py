@@ -31,7 +31,7 @@ from articles.models import (
     VendorTranslation,
 )
 from articles.publishing import live_publish_bulk
-from articles.services import risk_framework_create
+from articles.services import revisions_import, risk_framework_create
 
 VENDORS = [
     "Acme AI", "Nimbus Labs", "Orbital Models", "Quanta Research", "Vector Works",
@@ -193,6 +193,7 @@ def write(planned: list[dict]) -> int:
     insert(ScorecardRating, ["article", "category", "pre_mitigation", "post_mitigation"], ratings)
     insert(Article.topics.through, ["article", "topic"], topic_links)
     insert(Scorecard.risk_areas.through, ["scorecard", "riskarea"], area_links)
+    revisions_import(articles)
     return live_publish_bulk(articles, rendered=html)
 
 

@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from articles.models import (
     Article,
+    RevisionReason,
     RiskArea,
     RiskFramework,
     Topic,
@@ -33,9 +34,9 @@ from articles.services import (
     article_submit_for_review,
     note_create,
     risk_framework_create,
-    scorecard_create,
     vendor_create,
 )
+from articles.services.edits import KEEP
 from feedback.models import Feedback
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
@@ -156,9 +157,9 @@ class Command(BaseCommand):
             topics=Topic.objects.filter(slug__in=item.get("topics", [])),
             translations=item["translations"],
             signals=item.get("signals", {}),
+            scorecard=self.scorecard(item["scorecard"]) if "scorecard" in item else KEEP,
+            reason=RevisionReason.IMPORT,
         )
-        if "scorecard" in item:
-            self.load_scorecard(article, item["scorecard"])
         for note in item.get("notes", []):
             note_create(article=article, kind=note["kind"], texts=note["text"], user=None)
         self.take_steps(article, item)
@@ -174,13 +175,19 @@ class Command(BaseCommand):
             else:
                 article = step(article=article, user=None)
 
-    def load_scorecard(self, article, item):
-        scorecard_create(
-            article=article,
-            framework=RiskFramework.objects.get(slug=item["framework"]),
-            ratings=item["ratings"],
-            risk_areas=RiskArea.objects.filter(slug__in=item["risk_areas"]),
-        )
+    def scorecard(self, item) -> dict:
+        """The scorecard as ``article_create`` takes it, from the demo file's names."""
+        framework = RiskFramework.objects.get(slug=item["framework"])
+        levels = {level.name: level.pk for level in framework.levels.all()}
+        categories = {category.name: category.pk for category in framework.categories.all()}
+        return {
+            "framework": framework,
+            "risk_areas": RiskArea.objects.filter(slug__in=item["risk_areas"]),
+            "ratings": {
+                categories[category]: (levels[pre], levels[post] if post else None)
+                for category, (pre, post) in item["ratings"].items()
+            },
+        }
 
     def load_feedback(self, item):
         """Demo feedback is known by its fixed id, never by its text: readers send the same."""
