@@ -6,7 +6,7 @@ the change feed, validators, caches and webhooks all key on the log.
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 import orjson
@@ -159,13 +159,22 @@ def _modified_at(previous, published_at, visible_at, significant, was_visible) -
 
 @transaction.atomic
 def live_write(
-    *, article: Article, user, published_at: datetime, significant: bool = False
+    *,
+    article: Article,
+    user,
+    published_at: datetime,
+    significant: bool = False,
+    record: Callable[[], Revision] | None = None,
 ) -> LiveEntry:
     """Make the working copy of ``article`` its live version, visible from ``published_at``.
 
     Its notes not live yet go live with it, dated when the change becomes visible (with a
     first publication: its publication time). An entry the public saw keeps its public
     modification time unless the change is ``significant`` or brings a note.
+
+    ``record()`` writes the revision the live version is published from, once the notes are
+    dated, so that what is live is exactly that revision's source (the publishing services
+    pass it); without it, the entry's latest revision is named.
     """
     now = timezone.now()
     visible_at = _visible_at(published_at, now)
@@ -175,8 +184,12 @@ def live_write(
         published_at=visible_at if was_visible else published_at
     )
     significant = significant or noted > 0
-    article = Article.objects.with_page_data().get(pk=article.pk)
-    source = working_copy(article)
+    if record is not None:
+        revision = record()
+        source = revision.content
+    else:
+        revision = Revision.objects.filter(article_id=article.pk).order_by("-number").first()
+        source = working_copy(Article.objects.with_page_data().get(pk=article.pk))
     entry = LiveEntry(
         article=article,
         slug=source["slug"],
@@ -187,9 +200,7 @@ def live_write(
         modified_at=_modified_at(previous, published_at, visible_at, significant, was_visible),
         has_scorecard=source["scorecard"] is not None,
         source=source,
-        revision_id=Revision.objects.filter(article_id=article.pk, number=article.version)
-        .values_list("pk", flat=True)
-        .first(),
+        revision=revision,
         published_by=user,
     )
     tagged = Counter(source["topics"])

@@ -61,11 +61,11 @@ def field_value(name: str, value):
     return value
 
 
-def article_touch(*, article: Article, user, reason: str, message: str = "") -> None:
+def article_touch(*, article: Article, user, reason: str, message: str = "") -> Revision:
     """Record a change of ``article`` (already changed in memory, its parts already written):
     a raised version number and update time, and the revision of that version."""
     _raise_version(article)
-    revision_write(article=article, user=user, reason=reason, message=message)
+    return revision_write(article=article, user=user, reason=reason, message=message)
 
 
 def _raise_version(article: Article) -> None:

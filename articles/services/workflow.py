@@ -76,17 +76,21 @@ def _take(*, article: Article, action: Action, user, published_at=None) -> Artic
     from_status = article.status
     article.status = transition.target
     article.changes_submitted_at = None
-    published = transition.target == Article.Status.PUBLISHED
-    article_touch(
-        article=article,
-        user=user,
-        reason=RevisionReason.PUBLISH if published else RevisionReason.WORKFLOW,
-        message=action.label,
-    )
     if transition.target == Article.Status.PUBLISHED:
-        live_write(article=article, user=user, published_at=article.published_at)
-    elif from_status == Article.Status.PUBLISHED:
-        live_remove(article=article, user=user)
+        live_write(
+            article=article,
+            user=user,
+            published_at=article.published_at,
+            record=lambda: article_touch(
+                article=article, user=user, reason=RevisionReason.PUBLISH, message=action.label
+            ),
+        )
+    else:
+        article_touch(
+            article=article, user=user, reason=RevisionReason.WORKFLOW, message=action.label
+        )
+        if from_status == Article.Status.PUBLISHED:
+            live_remove(article=article, user=user)
     _log_step(article, action, user, from_status)
     return article
 
@@ -163,7 +167,16 @@ def article_publish_changes(*, article: Article, user, significant: bool = False
     _require_changes(article)
     _refuse_problems(article)
     live_write(
-        article=article, user=user, published_at=article.published_at, significant=significant
+        article=article,
+        user=user,
+        published_at=article.published_at,
+        significant=significant,
+        record=lambda: article_touch(
+            article=article,
+            user=user,
+            reason=RevisionReason.PUBLISH,
+            message=STEPS[Action.PUBLISH_CHANGES].done,
+        ),
     )
     Article.objects.filter(pk=article.pk).update(changes_submitted_at=None)
     article.changes_submitted_at = None

@@ -9,11 +9,14 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from articles.models import Article, Revision
+from articles.choices import NoteKind
 from articles.services import (
     article_create,
     article_publish,
+    article_publish_changes,
     article_submit_for_review,
     article_update,
+    note_create,
 )
 from tests.factories import (
     TopicFactory,
@@ -116,6 +119,27 @@ def test_edit_three_times_restore_the_first_and_publish_it(client, entry):
     response = client.post(change_url(entry), stale | {"translations-0-title": "Stale"})
     assert "This entry was changed by piet" in response.content.decode()
     assert entry.translations.get().title == "First title"
+
+
+def test_what_is_live_is_exactly_the_revision_it_was_published_from(entry):
+    """Publishing dates the notes that go live with it: the revision it goes live from is
+    written after, so the live version and its revision are one document."""
+    publisher = UserFactory(role="Publisher")
+    note_create(article=entry, kind=NoteKind.UPDATE, texts={"en": "A note"}, user=publisher)
+    article_submit_for_review(article=entry, user=publisher)
+    article_publish(article=entry, user=publisher)
+    live = Article.objects.get(pk=entry.pk).live
+    assert live.source["notes"][0]["published_at"] is not None
+    assert live.revision.content == live.source
+    assert live.revision.number == Article.objects.get(pk=entry.pk).version
+
+    article_update(article=entry, user=publisher, translations={"en": {"title": "Fixed"}})
+    note_create(article=entry, kind=NoteKind.CORRECTION, texts={"en": "Fixed"}, user=publisher)
+    article_publish_changes(article=entry, user=publisher)
+    republished = Article.objects.get(pk=entry.pk).live
+    assert republished.revision.content == republished.source
+    assert republished.revision.reason == "publish"
+    assert [n["published_at"] is not None for n in republished.source["notes"]] == [True, True]
 
 
 def test_comparing_versions_the_entry_does_not_have_says_so(client, entry):
