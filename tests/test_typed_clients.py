@@ -15,7 +15,9 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from graphql import FragmentDefinitionNode, parse, print_ast
 
+from reader.documents import reader_documents
 from tests.factories import ArticleFactory, NoteFactory, VendorFactory
 from tests.test_guides import ROOT
 from tests.utils import go_live
@@ -66,6 +68,18 @@ def client_of(ainews_client, live_server):
     """A typed client of the server under test, over real HTTP."""
     with httpx.Client(timeout=10) as http:
         yield ainews_client.AINewsClient(url=f"{live_server.url}/graphql/", http_client=http)
+
+
+def test_fragments_the_reader_documents_share_are_the_same():
+    """The generator reads the documents as one (skipping UniqueFragmentNames, see
+    clients/python/pyproject.toml), so a fragment that diverged in one would type it wrongly."""
+    by_name: dict[str, set[str]] = {}
+    for document in reader_documents().values():
+        for definition in parse(document["query"]).definitions:
+            if isinstance(definition, FragmentDefinitionNode):
+                by_name.setdefault(definition.name.value, set()).add(print_ast(definition))
+    assert by_name.keys() == {"Scorecard", "Texts"}
+    assert {name: len(texts) for name, texts in by_name.items()} == {"Scorecard": 1, "Texts": 1}
 
 
 def test_the_generated_client_has_a_typed_method_per_reader_document(ainews_client):
