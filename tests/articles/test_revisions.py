@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles.models import Article, Revision
 from articles.choices import NoteKind
+from articles.models import Article, Revision
 from articles.services import (
     article_create,
     article_publish,
