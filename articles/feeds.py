@@ -105,12 +105,9 @@ def cached_feed(request, build, *, language: str, keys: list[str]):
     head = selectors.log_head()
     return http_cache.public_response(
         request,
-        version=head.token,
-        modified=head.due,
+        head=head,
         variant=[request.build_absolute_uri(request.path)],
         build=tagged,
-        expires=head.next_at,
-        position=head.position,
     )
 
 

@@ -105,8 +105,7 @@ class PublicGraphQLView(PersistedDocuments, GraphQLView):
         head = selectors.log_head()
         return http_cache.public_response(
             request,
-            version=head.token,
-            modified=head.due,
+            head=head,
             variant=[
                 request.build_absolute_uri(request.path),
                 negotiate_language(None, request.headers.get("Accept-Language")),
@@ -116,8 +115,6 @@ class PublicGraphQLView(PersistedDocuments, GraphQLView):
                 ),
             ],
             build=build,
-            expires=head.next_at,
-            position=head.position,
         )
 
     def answer(self, request):

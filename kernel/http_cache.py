@@ -1,9 +1,9 @@
 """Public GET responses: validated and cached by the version of what the public can see.
 
-A surface passes the version of its content (for entries, the publication log's head token,
-which any public change moves, a scheduled entry's time passing included) and what else
-selects the response: its absolute URL path, its normalised query, its language. The ETag
-and the cache key are both a digest of these, so
+A surface passes where its content stands (``PublicState``: for entries, the publication
+log's head, whose token any public change moves, a scheduled entry's time passing included)
+and what else selects the response: its absolute URL path, its normalised query, its
+language. The ETag and the cache key are both a digest of these, so
 
 - a conditional GET whose ETag matches is answered 304 before any content is read;
 - a response is built once per version and then served from Django's cache; a new version
@@ -17,11 +17,11 @@ same stored answer and the same ETag, and cannot fill the cache with copies of o
 
 Lifetimes: ``Cache-Control: public, max-age`` (``PUBLIC_CACHE_MAX_AGE``) for browsers and
 ``Surrogate-Control: max-age`` (``EDGE_CACHE_MAX_AGE``, long: purges are exact) for a cache
-in front, both capped at the seconds until ``expires`` (the next scheduled change the
-publication log knows of), so a scheduled entry appears everywhere at its time. With a
-``position`` (the log position the answer was built at), ``X-Publication-Position`` names
-it: a cache in front refuses to keep an answer older than its last purge (one fetched while
-the purged publication committed).
+in front, both capped at the seconds until the head's ``next_at`` (the next scheduled change
+the publication log knows of), so a scheduled entry appears everywhere at its time.
+``X-Publication-Position`` names the log position the answer was built at: a cache in front
+refuses to keep an answer older than its last purge (one fetched while the purged
+publication committed).
 
 Only 200 responses are stored, none larger than ``settings.RESPONSE_CACHE_MAX_BYTES`` (a
 larger one is built for each request, and still validated), and only a request known to
@@ -35,6 +35,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -55,6 +56,17 @@ def normalised_query(params: dict[str, list[str]]) -> str:
     return urlencode([(name, value) for name in sorted(params) for value in params[name]])
 
 
+class PublicState(Protocol):
+    """Where public content stands (the publication log's head, read once per request):
+    ``token`` changes with anything public, ``due`` is when it last did, ``next_at`` when it
+    next will (a scheduled change), ``position`` the log position answers are built at."""
+
+    token: str
+    due: datetime | None
+    next_at: datetime | None
+    position: int
+
+
 @dataclass(frozen=True)
 class _Validators:
     etag: str
@@ -64,43 +76,28 @@ class _Validators:
     position: int | None = None
 
     @classmethod
-    def of(cls, version, modified, variant: Iterable[str], expires=None, position=None):
-        digest = hashlib.sha256("\n".join([version, *variant]).encode()).hexdigest()
-        last_modified = int(modified.timestamp()) if modified else None
+    def of(cls, head: PublicState, variant: Iterable[str]):
+        digest = hashlib.sha256("\n".join([head.token, *variant]).encode()).hexdigest()
+        last_modified = int(head.due.timestamp()) if head.due else None
         key = f"http-cache:{digest}"
-        return cls(quote_etag(digest[:32]), key, last_modified, expires, position)
+        return cls(quote_etag(digest[:32]), key, last_modified, head.next_at, head.position)
 
 
-def cached_answer(
-    request,
-    *,
-    version: str,
-    modified: datetime | None,
-    variant: Iterable[str],
-    expires: datetime | None = None,
-    position: int | None = None,
-) -> HttpResponse | None:
+def cached_answer(request, *, head: PublicState, variant: Iterable[str]) -> HttpResponse | None:
     """What the cache can answer without building anything: 304 for an ``If-None-Match``
     that names this version's ETag (only ever handed out with a 200), or the stored 200
     (or 304, by its validators); None when the response has to be built."""
-    return _cached(request, _Validators.of(version, modified, variant, expires, position))
+    return _cached(request, _Validators.of(head, variant))
 
 
 def public_response(
-    request,
-    *,
-    version: str,
-    modified: datetime | None,
-    variant: Iterable[str],
-    build: Callable[[], HttpResponse],
-    expires: datetime | None = None,
-    position: int | None = None,
+    request, *, head: PublicState, variant: Iterable[str], build: Callable[[], HttpResponse]
 ) -> HttpResponse:
-    """The response ``build`` makes, from the cache while ``version`` holds, with ``ETag``,
-    ``Last-Modified`` (``modified``), ``Cache-Control: public`` and ``Surrogate-Control``,
-    whose lifetimes end by ``expires``; 304 when the request's validators still match.
-    ``variant`` is everything besides the version that selects the response."""
-    validators = _Validators.of(version, modified, variant, expires, position)
+    """The response ``build`` makes, from the cache while ``head`` holds, with ``ETag``,
+    ``Last-Modified`` (``head.due``), ``Cache-Control: public`` and ``Surrogate-Control``,
+    whose lifetimes end by ``head.next_at``; 304 when the request's validators still match.
+    ``variant`` is everything besides the head that selects the response."""
+    validators = _Validators.of(head, variant)
     answer = _cached(request, validators)
     if answer is not None:
         return answer

@@ -95,12 +95,9 @@ def _cached(request, build, *, variant=()):
     head = selectors.log_head()
     return http_cache.public_response(
         request,
-        version=head.token,
-        modified=head.due,
+        head=head,
         variant=[request.build_absolute_uri(request.path), *variant],
         build=tagged,
-        expires=head.next_at,
-        position=head.position,
     )
 
 

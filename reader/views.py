@@ -126,12 +126,9 @@ def entry(request, lang: str, slug: str):
     public = selectors.log_head()
     response = http_cache.public_response(
         request,
-        version=public.token,
-        modified=public.due,
+        head=public,
         variant=[request.build_absolute_uri(request.path)],
         build=build,
-        expires=public.next_at,
-        position=public.position,
     )
     return _with_policy(response)
 

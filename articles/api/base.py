@@ -102,11 +102,8 @@ class PublicReadView(GenericAPIView):
         self.public_head = selectors.log_head()
         answer = http_cache.cached_answer(
             request,
-            version=self.public_head.token,
-            modified=self.public_head.due,
+            head=self.public_head,
             variant=self.variant(request, language, self.query(request.GET)),
-            expires=self.public_head.next_at,
-            position=self.public_head.position,
         )
         if answer is not None:
             patch_vary_headers(answer, ["Accept-Language"])
@@ -155,12 +152,9 @@ class PublicReadView(GenericAPIView):
 
         return http_cache.public_response(
             request,
-            version=head.token,
-            modified=head.due,
+            head=head,
             variant=self.variant(request, language, query),
             build=build,
-            expires=head.next_at,
-            position=head.position,
         )
 
     def link(self, language: str, query: dict, cursor: Cursor | None) -> str | None:
