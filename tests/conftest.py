@@ -3,6 +3,8 @@ import yaml
 from django.core.cache import cache
 from openapi_core import OpenAPI
 
+from tests.live_server import live_server_start
+
 
 @pytest.fixture(autouse=True)
 def fresh_throttle_budgets():
@@ -34,3 +36,11 @@ def rates(settings):
         }
 
     return set_rates
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, one request at a time on SQLite (``tests.live_server``)."""
+    server = live_server_start(request)
+    yield server
+    server.stop()
