@@ -5,7 +5,7 @@ Every change to what the public sees appends a ``PublicationLog`` row in the sam
 the change feed, validators, caches and webhooks all key on the log.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -16,7 +16,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from articles import search
-from articles.documents import SharedData, build_documents, working_copy
+from articles.documents import SharedData, build_documents, iso, working_copy
 from articles.models import (
     Article,
     LiveDocument,
@@ -28,6 +28,7 @@ from articles.models import (
     PublicationEvent,
     PublicationLog,
     Revision,
+    ScheduledChange,
 )
 
 #: Sent by ``log_append`` inside the publishing transaction with the stored ``rows``: what a
@@ -64,49 +65,105 @@ def log_append(rows: list[PublicationLog]) -> None:
     log_appended.send(sender=PublicationLog, rows=rows)
 
 
-def _noted_at(source: dict) -> datetime | None:
-    times = [note["published_at"] for note in source["notes"] if note["published_at"]]
-    return datetime.fromisoformat(max(times)) if times else None
+def _noted_at(source: dict, visible_at: datetime) -> datetime | None:
+    """The newest note's time; a note not dated yet goes live (and is dated) at ``visible_at``."""
+    times = [
+        datetime.fromisoformat(note["published_at"]) if note["published_at"] else visible_at
+        for note in source["notes"]
+    ]
+    return max(times) if times else None
 
 
-def _documents(entry: LiveEntry, shared: SharedData) -> list[LiveDocument]:
-    noted_at = _noted_at(entry.source)
+def _render(
+    entry: LiveEntry,
+    shared: SharedData,
+    *,
+    source: dict,
+    updated_at: datetime,
+    modified_at: datetime,
+    valid_from: datetime,
+    valid_until: datetime | None = None,
+) -> list[LiveDocument]:
     return [
         LiveDocument(
             entry=entry,
             language=document.language,
             slug=entry.slug,
             vendor_id=entry.vendor_id,
-            kind=entry.kind,
+            kind=source["kind"],
             published_at=entry.published_at,
-            updated_at=entry.updated_at,
-            modified_at=entry.modified_at,
-            noted_at=noted_at,
-            has_scorecard=entry.has_scorecard,
+            updated_at=updated_at,
+            modified_at=modified_at,
+            noted_at=_noted_at(source, updated_at),
+            has_scorecard=source["scorecard"] is not None,
             fallback=document.fallback,
             title=document.card["title"],
             summary=document.card["summary"],
             document=dumps(document.full),
             card=dumps(document.card),
+            valid_from=valid_from,
+            valid_until=valid_until,
             **search.index_fields(document.full, document.language),
         )
         for document in build_documents(
             article_id=entry.pk,
-            source=entry.source,
+            source=source,
             published_at=entry.published_at,
-            updated_at=entry.updated_at,
-            modified_at=entry.modified_at,
+            updated_at=updated_at,
+            modified_at=modified_at,
             shared=shared,
         )
     ]
 
 
-def _store(entries: list[LiveEntry], *, rendered: dict[str, str] | None = None) -> None:
-    """Write the documents of ``entries`` (already saved) from their sources."""
-    shared = SharedData([entry.source for entry in entries], rendered=rendered)
+def _documents(
+    entry: LiveEntry, shared: SharedData, waiting: ScheduledChange | None = None
+) -> list[LiveDocument]:
+    """Every document of ``entry``: the current ones, and with a change ``waiting`` for its
+    time, the ones it brings, valid from then."""
+    documents = _render(
+        entry,
+        shared,
+        source=entry.source,
+        updated_at=entry.updated_at,
+        modified_at=entry.modified_at,
+        valid_from=entry.published_at,
+        valid_until=waiting.at if waiting else None,
+    )
+    if waiting is not None:
+        documents += _render(
+            entry,
+            shared,
+            source=waiting.revision.content,
+            updated_at=waiting.at,
+            modified_at=waiting.at if waiting.significant else entry.modified_at,
+            valid_from=waiting.at,
+        )
+    return documents
+
+
+def _shared(entries: list[LiveEntry], waiting: dict[int, ScheduledChange], **options):
+    sources = [entry.source for entry in entries]
+    return SharedData(sources + [change.revision.content for change in waiting.values()], **options)
+
+
+def _store(
+    entries: list[LiveEntry],
+    *,
+    rendered: dict[str, str] | None = None,
+    waiting: dict[int, ScheduledChange] | None = None,
+) -> None:
+    """Write the documents of ``entries`` (already saved) from their sources, and from the
+    changes ``waiting`` for them."""
+    waiting = waiting or {}
+    shared = _shared(entries, waiting, rendered=rendered)
     LiveDocument.objects.filter(entry__in=entries).delete()
     LiveDocument.objects.bulk_create(
-        [document for entry in entries for document in _documents(entry, shared)]
+        [
+            document
+            for entry in entries
+            for document in _documents(entry, shared, waiting.get(entry.pk))
+        ]
     )
 
 
@@ -134,10 +191,24 @@ def _recount_entries() -> None:
         model.objects.bulk_create(model(**{key: pk}, entries=n) for pk, n in counts)
 
 
+def _due_source(content: dict, at: datetime) -> dict:
+    """What is live once a scheduled change of ``content`` has come due at ``at``: that
+    content, the notes it brought dated ``at`` (as ``live_schedule`` dated them in the
+    working copy)."""
+    notes = [{**note, "published_at": note["published_at"] or iso(at)} for note in content["notes"]]
+    return {**content, "notes": notes}
+
+
 def working_and_live(article_ids: Iterable[int]) -> dict[int, tuple[dict, dict]]:
     """The one read of "working copy against live version": (working copy's source, live
-    source) of each of the entries that has a live version, in two queries."""
-    live = dict(LiveEntry.objects.filter(pk__in=list(article_ids)).values_list("pk", "source"))
+    source) of each of the entries that has a live version, in two queries. A scheduled
+    change whose time has passed is live, settled or not."""
+    now = timezone.now()
+    live = {}
+    for pk, source, at, content in LiveEntry.objects.filter(pk__in=list(article_ids)).values_list(
+        "pk", "source", "scheduled_change__at", "scheduled_change__revision__content"
+    ):
+        live[pk] = _due_source(content, at) if at is not None and at <= now else source
     if not live:
         return {}
     return {
@@ -176,6 +247,8 @@ def live_write(
     dated, so that what is live is exactly that revision's source (the publishing services
     pass it); without it, the entry's latest revision is named.
     """
+    live_settle(article_ids=[article.pk])
+    live_unschedule(article_id=article.pk)  # what goes live now replaces what was waiting
     now = timezone.now()
     visible_at = _visible_at(published_at, now)
     previous = LiveEntry.objects.filter(pk=article.pk).first()
@@ -224,6 +297,7 @@ def live_write(
 def live_remove(*, article: Article, user, event=PublicationEvent.UNPUBLISHED) -> bool:
     """Take ``article`` off every public surface. A removal is logged only if the public saw
     the entry; one that was still scheduled leaves no trace (its slug must not leak)."""
+    live_unschedule(article_id=article.pk)
     entry = LiveEntry.objects.filter(pk=article.pk).first()
     if entry is None:
         return False
@@ -261,25 +335,29 @@ def _without_update_time(document: str) -> dict:
 
 @transaction.atomic
 def live_refresh(*, entries: Iterable[LiveEntry], user=None, vendor=None) -> int:
-    """Re-render live entries from the sources they were published from (after a vendor,
-    topic or framework they show changed, or after the document's shape changed). Entries
-    whose documents come out different get a new update time and are logged as updated;
-    with ``vendor``, a ``vendor.updated`` row follows. Returns how many entries changed."""
-    entries = list(entries)
-    before = {
-        (d.entry_id, d.language): _without_update_time(d.document)
-        for d in LiveDocument.objects.filter(entry__in=entries).only(
-            "entry_id", "language", "document"
-        )
-    }
-    shared = SharedData([entry.source for entry in entries])
+    """Re-render live entries from the sources they were published from, and the changes
+    scheduled for them from their revisions (after a vendor, topic or framework they show
+    changed, or after the document's shape changed). Entries whose documents come out
+    different get a new update time and are logged as updated (a scheduled change's row
+    again at its time); with ``vendor``, a ``vendor.updated`` row follows. Returns how many
+    entries changed."""
+    ids = [entry.pk for entry in entries]
+    waiting = live_settle(article_ids=ids)
+    entries = list(LiveEntry.objects.filter(pk__in=ids).order_by("pk"))
+    before = defaultdict(dict)  # entry id: (language, valid from): document
+    for d in LiveDocument.objects.filter(entry__in=entries).only(
+        "entry_id", "language", "valid_from", "document"
+    ):
+        before[d.entry_id][(d.language, d.valid_from)] = _without_update_time(d.document)
+    shared = _shared(entries, waiting)
     now = timezone.now()
     changed, documents = [], []
     for entry in entries:
         previous_time, entry.updated_at = entry.updated_at, _visible_at(entry.published_at, now)
-        rendered = _documents(entry, shared)
-        if any(
-            before.get((d.entry_id, d.language)) != _without_update_time(d.document)
+        rendered = _documents(entry, shared, waiting.get(entry.pk))
+        stored = before[entry.pk]
+        if len(rendered) != len(stored) or any(
+            stored.get((d.language, d.valid_from)) != _without_update_time(d.document)
             for d in rendered
         ):
             changed.append(entry)
@@ -295,6 +373,7 @@ def live_refresh(*, entries: Iterable[LiveEntry], user=None, vendor=None) -> int
     ]
     for row in rows:
         row.significant = False
+    rows += [_scheduled_row(waiting[entry.pk]) for entry in changed if entry.pk in waiting]
     if vendor is not None:
         rows.append(vendor_row(vendor, user))
     log_append(rows)
@@ -388,3 +467,89 @@ def live_rebuild(*, batch_size: int = 1000) -> tuple[int, int]:
     search.index_rebuild(batch_size=batch_size)
     _recount_entries()
     return backfilled, changed
+
+
+def _scheduled_row(change: ScheduledChange) -> PublicationLog:
+    row = _log_row(
+        change.entry, PublicationEvent.UPDATED, change.scheduled_by, effective_at=change.at
+    )
+    row.significant = change.significant
+    return row
+
+
+@transaction.atomic
+def live_schedule(
+    *, article: Article, user, revision: Revision, at: datetime, significant: bool = False
+) -> ScheduledChange:
+    """Make ``revision`` of a visible live entry go live at ``at``, replacing a change that
+    was waiting: its documents are stored now, valid from ``at``, and its log row is dated
+    ``at``, so every surface, the change feed and the notifications come due then with no
+    job. The notes it brings are dated ``at``; those added later wait for the next
+    publication."""
+    live_settle(article_ids=[article.pk])
+    live_unschedule(article_id=article.pk)
+    entry = LiveEntry.objects.get(pk=article.pk)
+    noted = [note["id"] for note in revision.content["notes"] if not note["published_at"]]
+    Note.objects.filter(pk__in=noted, published_at__isnull=True).update(published_at=at)
+    change = ScheduledChange.objects.create(
+        entry=entry,
+        revision=revision,
+        at=at,
+        significant=significant or bool(noted),
+        scheduled_by=user if getattr(user, "pk", None) else None,
+    )
+    _store([entry], waiting={entry.pk: change})
+    log_append([_scheduled_row(change)])
+    return change
+
+
+def live_unschedule(*, article_id: int) -> ScheduledChange | None:
+    """Cancel the change waiting for its time on the entry, if any: its documents and log
+    row go (nobody saw them), the notes it was to bring wait again. Returns it."""
+    now = timezone.now()
+    change = ScheduledChange.objects.filter(entry_id=article_id, at__gt=now).first()
+    if change is None:
+        return None
+    LiveDocument.objects.filter(entry_id=article_id, valid_from=change.at).delete()
+    LiveDocument.objects.filter(entry_id=article_id).update(valid_until=None)
+    PublicationLog.objects.filter(article_id=article_id, effective_at__gt=now).delete()
+    Note.objects.filter(article_id=article_id, published_at=change.at).update(published_at=None)
+    change.delete()
+    return change
+
+
+def live_settle(*, article_ids: Iterable[int]) -> dict[int, ScheduledChange]:
+    """Fold the scheduled changes of the entries whose time has passed into their live
+    entries (the public already sees them; only the bookkeeping follows: source, revision,
+    times, the documents they replaced). Returns the changes still waiting, by entry."""
+    now = timezone.now()
+    waiting = {}
+    changes = ScheduledChange.objects.filter(entry_id__in=list(article_ids)).select_related(
+        "entry", "revision", "scheduled_by"
+    )
+    for change in changes:
+        if not change.is_due(now):
+            waiting[change.entry_id] = change
+            continue
+        entry = change.entry
+        entry.source = _due_source(change.revision.content, change.at)
+        entry.revision = change.revision
+        entry.kind = entry.source["kind"]
+        entry.has_scorecard = entry.source["scorecard"] is not None
+        entry.updated_at = change.at
+        entry.modified_at = change.at if change.significant else entry.modified_at
+        entry.published_by = change.scheduled_by
+        entry.save()
+        LiveDocument.objects.filter(entry=entry, valid_until__lte=now).delete()
+        LiveDocument.objects.filter(entry=entry).update(valid_from=entry.published_at)
+        change.delete()
+    return waiting
+
+
+def live_scheduled(*, article_id: int) -> ScheduledChange | None:
+    """The change waiting for its time on the entry, with its revision."""
+    return (
+        ScheduledChange.objects.select_related("revision", "scheduled_by")
+        .filter(entry_id=article_id, at__gt=timezone.now())
+        .first()
+    )

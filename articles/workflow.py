@@ -36,6 +36,7 @@ class Needs(Enum):
     NOTHING = "nothing"  # a step between states
     CHANGES = "changes"  # the working copy differs from the live version
     UNSUBMITTED_CHANGES = "unsubmitted changes"  # ... not yet submitted for review
+    SCHEDULED_CHANGES = "scheduled changes"  # changes scheduled to go live later
 
 
 @dataclass(frozen=True)
@@ -66,13 +67,15 @@ class Step:
                 f"{article.get_status_display().lower()}."
             )
 
-    def is_open(self, article, *, changed: bool) -> bool:
+    def is_open(self, article, *, changed: bool, scheduled: bool = False) -> bool:
         """The step applies to ``article`` as it is (``changed``: its working copy differs
-        from its live version)."""
+        from its live version; ``scheduled``: changes wait for their time to go live)."""
         if article.status not in self.sources:
             return False
         if self.needs is Needs.NOTHING:
             return True
+        if self.needs is Needs.SCHEDULED_CHANGES:
+            return scheduled
         submitted = article.changes_submitted_at is not None
         return changed and not (self.needs is Needs.UNSUBMITTED_CHANGES and submitted)
 
@@ -168,6 +171,36 @@ _TABLE = [
         "article_discard_changes",
         needs=Needs.CHANGES,
     ),
+    Step(
+        "schedule_changes",
+        "Changes scheduled",
+        "Schedule changes",
+        (PUBLISHED,),
+        None,
+        may_publish,
+        "article_schedule_changes",
+        needs=Needs.CHANGES,
+    ),
+    Step(
+        "reschedule_changes",
+        "Scheduled changes moved",
+        "Reschedule changes",
+        (PUBLISHED,),
+        None,
+        may_publish,
+        "article_reschedule_changes",
+        needs=Needs.SCHEDULED_CHANGES,
+    ),
+    Step(
+        "cancel_scheduled_changes",
+        "Scheduled changes cancelled",
+        "Cancel scheduled changes",
+        (PUBLISHED,),
+        None,
+        may_publish,
+        "article_cancel_scheduled_changes",
+        needs=Needs.SCHEDULED_CHANGES,
+    ),
 ]
 
 # The steps' names as the publish log stores them.
@@ -176,9 +209,9 @@ Action = models.TextChoices("Action", [(s.action.upper(), (s.action, s.done)) fo
 STEPS: dict[Action, Step] = {Action(step.action): step for step in _TABLE}
 
 
-def steps_open(user, article, *, changed: bool) -> list[Step]:
+def steps_open(user, article, *, changed: bool, scheduled: bool = False) -> list[Step]:
     """The steps ``user`` may take on ``article`` as it is: those between the working copy
     and the live version first."""
-    steps = [s for s in STEPS.values() if s.is_open(article, changed=changed)]
+    steps = [s for s in STEPS.values() if s.is_open(article, changed=changed, scheduled=scheduled)]
     steps = [s for s in steps if s.may(user, article)]
     return sorted(steps, key=lambda s: s.needs is Needs.NOTHING)

@@ -28,18 +28,33 @@ def _json(by_language: dict[str, str], by_reference: bool) -> str:
     return orjson.dumps({k: orjson.Fragment(v) for k, v in by_language.items()}).decode()
 
 
+def _valid_at(documents, moment) -> dict[str, str]:
+    """The documents of an entry (language, JSON, valid from, valid until) the public sees at
+    ``moment``: a scheduled change's row carries the change, the row before it what it
+    replaces."""
+    return {
+        language: document
+        for language, document, valid_from, valid_until in documents
+        if valid_from <= moment and (valid_until is None or moment < valid_until)
+    }
+
+
 def events_build(rows: list[PublicationLog]) -> list[Event]:
     """Events for ``rows`` with the documents as they are now, in this transaction: the
     version these rows published (one query for all of them)."""
-    documents = defaultdict(dict)
+    documents = defaultdict(list)
     upserts = [row.article_id for row in rows if row.event in UPSERT_EVENTS]
-    for entry_id, language, document in LiveDocument.objects.filter(
-        entry_id__in=upserts
-    ).values_list("entry_id", "language", "document"):
-        documents[entry_id][language] = document
+    for entry_id, *document in LiveDocument.objects.filter(entry_id__in=upserts).values_list(
+        "entry_id", "language", "document", "valid_from", "valid_until"
+    ):
+        documents[entry_id].append(document)
     events = []
     for row in rows:
-        by_language = documents.get(row.article_id, {}) if row.event in UPSERT_EVENTS else {}
+        by_language = (
+            _valid_at(documents.get(row.article_id, []), row.effective_at)
+            if row.event in UPSERT_EVENTS
+            else {}
+        )
         by_reference = sum(map(len, by_language.values())) > settings.WEBHOOK_MAX_DOCUMENTS_BYTES
         if by_reference:
             by_language = {language: _fetch_url(row.slug, language) for language in by_language}

@@ -32,12 +32,13 @@ from articles.admin.inlines import (
     edit_from_forms,
 )
 from articles.admin.notes import notes_summary
-from articles.admin.panel import WorkflowPanelMixin
+from articles.admin.panel import WorkflowPanelMixin, cancelled_message
 from articles.admin.states import state_label, unpublished_changes, when
 from articles.admin.writes import ServiceErrorsMixin
 from articles.desk import changes_submitted, due_for_revisit, open_corrections
 from articles.models import Article
 from articles.permissions import may_delete, may_edit_content, may_translate
+from articles.publishing import live_scheduled
 from articles.revisions import revision_compare, revision_history
 from articles.services import (
     article_create,
@@ -218,7 +219,10 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
         return [{"changed": {"fields": [str(c) for c in changes]}}] if changes else []
 
     def delete_model(self, request, obj):
+        waiting = live_scheduled(article_id=obj.pk)
         article_delete(article=obj, user=request.user)
+        if waiting is not None:
+            self.message_user(request, cancelled_message(waiting), messages.WARNING)
 
     def delete_queryset(self, request, queryset):
         # All or nothing: an entry refused half-way (it went live since the confirmation page)

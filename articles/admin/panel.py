@@ -11,7 +11,7 @@ from articles.admin.states import state_label, when
 from articles.models import Article
 from articles.permissions import may_preview
 from articles.previews import preview_token_create, preview_token_expires_at
-from articles.publishing import working_and_live
+from articles.publishing import live_scheduled, working_and_live
 from articles.revisions import source_changes
 from articles.services import article_publish_problems
 from articles.workflow import STEPS, Action, steps_open
@@ -21,30 +21,56 @@ from reader.links import preview_url
 SIDE_PREVIEW_SESSION_KEY = "articles.side_preview"
 
 
-def live_changes(article: Article) -> list[tuple[str, str, str]] | None:
-    """What the working copy of a published entry changes against its live version (None for
-    an entry that has no live version)."""
-    sources = working_and_live([article.pk]).get(article.pk)
-    if sources is None:
+# The steps that take an entry's scheduled changes away with what they do.
+CANCELLING = (Action.PUBLISH_CHANGES, Action.UNPUBLISH, Action.ARCHIVE)
+
+
+def scheduled_changes(article: Article, live: dict) -> dict | None:
+    """The change waiting for its time on a live entry: when, by whom, and what it changes
+    against the live version."""
+    change = live_scheduled(article_id=article.pk)
+    if change is None:
         return None
-    working, live = sources
-    return source_changes(live, working)
+    return {
+        "at": when(change.at),
+        "by": change.scheduled_by,
+        "changes": source_changes(live, change.revision.content),
+        "content": change.revision.content,
+    }
+
+
+def cancelled_message(change) -> str:
+    return (
+        f"The changes scheduled for {when(change.at)} were cancelled: they will not go live "
+        "(the working copy keeps them)."
+    )
 
 
 class WorkflowPanelMixin:
     def workflow_context(self, request, article) -> dict:
         user = request.user
-        changes = live_changes(article) if article.status == Article.Status.PUBLISHED else None
+        sources = None
+        if article.status == Article.Status.PUBLISHED:
+            sources = working_and_live([article.pk]).get(article.pk)
+        changes = source_changes(sources[1], sources[0]) if sources else None
+        scheduled = scheduled_changes(article, sources[1]) if sources else None
         submitted = article.changes_submitted_at is not None
         problems = []
         if article.status != Article.Status.PUBLISHED or changes:
             problems = article_publish_problems(article=article)
+        status = state_label(article, changed=bool(changes))
+        if scheduled:
+            later = sources[0] != scheduled["content"]
+            status = f"Live, with changes scheduled for {scheduled['at']}" + (
+                " and later edits not scheduled" if later else ""
+            )
         return {
-            "status": state_label(article, changed=bool(changes)),
+            "status": status,
             "live": changes is not None,
             "changes": changes or [],
+            "scheduled": scheduled,
             "submitted_at": when(article.changes_submitted_at) if submitted and changes else "",
-            "steps": steps_open(user, article, changed=bool(changes)),
+            "steps": steps_open(user, article, changed=bool(changes), scheduled=bool(scheduled)),
             "problems": problems,
             "may_preview": may_preview(user),
         }
@@ -66,17 +92,28 @@ class WorkflowPanelMixin:
                 return self._back_to(article)
             if at is not None:
                 options["at"] = at
-        elif step.action == Action.PUBLISH_CHANGES:
+        elif step.action in (Action.SCHEDULE_CHANGES, Action.RESCHEDULE_CHANGES):
+            at, problem = self._publication_time(request)
+            if problem or at is None:
+                self.message_user(request, problem or "Give the time.", messages.ERROR)
+                return self._back_to(article)
+            options["at"] = at
+        if step.action in (Action.PUBLISH_CHANGES, Action.SCHEDULE_CHANGES):
             options["significant"] = request.POST.get("significant") == "1"
+        waiting = live_scheduled(article_id=article.pk) if step.action in CANCELLING else None
         try:
-            article = step.function()(article=article, user=request.user, **options)
+            result = step.function()(article=article, user=request.user, **options)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
-        else:
-            done = step.done
-            if step.action == Action.PUBLISH and article.is_scheduled:
-                done = f"Scheduled for {when(article.published_at)}"
-            self.message_user(request, f"{done}: {article}.", messages.SUCCESS)
+            return self._back_to(article)
+        done = step.done
+        if step.action == Action.PUBLISH and result.is_scheduled:
+            done = f"Scheduled for {when(result.published_at)}"
+        elif step.action in (Action.SCHEDULE_CHANGES, Action.RESCHEDULE_CHANGES):
+            done = f"Changes scheduled for {when(result.at)}"
+        self.message_user(request, f"{done}: {article}.", messages.SUCCESS)
+        if waiting is not None:
+            self.message_user(request, cancelled_message(waiting), messages.WARNING)
         return self._back_to(article)
 
     def preview_view(self, request, object_id):

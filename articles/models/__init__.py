@@ -21,6 +21,7 @@ from articles.models.live import (
     PublicationCounter,
     PublicationEvent,
     PublicationLog,
+    ScheduledChange,
     SearchStemming,
 )
 from articles.models.notes import Note
@@ -44,6 +45,7 @@ __all__ = [
     "RiskCategory",
     "RiskFramework",
     "RiskLevel",
+    "ScheduledChange",
     "Scorecard",
     "ScorecardRating",
     "SearchStemming",

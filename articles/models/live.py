@@ -29,6 +29,19 @@ class LiveQuerySet(models.QuerySet):
         return self.filter(published_at__gt=at or timezone.now())
 
 
+class LiveDocumentQuerySet(LiveQuerySet):
+    def visible(self, *, at=None):
+        """Also: the document's window holds ``at``. A scheduled change is the next document
+        of the entry in its language, valid from the change's time; the one it replaces is
+        valid until then."""
+        at = at or timezone.now()
+        return (
+            super()
+            .visible(at=at)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=at), valid_from__lte=at)
+        )
+
+
 class LiveEntry(models.Model):
     """An entry's live version, with the working-copy content it was built from."""
 
@@ -97,7 +110,8 @@ class LiveDocument(models.Model):
     """One live entry in one language, stored as the JSON every surface serves.
 
     The columns beside the JSON are copies of the entry's, for the lists to filter and order
-    on with an index.
+    on with an index. An entry with a scheduled change (``ScheduledChange``) has two documents
+    per language: the current one valid until the change's time, the next valid from it.
     """
 
     entry = models.ForeignKey(LiveEntry, on_delete=models.CASCADE, related_name="documents")
@@ -122,13 +136,26 @@ class LiveDocument(models.Model):
     search_extra = models.TextField(default="", editable=False)
     search_body = models.TextField(default="", editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    valid_from = models.DateTimeField(
+        help_text="When the public starts seeing this document: the entry's publication time, "
+        "or a scheduled change's time."
+    )
+    valid_until = models.DateTimeField(
+        null=True, blank=True, help_text="When a scheduled change replaces it (empty: never)."
+    )
 
-    objects = LiveQuerySet.as_manager()
+    objects = LiveDocumentQuerySet.as_manager()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["entry", "language"], name="unique_live_language"),
-            models.UniqueConstraint(fields=["language", "slug"], name="unique_live_slug"),
+            models.UniqueConstraint(
+                fields=["entry", "language", "valid_from"], name="unique_live_language"
+            ),
+            # A scheduled change keeps the entry's slug (``articles.services.scheduling``), so
+            # a slug still names one entry.
+            models.UniqueConstraint(
+                fields=["language", "slug", "valid_from"], name="unique_live_slug"
+            ),
         ]
         indexes = [
             models.Index(fields=["language", "-published_at", "-entry"], name="live_newest_idx"),
@@ -151,6 +178,35 @@ class LiveDocument(models.Model):
 
     def __str__(self):
         return f"{self.slug} ({self.language})"
+
+
+class ScheduledChange(models.Model):
+    """A revision of a live entry that goes live at ``at``: its documents are written when it
+    is scheduled (valid from ``at``) and its log row is dated ``at``, so reads need no job.
+    Once ``at`` has passed, the entry's next write (or ``live_rebuild``) folds it into the
+    ``LiveEntry`` (``articles.publishing.live_settle``)."""
+
+    entry = models.OneToOneField(
+        LiveEntry, on_delete=models.CASCADE, primary_key=True, related_name="scheduled_change"
+    )
+    revision = models.ForeignKey(
+        Revision,
+        on_delete=models.RESTRICT,  # pruning keeps it (``revision_pinned``)
+        related_name="+",
+        help_text="What goes live: pinned, later edits do not go with it.",
+    )
+    at = models.DateTimeField(help_text="When it goes live.")
+    significant = models.BooleanField(default=False)
+    scheduled_at = models.DateTimeField(default=timezone.now)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    def __str__(self):
+        return f"{self.entry_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    def is_due(self, now=None) -> bool:
+        return self.at <= (now or timezone.now())
 
 
 class LiveSearchIndex(models.Model):

@@ -21,6 +21,7 @@ class RevisionReason(models.TextChoices):
     DISCARD = "discard", "Discarded changes"
     IMPORT = "import", "Imported"
     PUBLISH = "publish", "Published"
+    SCHEDULE = "schedule", "Scheduled to go live"
     WORKFLOW = "workflow", "Workflow step"
     NOTE = "note", "Note"
 

@@ -26,6 +26,11 @@ from articles.services.reference import (
     vendor_delete,
     vendor_update,
 )
+from articles.services.scheduling import (
+    article_cancel_scheduled_changes,
+    article_reschedule_changes,
+    article_schedule_changes,
+)
 from articles.services.versions import article_apply_source, article_restore, revisions_prune
 from articles.services.workflow import (
     article_archive,
@@ -47,6 +52,7 @@ __all__ = [
     "StaleEdit",
     "article_apply_source",
     "article_archive",
+    "article_cancel_scheduled_changes",
     "article_create",
     "article_delete",
     "article_discard_changes",
@@ -57,8 +63,10 @@ __all__ = [
     "article_publish_changes",
     "article_publish_problems",
     "article_reopen",
+    "article_reschedule_changes",
     "article_restore",
     "article_return_to_draft",
+    "article_schedule_changes",
     "article_submit_changes",
     "article_submit_for_review",
     "article_touch",

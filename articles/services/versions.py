@@ -83,9 +83,12 @@ def article_apply_source(
 
 def revision_pinned(*, article_id: int) -> set[int]:
     """The ids of the entry's revisions that pruning never removes: the one its live version
-    was published from. (The one place to add more, e.g. revisions a release pins.)"""
-    live = LiveEntry.objects.filter(pk=article_id).values_list("revision_id", flat=True).first()
-    return set() if live is None else {live}
+    was published from, and one scheduled to go live. (The one place to add more, e.g.
+    revisions a release pins.)"""
+    pinned = LiveEntry.objects.filter(pk=article_id).values_list(
+        "revision_id", "scheduled_change__revision_id"
+    )
+    return {pk for row in pinned for pk in row if pk is not None}
 
 
 @transaction.atomic

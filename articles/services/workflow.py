@@ -194,8 +194,9 @@ def article_discard_changes(*, article: Article, user) -> Article:
     notes, _ = Note.objects.filter(article=article, published_at__isnull=True).delete()
     version = article.version
     reason, message = RevisionReason.DISCARD, "Discarded the changes not yet published"
+    _working, live = working_and_live([article.pk])[article.pk]
     article = article_apply_source(
-        article=article, source=article.live.source, user=user, reason=reason, message=message
+        article=article, source=live, user=user, reason=reason, message=message
     )
     if notes and article.version == version:  # only notes were waiting: still one revision
         article_touch(article=article, user=user, reason=reason, message=message)
