@@ -17,11 +17,13 @@ from articles import selectors
 from articles.models import Article, LiveEntry, PublicationLog
 from articles.services import (
     article_archive,
+    article_cancel_scheduled_changes,
     article_delete,
     article_discard_changes,
     article_publish,
     article_publish_changes,
     article_reopen,
+    article_schedule_changes,
     article_submit_for_review,
     article_unpublish,
 )
@@ -37,12 +39,15 @@ STEPS = {
     "publish_now": 3,
     "schedule": 1,
     "publish_changes": 3,
+    "schedule_changes": 2,
+    "cancel_scheduled_changes": 1,
     "discard_changes": 1,
     "unpublish": 1,
     "archive": 1,
     "reopen": 1,
     "delete": 1,
     "wait": 2,
+    "time_passes": 1,
 }
 
 
@@ -54,6 +59,7 @@ class Entry:
     working: str
     live: str | None = None
     live_from: datetime | None = None
+    scheduled: tuple[str, datetime] | None = None  # a change to the live title, and its time
 
 
 class Desk:
@@ -69,9 +75,18 @@ class Desk:
         self.entries: list[Entry] = []
         self.edits = 0
 
+    def settle(self):
+        """Scheduled changes whose time has come are what is live."""
+        for e in self.entries:
+            if e.scheduled and e.scheduled[1] <= self.now:
+                e.live, e.scheduled = e.scheduled[0], None
+
     def eligible(self, step: str) -> list[Entry]:
+        self.settle()
         changed = [e for e in self.entries if e.status == PUBLISHED and e.working != e.live]
         return {
+            "schedule_changes": [e for e in changed if e.live_from <= self.now],
+            "cancel_scheduled_changes": [e for e in self.entries if e.scheduled],
             "edit": [e for e in self.entries if e.status in (DRAFT, PUBLISHED)],
             "publish_now": [e for e in self.entries if e.status == DRAFT],
             "schedule": [e for e in self.entries if e.status == DRAFT],
@@ -101,7 +116,14 @@ class Desk:
             entry.status, entry.live, entry.live_from = PUBLISHED, entry.working, at or self.now
         elif step == "publish_changes":
             article_publish_changes(article=article, user=None)
-            entry.live = entry.working
+            entry.live, entry.scheduled = entry.working, None
+        elif step == "schedule_changes":
+            at = self.now + timedelta(hours=1)
+            article_schedule_changes(article=article, user=None, at=at)
+            entry.scheduled = (entry.working, at)
+        elif step == "cancel_scheduled_changes":
+            article_cancel_scheduled_changes(article=article, user=None)
+            entry.scheduled = None
         elif step == "discard_changes":
             article_discard_changes(article=article, user=None)
             entry.working = entry.live
@@ -109,7 +131,7 @@ class Desk:
             service = article_unpublish if step == "unpublish" else article_archive
             service(article=article, user=None)
             entry.status = DRAFT if step == "unpublish" else ARCHIVED
-            entry.live = entry.live_from = None
+            entry.live = entry.live_from = entry.scheduled = None
         elif step == "reopen":
             article_reopen(article=article, user=None)
             entry.status = DRAFT
@@ -119,8 +141,13 @@ class Desk:
         elif step == "wait":
             self.now += timedelta(minutes=40)
             self.traveller.move_to(self.now)
+        elif step == "time_passes":  # to the second a scheduled change comes due, or an hour
+            times = [e.scheduled[1] for e in self.entries if e.scheduled]
+            self.now = min(times) if times else self.now + timedelta(hours=1)
+            self.traveller.move_to(self.now)
 
     def visible(self) -> dict[str, str]:
+        self.settle()
         return {
             e.slug: e.live for e in self.entries if e.live is not None and e.live_from <= self.now
         }

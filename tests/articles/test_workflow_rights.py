@@ -4,14 +4,21 @@ publisher made it. Deleting an entry the public sees (or will see at its schedul
 the publish right, like unpublishing it."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from articles.models import Article, LiveEntry, PublicationLog, PublishEvent
-from articles.services import article_delete, article_submit_changes, article_update
+from articles.services import (
+    article_delete,
+    article_schedule_changes,
+    article_submit_changes,
+    article_update,
+)
 from articles.workflow import STEPS, Action, Needs
 from tests.factories import ArticleFactory, UserFactory
 
@@ -45,6 +52,12 @@ REFUSED_STEPS = [
     (role, action) for role, steps in MAY_TAKE.items() for action in Action if action not in steps
 ]
 SERVICES = {action: step.function() for action, step in STEPS.items()}
+# What a step's form gives its service besides the entry and the user.
+TIMED = (Action.SCHEDULE_CHANGES, Action.RESCHEDULE_CHANGES)
+
+
+def options(action: Action) -> dict:
+    return {"at": timezone.now() + timedelta(hours=2)} if action in TIMED else {}
 
 
 def entry_ready_for(action: Action) -> Article:
@@ -55,6 +68,9 @@ def entry_ready_for(action: Action) -> Article:
         return ArticleFactory(**ENTRY_IN[STATE_OF[step.sources[0]]])
     article = ArticleFactory()
     article_update(article=article, user=None, translations={"en": {"title": "A better title"}})
+    if step.needs is Needs.SCHEDULED_CHANGES:
+        article_schedule_changes(article=article, user=None, at=timezone.now() + timedelta(hours=1))
+        return Article.objects.get(pk=article.pk)
     return article_submit_changes(article=article, user=None)
 
 
@@ -145,11 +161,11 @@ def test_the_services_let_each_role_take_only_its_own_steps(role, action):
     before = live_state(article)
     user = account(role)
     if action in MAY_TAKE[role]:
-        SERVICES[action](article=article, user=user)
+        SERVICES[action](article=article, user=user, **options(action))
         assert PublishEvent.objects.filter(article=article, action=action, user=user).exists()
         return
     with pytest.raises(PermissionDenied, match="You may not"):
-        SERVICES[action](article=article, user=user)
+        SERVICES[action](article=article, user=user, **options(action))
     assert live_state(article) == before
     assert not PublishEvent.objects.filter(user=user).exists()
 
@@ -170,22 +186,25 @@ def test_the_admin_answers_403_to_a_step_the_role_may_not_take(client, role, act
 
 
 # Every state the desk tells apart, for the steps it opens.
-DESK_STATES = [*ENTRY_IN, "live, changed", "changes submitted"]
+DESK_STATES = [*ENTRY_IN, "live, changed", "changes submitted", "changes scheduled"]
 STEP_BUTTON = re.compile(
     r'/workflow/(\w+)/">.*?<button type="submit" class="button">([^<]+)</button>', re.DOTALL
 )
 BULK_OPTION = re.compile(r'<option value="(\w+)">([^<]+)</option>')
 
 
-def entry_in_desk_state(state: str) -> tuple[Article, bool]:
-    """An entry in ``state``, and whether its working copy differs from its live version."""
+def entry_in_desk_state(state: str) -> tuple[Article, bool, bool]:
+    """An entry in ``state``, whether its working copy differs from its live version, and
+    whether changes are scheduled."""
     if state in ENTRY_IN:
-        return ArticleFactory(**ENTRY_IN[state]), False
+        return ArticleFactory(**ENTRY_IN[state]), False, False
     article = ArticleFactory()
     article_update(article=article, user=None, translations={"en": {"title": "A better title"}})
     if state == "changes submitted":
         article_submit_changes(article=article, user=None)
-    return Article.objects.get(pk=article.pk), True
+    if state == "changes scheduled":
+        article_schedule_changes(article=article, user=None, at=timezone.now() + timedelta(hours=1))
+    return Article.objects.get(pk=article.pk), True, state == "changes scheduled"
 
 
 @pytest.mark.parametrize("role", ["Writer", "Translator", "Publisher"])
@@ -193,13 +212,13 @@ def entry_in_desk_state(state: str) -> tuple[Article, bool]:
 def test_the_panel_offers_exactly_the_steps_of_the_table_the_role_may_take_there(
     client, role, state
 ):
-    article, changed = entry_in_desk_state(state)
+    article, changed, scheduled = entry_in_desk_state(state)
     client.force_login(account(role))
     offered = dict(STEP_BUTTON.findall(change_page(client, article)))
     expected = {
         action.value: STEPS[action].button
         for action in MAY_TAKE[role]
-        if STEPS[action].is_open(article, changed=changed)
+        if STEPS[action].is_open(article, changed=changed, scheduled=scheduled)
     }
     assert offered == expected
     # The table's states, written out: a step added to it shows here, in its states.
@@ -210,8 +229,12 @@ def test_the_panel_offers_exactly_the_steps_of_the_table_the_role_may_take_there
         "scheduled": {"unpublish", "archive"},
         "archived": {"reopen"},
         "live, changed": {"submit_changes", "publish_changes", "discard_changes"}
+        | {"schedule_changes", "unpublish", "archive"},
+        "changes submitted": {"publish_changes", "discard_changes", "schedule_changes"}
         | {"unpublish", "archive"},
-        "changes submitted": {"publish_changes", "discard_changes", "unpublish", "archive"},
+        "changes scheduled": {"submit_changes", "publish_changes", "discard_changes"}
+        | {"schedule_changes", "reschedule_changes", "cancel_scheduled_changes"}
+        | {"unpublish", "archive"},
     }
     if role == "Publisher":
         assert set(offered) == opened_by_a_publisher[state]
