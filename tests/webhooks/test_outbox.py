@@ -7,7 +7,13 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from articles.services import article_unpublish, vendor_delete
+from articles.services import (
+    article_reschedule_changes,
+    article_schedule_changes,
+    article_unpublish,
+    article_update,
+    vendor_delete,
+)
 from tests.factories import VendorFactory
 from tests.webhooks.utils import publish, run_worker
 from webhooks import services
@@ -185,3 +191,28 @@ def test_a_subscription_whose_only_vendor_is_deleted_is_disabled_not_sent_everyt
     assert [d.subscription_id for d in Delivery.objects.filter(event__slug="kept-news")] == [
         both.pk
     ]
+
+
+def test_a_scheduled_change_is_announced_at_its_time_with_the_changed_entry(receiver, subscription):
+    with time_machine.travel(START, tick=False) as traveller:
+        article = publish("system-card")
+        run_worker()
+        article_update(
+            article=article, user=None, translations={"en": {"title": "The corrected card"}}
+        )
+        at = START + timedelta(hours=2)
+        article_schedule_changes(article=article, user=None, at=at)
+        run_worker()
+        assert len(receiver.requests) == 1  # the publication only
+        traveller.shift(timedelta(hours=1))
+        moved = article_reschedule_changes(article=article, user=None, at=at + timedelta(hours=1))
+        traveller.shift(timedelta(hours=1, seconds=1))
+        deliveries_sweep()
+        run_worker()
+        assert len(receiver.requests) == 1  # not at the first time: it was moved
+        traveller.move_to(moved.at)
+        run_worker()
+    _published, update = receiver.requests
+    assert update.json["type"] == "entry.updated"
+    assert update.json["data"]["effective_at"] == "2031-03-03T12:00:00+00:00"
+    assert update.json["data"]["documents"]["en"]["title"] == "The corrected card"
