@@ -50,11 +50,19 @@ def _assign(instance, fields: dict) -> bool:
 
 
 def _entries_with_scorecard(test) -> list[LiveEntry]:
-    return [
-        entry
-        for entry in LiveEntry.objects.filter(has_scorecard=True)
-        if test(entry.source["scorecard"])
-    ]
+    """The live entries whose scorecard passes ``test``, live or in a change scheduled for
+    them (which must show the same framework when it goes live)."""
+    entries = LiveEntry.objects.filter(
+        Q(has_scorecard=True) | Q(scheduled_change__isnull=False)
+    ).select_related("scheduled_change__revision")
+    return [entry for entry in entries if any(card and test(card) for card in _scorecards(entry))]
+
+
+def _scorecards(entry: LiveEntry) -> list[dict | None]:
+    cards = [entry.source["scorecard"]]
+    if hasattr(entry, "scheduled_change"):
+        cards.append(entry.scheduled_change.revision.content["scorecard"])
+    return cards
 
 
 def _live_users(count: int, what: str) -> None:

@@ -12,7 +12,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import LiveDocument, PublicationLog, PublishEvent, ScheduledChange
+from articles.models import (
+    LiveDocument,
+    PublicationLog,
+    PublishEvent,
+    RiskArea,
+    ScheduledChange,
+)
 from articles.services import (
     article_cancel_scheduled_changes,
     article_publish_changes,
@@ -21,8 +27,18 @@ from articles.services import (
     article_update,
     note_create,
     revisions_prune,
+    risk_area_update,
+    vendor_update,
 )
-from tests.factories import ArticleFactory, NoteFactory, TopicFactory, UserFactory, VendorFactory
+from tests.factories import (
+    ArticleFactory,
+    NoteFactory,
+    TopicFactory,
+    UserFactory,
+    VendorFactory,
+    make_framework,
+    make_scorecard,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -345,3 +361,24 @@ def test_lists_and_details_take_the_same_queries_with_changes_scheduled(
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
     assert len(client.get("/api/v1/articles/?page_size=50").json()["results"]) == 20
+
+
+def test_a_vendor_or_risk_area_renamed_after_scheduling_shows_renamed_at_the_change_time(
+    client, entry
+):
+    retitle(entry, NEW)
+    make_scorecard(
+        article=entry,
+        framework=make_framework(),
+        ratings={"CBRN": ("Medium", "Low")},
+        risk_areas=["Jailbreaks"],
+    )
+    change = schedule(entry)
+    vendor_update(vendor=entry.vendor, user=None, fields={"name": "OpenAI, renamed"})
+    risk_area_update(
+        area=RiskArea.objects.get(slug="jailbreaks"), user=None, name="Jailbreaking", slug="jb"
+    )
+    assert "Jailbreak" not in client.get("/api/v1/articles/system-card/").content.decode()
+    with time_machine.travel(change.at + timedelta(seconds=1)):
+        page = client.get("/api/v1/articles/system-card/").content.decode()
+    assert "Jailbreaking" in page and "OpenAI, renamed" in page
