@@ -64,7 +64,6 @@ class Migration(migrations.Migration):
             ),
             preserve_default=False,
         ),
-        migrations.RunPython(open_windows, keep_what_is_visible),
         migrations.AddField(
             model_name="livedocument",
             name="valid_until",
@@ -74,6 +73,7 @@ class Migration(migrations.Migration):
                 null=True,
             ),
         ),
+        migrations.RunPython(open_windows, keep_what_is_visible),
         migrations.AlterField(
             model_name="publishevent",
             name="action",
