@@ -16,7 +16,8 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from articles import search
-from articles.documents import SharedData, build_documents, iso, working_copy
+from articles.documents import working_copy
+from articles.live_documents import documents_of, documents_store, shared_for
 from articles.models import (
     Article,
     LiveDocument,
@@ -30,14 +31,11 @@ from articles.models import (
     Revision,
     ScheduledChange,
 )
+from articles.scheduled_changes import due_source, live_settle, live_unschedule
 
 #: Sent by ``log_append`` inside the publishing transaction with the stored ``rows``: what a
 #: receiver writes commits or rolls back with them (the webhooks outbox).
 log_appended = Signal()
-
-
-def dumps(data) -> str:
-    return orjson.dumps(data).decode()
 
 
 def log_append(rows: list[PublicationLog]) -> None:
@@ -65,108 +63,6 @@ def log_append(rows: list[PublicationLog]) -> None:
     log_appended.send(sender=PublicationLog, rows=rows)
 
 
-def _noted_at(source: dict, visible_at: datetime) -> datetime | None:
-    """The newest note's time; a note not dated yet goes live (and is dated) at ``visible_at``."""
-    times = [
-        datetime.fromisoformat(note["published_at"]) if note["published_at"] else visible_at
-        for note in source["notes"]
-    ]
-    return max(times) if times else None
-
-
-def _render(
-    entry: LiveEntry,
-    shared: SharedData,
-    *,
-    source: dict,
-    updated_at: datetime,
-    modified_at: datetime,
-    valid_from: datetime,
-    valid_until: datetime | None = None,
-) -> list[LiveDocument]:
-    return [
-        LiveDocument(
-            entry=entry,
-            language=document.language,
-            slug=entry.slug,
-            vendor_id=entry.vendor_id,
-            kind=source["kind"],
-            published_at=entry.published_at,
-            updated_at=updated_at,
-            modified_at=modified_at,
-            noted_at=_noted_at(source, updated_at),
-            has_scorecard=source["scorecard"] is not None,
-            fallback=document.fallback,
-            title=document.card["title"],
-            summary=document.card["summary"],
-            document=dumps(document.full),
-            card=dumps(document.card),
-            valid_from=valid_from,
-            valid_until=valid_until,
-            **search.index_fields(document.full, document.language),
-        )
-        for document in build_documents(
-            article_id=entry.pk,
-            source=source,
-            published_at=entry.published_at,
-            updated_at=updated_at,
-            modified_at=modified_at,
-            shared=shared,
-        )
-    ]
-
-
-def _documents(
-    entry: LiveEntry, shared: SharedData, waiting: ScheduledChange | None = None
-) -> list[LiveDocument]:
-    """Every document of ``entry``: the current ones, and with a change ``waiting`` for its
-    time, the ones it brings, valid from then."""
-    documents = _render(
-        entry,
-        shared,
-        source=entry.source,
-        updated_at=entry.updated_at,
-        modified_at=entry.modified_at,
-        valid_from=entry.published_at,
-        valid_until=waiting.at if waiting else None,
-    )
-    if waiting is not None:
-        documents += _render(
-            entry,
-            shared,
-            source=waiting.revision.content,
-            updated_at=waiting.at,
-            modified_at=waiting.at if waiting.significant else entry.modified_at,
-            valid_from=waiting.at,
-        )
-    return documents
-
-
-def _shared(entries: list[LiveEntry], waiting: dict[int, ScheduledChange], **options):
-    sources = [entry.source for entry in entries]
-    return SharedData(sources + [change.revision.content for change in waiting.values()], **options)
-
-
-def _store(
-    entries: list[LiveEntry],
-    *,
-    rendered: dict[str, str] | None = None,
-    waiting: dict[int, ScheduledChange] | None = None,
-) -> None:
-    """Write the documents of ``entries`` (already saved) from their sources, and from the
-    changes ``waiting`` for them."""
-    waiting = waiting or {}
-    shared = _shared(entries, waiting, rendered=rendered)
-    LiveDocument.objects.filter(entry__in=entries).delete()
-    LiveDocument.objects.bulk_create(
-        [
-            document
-            for entry in entries
-            for document in _documents(entry, shared, waiting.get(entry.pk))
-        ]
-    )
-
-
 def _count_entries(changes: Counter, model=LiveVendorCount) -> None:
     """Add ``changes`` (vendor id, or topic id with ``LiveTopicCount``: entries gained or
     lost) to the kept counts, as increments: concurrent publications each add theirs."""
@@ -191,14 +87,6 @@ def _recount_entries() -> None:
         model.objects.bulk_create(model(**{key: pk}, entries=n) for pk, n in counts)
 
 
-def _due_source(content: dict, at: datetime) -> dict:
-    """What is live once a scheduled change of ``content`` has come due at ``at``: that
-    content, the notes it brought dated ``at`` (as ``live_schedule`` dated them in the
-    working copy)."""
-    notes = [{**note, "published_at": note["published_at"] or iso(at)} for note in content["notes"]]
-    return {**content, "notes": notes}
-
-
 def working_and_live(article_ids: Iterable[int]) -> dict[int, tuple[dict, dict]]:
     """The one read of "working copy against live version": (working copy's source, live
     source) of each of the entries that has a live version, in two queries. A scheduled
@@ -208,7 +96,7 @@ def working_and_live(article_ids: Iterable[int]) -> dict[int, tuple[dict, dict]]
     for pk, source, at, content in LiveEntry.objects.filter(pk__in=list(article_ids)).values_list(
         "pk", "source", "scheduled_change__at", "scheduled_change__revision__content"
     ):
-        live[pk] = _due_source(content, at) if at is not None and at <= now else source
+        live[pk] = due_source(content, at) if at is not None and at <= now else source
     if not live:
         return {}
     return {
@@ -283,7 +171,7 @@ def live_write(
         tagged.subtract(previous.topics.values_list("pk", flat=True))
     entry.save()
     entry.topics.set(source["topics"])
-    _store([entry])
+    documents_store([entry])
     _count_entries(counted)
     _count_entries(tagged, LiveTopicCount)
     row = _log_row(entry, PublicationEvent.PUBLISHED, user, effective_at=published_at)
@@ -349,12 +237,12 @@ def live_refresh(*, entries: Iterable[LiveEntry], user=None, vendor=None) -> int
         "entry_id", "language", "valid_from", "document"
     ):
         before[d.entry_id][(d.language, d.valid_from)] = _without_update_time(d.document)
-    shared = _shared(entries, waiting)
+    shared = shared_for(entries, waiting)
     now = timezone.now()
     changed, documents = [], []
     for entry in entries:
         previous_time, entry.updated_at = entry.updated_at, _visible_at(entry.published_at, now)
-        rendered = _documents(entry, shared, waiting.get(entry.pk))
+        rendered = documents_of(entry, shared, waiting.get(entry.pk))
         stored = before[entry.pk]
         if len(rendered) != len(stored) or any(
             stored.get((d.language, d.valid_from)) != _without_update_time(d.document)
@@ -436,7 +324,7 @@ def live_publish_bulk(
         for entry in entries
         for topic in entry.source["topics"]
     )
-    _store(entries, rendered=rendered)
+    documents_store(entries, rendered=rendered)
     _count_entries(Counter(entry.vendor_id for entry in entries))
     _count_entries(
         Counter(topic for entry in entries for topic in entry.source["topics"]), LiveTopicCount
@@ -498,58 +386,6 @@ def live_schedule(
         significant=significant or bool(noted),
         scheduled_by=user if getattr(user, "pk", None) else None,
     )
-    _store([entry], waiting={entry.pk: change})
+    documents_store([entry], waiting={entry.pk: change})
     log_append([_scheduled_row(change)])
     return change
-
-
-def live_unschedule(*, article_id: int) -> ScheduledChange | None:
-    """Cancel the change waiting for its time on the entry, if any: its documents and log
-    row go (nobody saw them), the notes it was to bring wait again. Returns it."""
-    now = timezone.now()
-    change = ScheduledChange.objects.filter(entry_id=article_id, at__gt=now).first()
-    if change is None:
-        return None
-    LiveDocument.objects.filter(entry_id=article_id, valid_from=change.at).delete()
-    LiveDocument.objects.filter(entry_id=article_id).update(valid_until=None)
-    PublicationLog.objects.filter(article_id=article_id, effective_at__gt=now).delete()
-    Note.objects.filter(article_id=article_id, published_at=change.at).update(published_at=None)
-    change.delete()
-    return change
-
-
-def live_settle(*, article_ids: Iterable[int]) -> dict[int, ScheduledChange]:
-    """Fold the scheduled changes of the entries whose time has passed into their live
-    entries (the public already sees them; only the bookkeeping follows: source, revision,
-    times, the documents they replaced). Returns the changes still waiting, by entry."""
-    now = timezone.now()
-    waiting = {}
-    changes = ScheduledChange.objects.filter(entry_id__in=list(article_ids)).select_related(
-        "entry", "revision", "scheduled_by"
-    )
-    for change in changes:
-        if not change.is_due(now):
-            waiting[change.entry_id] = change
-            continue
-        entry = change.entry
-        entry.source = _due_source(change.revision.content, change.at)
-        entry.revision = change.revision
-        entry.kind = entry.source["kind"]
-        entry.has_scorecard = entry.source["scorecard"] is not None
-        entry.updated_at = change.at
-        entry.modified_at = change.at if change.significant else entry.modified_at
-        entry.published_by = change.scheduled_by
-        entry.save()
-        LiveDocument.objects.filter(entry=entry, valid_until__lte=now).delete()
-        LiveDocument.objects.filter(entry=entry).update(valid_from=entry.published_at)
-        change.delete()
-    return waiting
-
-
-def live_scheduled(*, article_id: int) -> ScheduledChange | None:
-    """The change waiting for its time on the entry, with its revision."""
-    return (
-        ScheduledChange.objects.select_related("revision", "scheduled_by")
-        .filter(entry_id=article_id, at__gt=timezone.now())
-        .first()
-    )

@@ -38,8 +38,8 @@ from articles.admin.writes import ServiceErrorsMixin
 from articles.desk import changes_submitted, due_for_revisit, open_corrections
 from articles.models import Article
 from articles.permissions import may_delete, may_edit_content, may_translate
-from articles.publishing import live_scheduled
 from articles.revisions import revision_compare, revision_history
+from articles.scheduled_changes import live_scheduled
 from articles.services import (
     article_create,
     article_delete,

@@ -11,8 +11,9 @@ from articles.admin.states import state_label, when
 from articles.models import Article
 from articles.permissions import may_preview
 from articles.previews import preview_token_create, preview_token_expires_at
-from articles.publishing import live_scheduled, working_and_live
+from articles.publishing import working_and_live
 from articles.revisions import source_changes
+from articles.scheduled_changes import live_scheduled
 from articles.services import article_publish_problems
 from articles.workflow import STEPS, Action, steps_open
 from reader.links import preview_url

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, RevisionReason, ScheduledChange
-from articles.publishing import live_schedule, live_scheduled, live_unschedule, working_and_live
+from articles.publishing import live_schedule, working_and_live
+from articles.scheduled_changes import live_scheduled, live_unschedule
 from articles.services.edits import article_touch
 from articles.services.workflow import _locked, _log_step, _refuse_problems, _require_changes
 from articles.workflow import STEPS, Action
