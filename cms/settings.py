@@ -210,6 +210,12 @@ PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=60)
 # Larger public responses are built for each request rather than stored in the cache; with
 # CACHE_MAX_ENTRIES this bounds the memory the response cache takes in each process.
 RESPONSE_CACHE_MAX_BYTES = env.int("RESPONSE_CACHE_MAX_BYTES", default=1024 * 1024)
+# Milliseconds each process may reuse the publication log's head it read (the version public
+# answers are validated and cached by) before reading it again: a publication shows on the
+# public surfaces of another process at most this late. 0 reads it for every request.
+PUBLIC_HEAD_STALENESS_MS = env.int("PUBLIC_HEAD_STALENESS_MS", default=100)
+if not 0 <= PUBLIC_HEAD_STALENESS_MS <= 250:
+    raise ImproperlyConfigured("PUBLIC_HEAD_STALENESS_MS must be between 0 and 250.")
 # How long a preview link for a draft stays valid, in seconds.
 PREVIEW_TOKEN_MAX_AGE = env.int("PREVIEW_TOKEN_MAX_AGE", default=3600)
 # How many revisions of an entry `manage.py prune_revisions` keeps (the newest; the one its

@@ -3,6 +3,8 @@ import yaml
 from django.core.cache import cache
 from openapi_core import OpenAPI
 
+from articles.selectors.log import forget_log_heads
+from kernel.http_cache import forget_recent_answers
 from tests.live_server import live_server_start
 
 
@@ -12,6 +14,14 @@ def fresh_throttle_budgets():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_log_heads():
+    """No test sees the publication log's head, or an answer, another test's requests left
+    in the process."""
+    forget_log_heads()
+    forget_recent_answers()
 
 
 @pytest.fixture

@@ -6,8 +6,10 @@ import binascii
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from time import monotonic
 
-from django.db import connection
+from django.conf import settings
+from django.db import connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -37,6 +39,55 @@ class Head:
 
 
 def log_head() -> Head:
+    """Where the log stands, read from the database the request's data is read from.
+
+    Each process reuses the head it last read from that database for
+    ``PUBLIC_HEAD_STALENESS_MS`` (a public answer is then validated and cached by a head at
+    most that old, never by one newer than the data the answer is built from: the data is
+    read after the head). It is read afresh inside a transaction (which may have written to
+    the log), once the cached head's next scheduled change is due, and after this process
+    committed a publication (``forget_log_heads``)."""
+    alias = router.db_for_read(PublicationLog)
+    connection = connections[alias]
+    bound = settings.PUBLIC_HEAD_STALENESS_MS / 1000
+    if bound <= 0 or connection.in_atomic_block:
+        return _read_head(connection)
+    started = monotonic()
+    cached = _heads.get(alias)
+    if (
+        cached is not None
+        and started - cached.read_at < bound
+        and (cached.head.next_at is None or cached.head.next_at > timezone.now())
+    ):
+        return cached.head
+    head = _read_head(connection)
+    _heads[alias] = _CachedHead(head, read_at=started)
+    return head
+
+
+@dataclass(frozen=True)
+class _CachedHead:
+    head: Head
+    #: When its read began: any commit before then is in it.
+    read_at: float
+
+
+# The head each database alias last gave in this process.
+_heads: dict[str, _CachedHead] = {}
+
+
+def forget_log_heads() -> None:
+    """Read the head afresh on the next request."""
+    _heads.clear()
+
+
+def forget_log_heads_on_commit(**_signal) -> None:
+    """A receiver of ``articles.publishing.log_appended``: this process sees its own
+    publications at once, once they commit."""
+    transaction.on_commit(forget_log_heads)
+
+
+def _read_head(connection) -> Head:
     """One query: the last position handed out, the latest time any change took effect (a
     scheduled publication raises it when its time comes, without any write), and the time
     of the next scheduled change."""
