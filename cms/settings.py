@@ -414,6 +414,9 @@ EDGE_PURGE_METHOD = env.str("EDGE_PURGE_METHOD", default="PURGE")
 # Sent as "Authorization: Bearer <token>" by the http backend, when set.
 EDGE_PURGE_TOKEN = env.str("EDGE_PURGE_TOKEN", default="")
 EDGE_PURGE_TIMEOUT = env.float("EDGE_PURGE_TIMEOUT", default=5.0)
+# The worker's periodic sweep (every WEBHOOK_SWEEP_SECONDS) sends purges left unsent this many
+# seconds past their time: a task lost between the commit and the worker.
+EDGE_PURGE_SWEEP_GRACE_SECONDS = env.int("EDGE_PURGE_SWEEP_GRACE_SECONDS", default=10)
 EDGE_FASTLY_API_URL = env.str("EDGE_FASTLY_API_URL", default="https://api.fastly.com")
 EDGE_FASTLY_SERVICE_ID = env.str("EDGE_FASTLY_SERVICE_ID", default="")
 EDGE_FASTLY_API_TOKEN = env.str("EDGE_FASTLY_API_TOKEN", default="")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import transaction
 
 from articles.services import (
@@ -14,11 +15,13 @@ from articles.services import (
     note_create,
     vendor_update,
 )
+from edge import services
 from edge.models import Purge
 from tests.edge.utils import PurgeRecorder
 from tests.factories import ArticleFactory, TopicFactory, VendorFactory
 from tests.utils import go_live
 from tests.webhooks.utils import publish, run_worker
+from webhooks.services import sweep_ensure
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -106,6 +109,41 @@ def test_a_failing_cache_is_purged_again_until_it_answers(cache_in_front):
         assert len(cache_in_front.requests) == 2
         assert f"entry-{article.pk}" in cache_in_front.requests[-1].purged()
         assert Purge.objects.get().sent_at is not None
+
+
+def test_a_purge_whose_task_was_lost_is_sent_by_the_periodic_sweep(cache_in_front, monkeypatch):
+    """The queue is unreachable between the commit and the enqueue: publishing succeeds, the
+    purge waits in the outbox with no task to send it."""
+
+    def lost(*args):
+        raise ConnectionError("the task queue is unreachable")
+
+    grace = timedelta(seconds=settings.EDGE_PURGE_SWEEP_GRACE_SECONDS)
+    with time_machine.travel(START, tick=False) as traveller:
+        with monkeypatch.context() as patch:
+            patch.setattr(services, "_enqueue", lost)
+            article = publish("lost-task")
+        sweep_ensure()  # the worker's periodic sweep, as `make serve` starts it
+        run_worker()
+        assert cache_in_front.requests == []  # not yet overdue: a task may still be on its way
+        traveller.shift(grace + timedelta(seconds=settings.WEBHOOK_SWEEP_SECONDS))
+        run_worker()
+        [request] = cache_in_front.requests
+        assert f"entry-{article.pk}" in request.purged()
+        assert not Purge.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_a_purge_held_by_a_worker_that_died_is_sent_once_its_lease_ends(cache_in_front):
+    with time_machine.travel(START, tick=False) as traveller:
+        article = publish("orphan")
+        # A worker took it and died before sending it (its task is gone with it).
+        Purge.objects.update(leased_until=START + timedelta(seconds=services.LEASE_SECONDS))
+        services.purges_sweep()
+        assert cache_in_front.requests == []
+        traveller.shift(timedelta(seconds=services.LEASE_SECONDS))
+        assert services.purges_sweep() == 1
+        [request] = cache_in_front.requests
+        assert f"entry-{article.pk}" in request.purged()
 
 
 def test_a_rolled_back_publication_purges_nothing(cache_in_front):
