@@ -6,10 +6,8 @@ import binascii
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from time import monotonic
 
-from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -17,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from articles.models import PublicationLog
 from articles.models.live import REMOVAL_EVENTS, UPSERT_EVENTS
 from articles.selectors.rules import visible_documents
+from kernel.staleness import Reused
 
 # The change feed serves a change once it is this old, so a commit that carries an earlier
 # time can never land behind a cursor.
@@ -41,44 +40,17 @@ class Head:
 def log_head() -> Head:
     """Where the log stands, read from the database the request's data is read from.
 
-    Each process reuses the head it last read from that database for
-    ``PUBLIC_HEAD_STALENESS_MS`` (a public answer is then validated and cached by a head at
-    most that old, never by one newer than the data the answer is built from: the data is
-    read after the head). It is read afresh inside a transaction (which may have written to
-    the log), once the cached head's next scheduled change is due, and after this process
-    committed a publication (``forget_log_heads``)."""
-    alias = router.db_for_read(PublicationLog)
-    connection = connections[alias]
-    bound = settings.PUBLIC_HEAD_STALENESS_MS / 1000
-    if bound <= 0 or connection.in_atomic_block:
-        return _read_head(connection)
-    started = monotonic()
-    cached = _heads.get(alias)
-    if (
-        cached is not None
-        and started - cached.read_at < bound
-        and (cached.head.next_at is None or cached.head.next_at > timezone.now())
-    ):
-        return cached.head
-    head = _read_head(connection)
-    _heads[alias] = _CachedHead(head, read_at=started)
-    return head
-
-
-@dataclass(frozen=True)
-class _CachedHead:
-    head: Head
-    #: When its read began: any commit before then is in it.
-    read_at: float
-
-
-# The head each database alias last gave in this process.
-_heads: dict[str, _CachedHead] = {}
+    Each process reuses the head it read for ``PUBLIC_HEAD_STALENESS_MS``
+    (``kernel.staleness``): a public answer is then validated and cached by a head at most
+    that old, never by one newer than the data it is built from (the data is read after the
+    head). It is read afresh once the head's next scheduled change is due, and after this
+    process committed a publication (``forget_log_heads``)."""
+    return _heads.get(router.db_for_read(PublicationLog))
 
 
 def forget_log_heads() -> None:
     """Read the head afresh on the next request."""
-    _heads.clear()
+    _heads.forget()
 
 
 def forget_log_heads_on_commit(**_signal) -> None:
@@ -101,6 +73,11 @@ def _read_head(connection) -> Head:
         )
         position, due, next_at = cursor.fetchone()
     return Head(position or 0, _aware(due), _aware(next_at))
+
+
+_heads = Reused(
+    _read_head, expired=lambda head: head.next_at is not None and head.next_at <= timezone.now()
+)
 
 
 def _aware(value) -> datetime | None:

@@ -11,6 +11,7 @@ import time_machine
 from articles.models import PublicationLog
 from articles.publishing import log_appended
 from articles.selectors import log
+from kernel import staleness
 from tests.factories import ArticleFactory
 
 ARTICLES = "/api/v1/articles/"
@@ -21,7 +22,7 @@ START = datetime(2031, 3, 3, 9, 0, tzinfo=UTC)
 def clock(monkeypatch):
     """The monotonic clock the head's age is measured by, moved by hand."""
     now = [1000.0]
-    monkeypatch.setattr(log, "monotonic", lambda: now[0])
+    monkeypatch.setattr(staleness, "monotonic", lambda: now[0])
     return now
 
 
