@@ -49,6 +49,15 @@ def purge_write(sender, *, rows: list[PublicationLog], **kwargs) -> None:
         transaction.on_commit(partial(_enqueue, due if due > now else None), robust=True)
 
 
+def purge_create(*, keys: list[str]) -> None:
+    """Store a purge of ``keys`` for a change outside the publication log (a retired GraphQL
+    document), sent after the commit. Nothing when no cache is configured."""
+    if not settings.EDGE_PURGE_BACKEND:
+        return
+    Purge.objects.create(keys=keys)
+    transaction.on_commit(partial(_enqueue, None), robust=True)
+
+
 def _enqueue(run_after=None) -> None:
     from edge.tasks import send_purges
 

@@ -2,11 +2,14 @@
 exactly the keys of what changed; nothing lost while the worker is stopped or the cache
 fails; scheduled changes purged at their time; Fastly's and a generic purge's request shapes."""
 
+import hashlib
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.management import call_command
 from django.db import transaction
 
 from articles.services import (
@@ -144,6 +147,25 @@ def test_a_purge_held_by_a_worker_that_died_is_sent_once_its_lease_ends(cache_in
         assert services.purges_sweep() == 1
         [request] = cache_in_front.requests
         assert f"entry-{article.pk}" in request.purged()
+
+
+def test_retiring_a_graphql_document_purges_the_answers_run_by_its_id(
+    cache_in_front, client, tmp_path
+):
+    document = "{ articles { results { slug } } }"
+    digest = hashlib.sha256(document.encode()).hexdigest()
+    manifest = tmp_path / "persisted-documents.json"
+    manifest.write_text(json.dumps({digest: document}))
+    call_command("graphql_documents", "register", str(manifest))
+    ArticleFactory()
+    answer = client.get("/graphql/", {"documentId": f"sha256:{digest}"})
+    assert f"document-{digest}" in answer["Surrogate-Key"].split()
+    run_worker()
+    cache_in_front.requests.clear()
+    call_command("graphql_documents", "retire", f"sha256:{digest}")
+    run_worker()
+    [request] = cache_in_front.requests
+    assert request.purged() == {f"document-{digest}"}
 
 
 def test_a_rolled_back_publication_purges_nothing(cache_in_front):
