@@ -66,6 +66,24 @@ def test_an_entry_moving_between_vendors_and_topics_purges_old_and_new(cache_in_
     assert f"entry-{article.pk}" in keys
 
 
+def test_an_entry_purges_its_own_topics_pages_and_no_other_topics_or_vendors(cache_in_front):
+    mine, other = TopicFactory(slug="mine"), TopicFactory(slug="other")
+    article = ArticleFactory(slug="topical")
+    article.topics.add(mine)
+    go_live(article)
+    bystander = ArticleFactory()
+    bystander.topics.add(other)
+    go_live(bystander)
+    run_worker()
+    cache_in_front.requests.clear()
+    article_update(article=article, user=None, translations={"en": {"title": "Retitled"}})
+    article_publish_changes(article=article, user=None)
+    run_worker()
+    [request] = cache_in_front.requests
+    vendor = article.vendor.slug
+    assert request.purged() == {f"entry-{article.pk}", f"vendor-{vendor}", "topic-mine"} | LISTS
+
+
 def test_a_note_purges_the_corrections_feeds_and_an_edit_without_one_does_not(cache_in_front):
     article = ArticleFactory(slug="noted")
     article_update(article=article, user=None, translations={"en": {"title": "Typo fixed"}})
