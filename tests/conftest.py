@@ -5,6 +5,7 @@ from openapi_core import OpenAPI
 
 from articles.selectors.log import forget_log_heads
 from kernel.http_cache import forget_recent_answers
+from persisted.selectors import forget_documents_version
 from tests.live_server import live_server_start
 
 
@@ -17,10 +18,11 @@ def fresh_throttle_budgets():
 
 
 @pytest.fixture(autouse=True)
-def fresh_log_heads():
-    """No test sees the publication log's head, or an answer, another test's requests left
-    in the process."""
+def fresh_versions_and_answers():
+    """No test sees the publication log's head, the persisted documents' version or an answer
+    another test's requests left in the process."""
     forget_log_heads()
+    forget_documents_version()
     forget_recent_answers()
 
 
