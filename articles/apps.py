@@ -45,6 +45,13 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
+        from articles.models import PublicationLog
+        from articles.publishing import log_appended
+        from articles.selectors.log import forget_log_heads_on_commit
+
+        log_appended.connect(
+            forget_log_heads_on_commit, sender=PublicationLog, dispatch_uid="articles.log_heads"
+        )
         post_migrate.connect(restore_search_index, sender=self)
         post_migrate.connect(backfill_live_versions, sender=self)
         post_migrate.connect(refresh_outdated_documents, sender=self)

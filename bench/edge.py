@@ -1,22 +1,29 @@
 """The edge: the shipped Varnish in front of the origin, under an open-loop read load with a
-publication every few seconds; hit ratio, origin fetches per publication, commit-to-fresh.
+publication every few seconds; hit ratio, origin fetches per publication, commit-to-fresh, and
+the edge's throughput against the origin's limit.
 
-    .venv/bin/python bench/edge.py [--entries 1000] [--rate 200] [--duration 60] [--reuse]
+    .venv/bin/python bench/edge.py [--entries 1000] [--rate 200] [--duration 60] [--tasks db|rq]
+                                   [--reuse]
 
-Serves the project with gunicorn (2 sync workers, throttles raised) on a scratch database
-(bench/scratch.py) with the database worker polling every 0.1 s and EDGE_PURGE_BACKEND=varnish,
-behind varnishd running deploy/varnish/default.vcl (Varnish 7 and varnish-modules needed).
+Serves the project with gunicorn (2 sync workers, throttles raised, bench_settings: /baseline/
+added) on a scratch database (bench/scratch.py) with EDGE_PURGE_BACKEND=varnish and a task
+worker: the database worker polling every 0.1 s (``--tasks db``) or RQ on Redis database 6
+(``--tasks rq``, 127.0.0.1:6379, emptied first), behind varnishd running
+deploy/varnish/default.vcl (Varnish 7 and varnish-modules needed).
 Readers are an open loop at ``--rate`` requests/s: detail pages of every entry in both
 languages with a skewed popularity (Zipf, s=1.1), list, vendor and topic pages, feeds and
 GraphQL GETs. Every ``--every`` seconds the bench retitles one of the 5 newest entries and
-publishes it,
-then polls its detail (REST), the list (REST), the GraphQL list and the feed through Varnish
-until the new title shows: commit-to-fresh per surface. Hit ratio from varnishstat.
-Throughput against the limit is bench/load.py's; this one measures freshness and hits.
+publishes it, then polls its detail (REST), the list (REST), the GraphQL list and the feed
+through Varnish until the new title shows: commit-to-fresh per surface. Hit ratio per class
+from each answer's X-Cache, overall from varnishstat; objects purged from Varnish's answers
+to the purges. Then wrk: the list through Varnish against /baseline/ at the origin (the
+list's bytes through the project's middleware, precomputed: the limit). Needs wrk.
 """
 
 import argparse
+import collections
 import json
+import os
 import random
 import re
 import shutil
@@ -37,6 +44,8 @@ sys.path.insert(0, str(HERE))
 import scratch  # noqa: E402
 
 VCL = scratch.ROOT / "deploy" / "varnish" / "default.vcl"
+REDIS_URL = "redis://127.0.0.1:6379/6"
+LIST = "/api/v1/articles/?lang=en"
 GRAPHQL_LIST = "{ articles(pagination: {limit: 20}) { results { slug translation { title } } } }"
 
 
@@ -64,11 +73,21 @@ def wait_until(url: str, *, seconds: float = 60) -> None:
 class Stack:
     """gunicorn, the database worker and varnishd, on spare ports, stopped together."""
 
-    def __init__(self, url: str, work: Path):
+    def __init__(self, url: str, work: Path, tasks: str):
         self.origin_port, self.edge_port = scratch_port(), scratch_port()
+        self.origin = f"http://127.0.0.1:{self.origin_port}"
         self.edge = f"http://127.0.0.1:{self.edge_port}"
+        self.tasks = tasks
+        self.baseline = work / "baseline.json"
+        queue = {"REDIS_URL": REDIS_URL, "TASKS_BACKEND": "rq"} if tasks == "rq" else {}
         self.env = scratch.django_env(
             url,
+            DJANGO_SETTINGS_MODULE="bench_settings",
+            PYTHONPATH=str(HERE),
+            BENCH_BASELINE_FILE=str(self.baseline),
+            # The worker's purges are logged with Varnish's count of the objects purged.
+            DJANGO_LOG_LEVEL="INFO",
+            **queue,
             DATABASE_CONN_MAX_AGE="60",
             DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
             EDGE_PURGE_BACKEND="varnish",
@@ -81,7 +100,8 @@ class Stack:
 
     def start(self) -> None:
         python, gunicorn = scratch.PYTHON, str(Path(scratch.PYTHON).parent / "gunicorn")
-        log = open(self.work / "stack.log", "w")  # noqa: SIM115 (open for the stack's life)
+        self.log = self.work / "stack.log"
+        log = open(self.log, "w")  # noqa: SIM115 (open for the stack's life)
         self._spawn(
             [
                 gunicorn,
@@ -95,8 +115,16 @@ class Stack:
             ],
             log,
         )
-        self._spawn([python, "manage.py", "db_worker", "--interval", "0.1", "--no-reload"], log)
-        wait_until(f"http://127.0.0.1:{self.origin_port}/read/en/")
+        if self.tasks == "rq":
+            import redis
+
+            redis.Redis.from_url(REDIS_URL).flushdb()
+            worker = ["rqworker", "--job-class", "django_tasks_rq.Job", "--with-scheduler"]
+        else:
+            worker = ["db_worker", "--interval", "0.1", "--no-reload"]
+        self._spawn([python, "manage.py", *worker], log)
+        wait_until(f"{self.origin}/read/en/")
+        self.baseline.write_bytes(fetch(f"{self.origin}{LIST}")[1])
         vcl = self.work / "edge.vcl"
         vcl.write_text(
             re.sub(r'\.port = "\d+";', f'.port = "{self.origin_port}";', VCL.read_text(), count=1)
@@ -154,6 +182,13 @@ class Stack:
         ).stdout
         return {line.split()[0]: int(line.split()[1]) for line in out.splitlines() if line}
 
+    def objects_purged(self, since: int) -> tuple[int, int]:
+        """(purges, objects purged) Varnish answered after byte ``since`` of the log."""
+        with open(self.log, "rb") as log:
+            log.seek(since)
+            counts = [int(n) for n in re.findall(rb"Purged (\d+) objects", log.read())]
+        return len(counts), sum(counts)
+
     def stop(self) -> None:
         for process in reversed(self.processes):
             process.terminate()
@@ -192,6 +227,21 @@ def urls(stack: Stack) -> tuple[list[str], list[str]]:
     return details, others
 
 
+def page_class(path: str) -> str:
+    """What kind of page ``path`` is, for the hit ratio per class."""
+    if path.startswith("/graphql/"):
+        return "graphql"
+    if path.startswith("/feeds/"):
+        return "feed"
+    if "vendor" in path:
+        return "vendor"
+    if "topic=" in path:
+        return "topic"
+    if re.match(r"/api/v1/articles/[^/?]+/", path):
+        return "detail"
+    return "list"
+
+
 class Readers:
     """An open loop: requests start at a fixed rate whatever the answers take."""
 
@@ -201,6 +251,18 @@ class Readers:
         self.picks = random.Random(2).choices(range(len(details)), weights, k=200_000)
         self.stopped = threading.Event()
         self.sent = self.late = 0
+        # Per class of page: answers marked HIT and MISS by Varnish, and failures.
+        self.answers: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+        self.lock = threading.Lock()
+
+    def read(self, path: str) -> None:
+        try:
+            status, _body, cache = fetch(self.stack.edge + path)
+            outcome = (cache or "?") if status == 200 else f"HTTP {status}"
+        except OSError as error:
+            outcome = type(error).__name__
+        with self.lock:
+            self.answers[page_class(path)][outcome] += 1
 
     def run(self) -> None:
         pool = ThreadPoolExecutor(max_workers=64)
@@ -217,33 +279,53 @@ class Readers:
                 if rng.random() < 0.7
                 else rng.choice(self.others)
             )
-            pool.submit(fetch, self.stack.edge + path)
+            pool.submit(self.read, path)
             n += 1
         self.sent = n
         pool.shutdown(wait=True)
 
 
-def publish_one(stack: Stack, slug: str, title: str) -> float:
-    """Retitle ``slug`` and publish the change in a child; the commit's wall-clock time."""
-    code = (
-        "import time\n"
-        "from articles.models import Article\n"
-        "from articles.services import article_update, article_publish_changes\n"
-        f"a = Article.objects.get(slug={slug!r})\n"
-        f"article_update(article=a, user=None, translations={{'en': {{'title': {title!r}}}}})\n"
-        "article_publish_changes(article=a, user=None)\n"
-        "print(time.time())\n"
-    )
-    child = subprocess.run(
-        [scratch.PYTHON, "manage.py", "shell", "--no-imports", "-c", code],
-        env=stack.env,
-        cwd=scratch.ROOT,
-        capture_output=True,
-        text=True,
-    )
-    if child.returncode:
-        sys.exit(f"publishing failed:\n{child.stderr}")
-    return float(child.stdout.strip().splitlines()[-1])
+PUBLISHER = """
+import sys, time
+import django
+django.setup()
+from articles.models import Article
+from articles.services import article_publish_changes, article_update
+for line in sys.stdin:
+    slug, title = line.rstrip("\\n").split("\\t")
+    article = Article.objects.get(slug=slug)
+    article_update(article=article, user=None, translations={"en": {"title": title}})
+    article_publish_changes(article=article, user=None)
+    print(time.time(), flush=True)
+"""
+
+
+class Publisher:
+    """A child that retitles and publishes an entry on request, as an editor's save would:
+    started once, so a publication's time is not a Python start-up's."""
+
+    def __init__(self, stack: Stack):
+        self.child = subprocess.Popen(
+            [scratch.PYTHON, "-c", PUBLISHER],
+            env=stack.env,
+            cwd=scratch.ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def publish(self, slug: str, title: str) -> float:
+        """Retitle ``slug`` and publish it; the commit's wall-clock time."""
+        self.child.stdin.write(f"{slug}\t{title}\n")
+        self.child.stdin.flush()
+        line = self.child.stdout.readline()
+        if not line:
+            sys.exit("publishing failed (see above)")
+        return float(line)
+
+    def close(self) -> None:
+        self.child.stdin.close()
+        self.child.wait(timeout=20)
 
 
 def fresh_after(stack: Stack, committed: float, path: str, title: str) -> float:
@@ -255,32 +337,60 @@ def fresh_after(stack: Stack, committed: float, path: str, title: str) -> float:
     return float("inf")
 
 
+def wrk(url: str, seconds: int, *headers: str) -> float:
+    """Requests/s wrk gets from ``url`` (2 threads, 16 connections)."""
+    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "10s"]
+    for header in headers:
+        command += ["-H", header]
+    command += ["-s", str(HERE / "wrk.lua"), url]
+    env = {**os.environ, "WRK_BODY_FILE": "", "WRK_VARY": "0"}
+    out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in out.splitlines() if line.startswith("RESULT"))
+    return float(dict(item.split("=") for item in line.split()[1:])["rps"])
+
+
+def throughput(stack: Stack, rounds: int = 3, seconds: int = 8) -> tuple[float, float]:
+    """The list through Varnish (gzipped, as browsers ask) and the origin's limit (/baseline/,
+    the list's bytes), medians of ``rounds`` interleaved wrk runs."""
+    edge, limit = [], []
+    for _ in range(rounds):
+        # As browsers ask: Varnish keeps the answer gzipped and sends it so.
+        edge.append(wrk(stack.edge + LIST, seconds, "Accept-Encoding: gzip"))
+        limit.append(wrk(stack.origin + "/baseline/", seconds))
+    return statistics.median(edge), statistics.median(limit)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=1000)
     parser.add_argument("--rate", type=int, default=200, help="reads per second")
     parser.add_argument("--duration", type=int, default=60, help="seconds of load")
     parser.add_argument("--every", type=float, default=5.0, help="seconds between publications")
+    parser.add_argument("--tasks", choices=["db", "rq"], default="db", help="the task worker")
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--work", type=Path, default=scratch.default_work())
     args = parser.parse_args()
-    if not shutil.which("varnishd"):
-        sys.exit("varnishd is needed: apt-get install varnish varnish-modules")
+    for tool in ("varnishd", "wrk"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is needed: apt-get install varnish varnish-modules wrk")
     url = scratch.database_url(f"edge_{args.entries}", args.work)
     scratch.prepare(url, args.entries, reuse=args.reuse)
     work = Path(tempfile.mkdtemp(prefix="ainews-edge-"))
-    stack = Stack(url, work)
+    stack = Stack(url, work, args.tasks)
     try:
         stack.start()
         details, others = urls(stack)
         # The newest entries: on the first page of every list and feed the bench watches.
         first = fetch(f"http://127.0.0.1:{stack.origin_port}/api/v1/articles/?page_size=5")[1]
         newest = [entry["slug"] for entry in json.loads(first)["results"]]
-        for path in others:  # warm the pages everyone reads
-            fetch(stack.edge + path)
+        # Every page in the edge's memory first: the misses counted are then the purges'.
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(lambda path: fetch(stack.edge + path), [*others, *details]))
+        publisher = Publisher(stack)
         readers = Readers(stack, details, others, args.rate)
         loader = threading.Thread(target=readers.run, daemon=True)
         before = stack.counters()
+        log_start = stack.log.stat().st_size
         loader.start()
         surfaces = {
             "detail": None,
@@ -290,18 +400,23 @@ def main() -> None:
         }
         fresh: dict[str, list[float]] = {name: [] for name in surfaces}
         publications, rng, end = 0, random.Random(4), time.monotonic() + args.duration
+        started = time.monotonic()
         while time.monotonic() < end:
-            time.sleep(args.every)
+            # On a fixed schedule: the next publication is due every --every seconds.
+            time.sleep(max(0.0, started + (publications + 1) * args.every - time.monotonic()))
             slug = rng.choice(newest)
             title = f"Retitled {time.time_ns()}"  # new on every run, --reuse or not
-            committed = publish_one(stack, slug, title)
+            committed = publisher.publish(slug, title)
             publications += 1
             for name, path in surfaces.items():
                 path = path or f"/api/v1/articles/{slug}/?lang=en"
                 fresh[name].append(fresh_after(stack, committed, path, title))
         readers.stopped.set()
         loader.join()
+        publisher.close()
         after = stack.counters()
+        purges, purged = stack.objects_purged(log_start)
+        edge_rps, limit_rps = throughput(stack)
     finally:
         if "readers" in locals():
             readers.stopped.set()
@@ -312,12 +427,26 @@ def main() -> None:
     fetched = after["MAIN.backend_req"] - before["MAIN.backend_req"]
     print(
         f"\nedge: {args.entries} entries, {readers.sent} reads at {args.rate}/s open loop "
-        f"({readers.late} started over 1 s late), {publications} publications"
+        f"({readers.late} started over 1 s late), {publications} publications, "
+        f"tasks: {args.tasks}"
     )
     print(f"hit ratio: {hits / max(1, hits + misses):.1%} ({hits} hits, {misses} misses)")
+    print("per class (X-Cache of the readers' answers):")
+    for name, counts in sorted(readers.answers.items()):
+        total = sum(counts.values())
+        others = ", ".join(f"{k} {v}" for k, v in counts.items() if k not in ("HIT", "MISS"))
+        print(
+            f"  {name:8} {counts['HIT'] / max(1, total):6.1%} of {total}"
+            + (f" ({others})" if others else "")
+        )
     print(
         f"origin fetches: {fetched}, {fetched / max(1, publications):.1f} per publication "
-        "(misses of pages never read before included)"
+        "(every page read once before the load); objects purged: "
+        f"{purged} by {purges} purges, {purged / max(1, publications):.1f} per publication"
+    )
+    print(
+        f"throughput: the list through Varnish {edge_rps:.0f}/s, the origin's limit "
+        f"(/baseline/) {limit_rps:.0f}/s: {edge_rps / max(1, limit_rps):.1f}x"
     )
     print("commit-to-fresh through Varnish (s; surfaces polled in turn, so each an upper bound):")
     print("  surface  p50 p99 max")

@@ -19,6 +19,8 @@ from kernel.graphql import COST_HEADER, COST_LIMIT_HEADER
 from kernel.languages import negotiate_language
 from partners.throttling import throttled
 from persisted.http import DocumentRefused, PersistedDocuments
+from persisted.selectors import documents_version
+from persisted.services import document_key
 
 # What a GET request's query string carries to GraphQL (strawberry reads the last value of
 # each); nothing else selects a cached answer. A persisted document's answer is selected by its
@@ -86,7 +88,8 @@ class PublicGraphQLView(PersistedDocuments, GraphQLView):
 
     def cached_answer(self, request):
         """A query sent with GET is answered like the REST API's public reads: validated and
-        cached by the publication log's head, so publishing anything makes it stale at once.
+        cached by the publication log's head, so publishing anything makes it stale at once,
+        and by the persisted documents' version, so retiring one does too.
         Answers with errors, previews and everything sent with POST are never cached."""
 
         def build():
@@ -96,12 +99,17 @@ class PublicGraphQLView(PersistedDocuments, GraphQLView):
             if self.cost is not None:
                 response[COST_HEADER] = str(self.cost["requested"])
                 response[COST_LIMIT_HEADER] = str(self.cost["maximum"])
+            if self.document_id is not None:
+                keys = [*response.get("Surrogate-Key", "").split(), document_key(self.document_id)]
+                response["Surrogate-Key"] = " ".join(keys)
             return response
 
         if request.method != "GET" or not any(
             name in request.GET for name in ("query", "documentId", "extensions")
         ):
             return build()
+        trusted_only = settings.GRAPHQL["TRUSTED_DOCUMENTS_ONLY"]
+        by_id = "documentId" in request.GET or "extensions" in request.GET
         head = selectors.log_head()
         return http_cache.public_response(
             request,
@@ -109,7 +117,9 @@ class PublicGraphQLView(PersistedDocuments, GraphQLView):
             variant=[
                 request.build_absolute_uri(request.path),
                 negotiate_language(None, request.headers.get("Accept-Language")),
-                "trusted-only" if settings.GRAPHQL["TRUSTED_DOCUMENTS_ONLY"] else "",
+                "trusted-only" if trusted_only else "",
+                # Only a request the documents store decides depends on its version.
+                documents_version() if trusted_only or by_id else "",
                 http_cache.normalised_query(
                     {name: request.GET.getlist(name)[-1:] for name in GET_PARAMETERS}
                 ),

@@ -93,6 +93,16 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes write one file (the server, the task worker polling every 0.1 s, a
+    # publication): with WAL, readers go on while one writes; IMMEDIATE takes the write lock
+    # as a transaction begins, so writers queue (up to the timeout, in seconds) rather than
+    # one failing with "database is locked" when it turns from reading to writing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -210,6 +220,12 @@ PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=60)
 # Larger public responses are built for each request rather than stored in the cache; with
 # CACHE_MAX_ENTRIES this bounds the memory the response cache takes in each process.
 RESPONSE_CACHE_MAX_BYTES = env.int("RESPONSE_CACHE_MAX_BYTES", default=1024 * 1024)
+# Milliseconds each process may reuse the publication log's head it read (the version public
+# answers are validated and cached by) before reading it again: a publication shows on the
+# public surfaces of another process at most this late. 0 reads it for every request.
+PUBLIC_HEAD_STALENESS_MS = env.int("PUBLIC_HEAD_STALENESS_MS", default=100)
+if not 0 <= PUBLIC_HEAD_STALENESS_MS <= 250:
+    raise ImproperlyConfigured("PUBLIC_HEAD_STALENESS_MS must be between 0 and 250.")
 # How long a preview link for a draft stays valid, in seconds.
 PREVIEW_TOKEN_MAX_AGE = env.int("PREVIEW_TOKEN_MAX_AGE", default=3600)
 # How many revisions of an entry `manage.py prune_revisions` keeps (the newest; the one its
@@ -408,6 +424,9 @@ EDGE_PURGE_METHOD = env.str("EDGE_PURGE_METHOD", default="PURGE")
 # Sent as "Authorization: Bearer <token>" by the http backend, when set.
 EDGE_PURGE_TOKEN = env.str("EDGE_PURGE_TOKEN", default="")
 EDGE_PURGE_TIMEOUT = env.float("EDGE_PURGE_TIMEOUT", default=5.0)
+# The worker's periodic sweep (every WEBHOOK_SWEEP_SECONDS) sends purges left unsent this many
+# seconds past their time: a task lost between the commit and the worker.
+EDGE_PURGE_SWEEP_GRACE_SECONDS = env.int("EDGE_PURGE_SWEEP_GRACE_SECONDS", default=10)
 EDGE_FASTLY_API_URL = env.str("EDGE_FASTLY_API_URL", default="https://api.fastly.com")
 EDGE_FASTLY_SERVICE_ID = env.str("EDGE_FASTLY_SERVICE_ID", default="")
 EDGE_FASTLY_API_TOKEN = env.str("EDGE_FASTLY_API_TOKEN", default="")

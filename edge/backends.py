@@ -13,6 +13,7 @@ The standard library's client, with a timeout; any answer but 2xx is a failure.
 """
 
 import json
+import logging
 import urllib.error
 import urllib.request
 from urllib.parse import quote
@@ -25,6 +26,9 @@ USER_AGENT = "ainews-cms-purge/1"
 
 class PurgeFailed(Exception):
     pass
+
+
+logger = logging.getLogger(__name__)
 
 
 def purge(keys: list[str], *, position: int = 0) -> int:
@@ -67,6 +71,8 @@ def _send(method: str, url: str, *, headers: dict[str, str], body: bytes | None 
     try:
         with urllib.request.urlopen(request, timeout=settings.EDGE_PURGE_TIMEOUT) as response:
             response.read(1024)
+            # Varnish says how many objects it purged ("Purged 12 objects.").
+            logger.info("%s %s: %s %s", method, url, response.status, response.reason)
     except urllib.error.HTTPError as error:
         raise PurgeFailed(f"{method} {url}: HTTP {error.code}") from None
     except (OSError, ValueError) as error:

@@ -6,7 +6,9 @@ sending once the transaction commits (at its time, for a scheduled change). ``pu
 sends every purge that is due in one request per cache (batched further only by Fastly's
 256 keys), so purges that waited for a stopped worker go out together when it is back; one
 that failed, or whose worker died while sending it, is sent again by the next run (a retry
-is enqueued for it). Sending a purge twice is harmless.
+is enqueued for it). Sending a purge twice is harmless. A purge whose task was lost (the queue
+unreachable at the commit, a worker that died holding it) is sent by ``purges_sweep``, which
+the worker's periodic sweep runs.
 """
 
 from datetime import timedelta
@@ -47,6 +49,15 @@ def purge_write(sender, *, rows: list[PublicationLog], **kwargs) -> None:
         transaction.on_commit(partial(_enqueue, due if due > now else None), robust=True)
 
 
+def purge_create(*, keys: list[str]) -> None:
+    """Store a purge of ``keys`` for a change outside the publication log (a retired GraphQL
+    document), sent after the commit. Nothing when no cache is configured."""
+    if not settings.EDGE_PURGE_BACKEND:
+        return
+    Purge.objects.create(keys=keys)
+    transaction.on_commit(partial(_enqueue, None), robust=True)
+
+
 def _enqueue(run_after=None) -> None:
     from edge.tasks import send_purges
 
@@ -78,6 +89,23 @@ def purges_send() -> int:
     if len(due) == BATCH:
         _enqueue()
     return len(due)
+
+
+def purges_sweep() -> int:
+    """Send the purges left unsent ``EDGE_PURGE_SWEEP_GRACE_SECONDS`` past their time and not
+    held by a worker: their task was lost. Returns how many went out."""
+    now = timezone.now()
+    overdue = Purge.objects.filter(
+        Q(leased_until__isnull=True) | Q(leased_until__lte=now),
+        sent_at__isnull=True,
+        due_at__lte=now - timedelta(seconds=settings.EDGE_PURGE_SWEEP_GRACE_SECONDS),
+    )
+    if not settings.EDGE_PURGE_BACKEND or not overdue.exists():
+        return 0
+    sent = 0
+    while (batch := purges_send()) == BATCH:
+        sent += batch
+    return sent + batch
 
 
 def _failed(due: list[Purge], error: str) -> None:

@@ -32,6 +32,8 @@ preview) is passed on as built: never stored, never marked public.
 
 import hashlib
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,6 +51,51 @@ from django.utils.http import http_date, parse_etags, quote_etag
 # they take room in the cache.
 TIMEOUT = 600
 STORED_HEADERS = ("Content-Type", "Surrogate-Key", "Link", "GraphQL-Cost", "GraphQL-Cost-Limit")
+# Bytes of stored answers each process also keeps as they are, the most recently served first.
+RECENT_ANSWERS_MAX_BYTES = 8 * 1024 * 1024
+
+
+class _RecentAnswers:
+    """The stored answers this process served last, kept unpickled in its memory: a hit on a
+    popular answer takes no round trip to the cache (Redis) and no copy out of it. A key names
+    one version of one answer, so a kept answer never goes out of date: a new version is a new
+    key, and the old ones fall out as newer answers come in."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.answers: OrderedDict[str, tuple[bytes, dict]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[bytes, dict] | None:
+        with self.lock:
+            answer = self.answers.get(key)
+            if answer is not None:
+                self.answers.move_to_end(key)
+            return answer
+
+    def keep(self, key: str, answer: tuple[bytes, dict]) -> None:
+        with self.lock:
+            if key in self.answers or len(answer[0]) > self.max_bytes:
+                return
+            self.answers[key] = answer
+            self.size += len(answer[0])
+            while self.size > self.max_bytes:
+                _key, (content, _headers) = self.answers.popitem(last=False)
+                self.size -= len(content)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.answers.clear()
+            self.size = 0
+
+
+_recent = _RecentAnswers(RECENT_ANSWERS_MAX_BYTES)
+
+
+def forget_recent_answers() -> None:
+    """Drop the answers this process keeps in memory (with ``cache.clear()``, to rebuild)."""
+    _recent.clear()
 
 
 def normalised_query(params: dict[str, list[str]]) -> str:
@@ -107,15 +154,19 @@ def public_response(
     if len(response.content) <= settings.RESPONSE_CACHE_MAX_BYTES:
         headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
         cache.set(validators.key, (response.content, headers), TIMEOUT)
+        _recent.keep(validators.key, (response.content, headers))
     return _conditional(request, response, validators)
 
 
 def _cached(request, validators: _Validators) -> HttpResponse | None:
     if validators.etag in _if_none_match(request):
         return _validated(HttpResponseNotModified(), validators)
-    stored = cache.get(validators.key)
+    stored = _recent.get(validators.key)
     if stored is None:
-        return None
+        stored = cache.get(validators.key)
+        if stored is None:
+            return None
+        _recent.keep(validators.key, stored)
     content, headers = stored
     return _conditional(request, HttpResponse(content, headers=headers), validators)
 

@@ -45,6 +45,8 @@ class DocumentRefused(HTTPException):
 
 class PersistedDocuments:
     registration: tuple[str, str] | None = None
+    #: The id the request named its document by (``documentId`` or APQ's hash), if any.
+    document_id: str | None = None
 
     def parse_http_body(self, request_adapter):
         data = super().parse_http_body(request_adapter)
@@ -76,6 +78,7 @@ class PersistedDocuments:
                 "of the document's UTF-8 text.",
                 "BAD_REQUEST",
             )
+        self.document_id = document_id
         if data.query is not None:
             if document_id is None and not trusted_only:
                 return data  # an ordinary request

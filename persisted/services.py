@@ -13,7 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from graphql import GraphQLError, GraphQLSchema, parse, validate
 
+from edge.services import purge_create
 from persisted.models import PersistedDocument
+from persisted.selectors import forget_documents_version
 
 SHA256_ID = re.compile(r"sha256:[0-9a-f]{64}")
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
@@ -73,6 +75,7 @@ def documents_register(*, manifest: object, schema: GraphQLSchema) -> tuple[int,
         PersistedDocument.objects.filter(pk__in=stored).update(
             source=PersistedDocument.Source.MANIFEST, retired_at=None
         )
+        transaction.on_commit(forget_documents_version)
         PersistedDocument.objects.bulk_create(
             PersistedDocument(
                 id=document_id, document=text, source=PersistedDocument.Source.MANIFEST
@@ -83,12 +86,27 @@ def documents_register(*, manifest: object, schema: GraphQLSchema) -> tuple[int,
     return len(documents) - len(stored), len(stored)
 
 
+def document_key(document_id: str) -> str:
+    """The surrogate key of the answers run by id from the document ``document_id``."""
+    return f"document-{document_id.removeprefix('sha256:')}"
+
+
+@transaction.atomic
 def documents_retire(*, ids: Iterable[str]) -> int:
-    """Retire the documents ``ids``: they are no longer run by id. Returns how many were live."""
+    """Retire the documents ``ids``: they are no longer run by id, and their stored answers
+    are never served again, here or by a cache in front (purged). Returns how many were
+    live."""
     ids = [f"sha256:{key}" if SHA256_HEX.fullmatch(key) else key for key in ids]
-    return PersistedDocument.objects.filter(pk__in=ids, retired_at__isnull=True).update(
-        retired_at=timezone.now()
+    live = list(
+        PersistedDocument.objects.select_for_update()
+        .filter(pk__in=ids, retired_at__isnull=True)
+        .values_list("pk", flat=True)
     )
+    retired = PersistedDocument.objects.filter(pk__in=live).update(retired_at=timezone.now())
+    if retired:
+        purge_create(keys=[document_key(document_id) for document_id in live])
+        transaction.on_commit(forget_documents_version)
+    return retired
 
 
 def document_register_automatic(

@@ -3,6 +3,9 @@ import yaml
 from django.core.cache import cache
 from openapi_core import OpenAPI
 
+from articles.selectors.log import forget_log_heads
+from kernel.http_cache import forget_recent_answers
+from persisted.selectors import forget_documents_version
 from tests.live_server import live_server_start
 
 
@@ -12,6 +15,15 @@ def fresh_throttle_budgets():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_versions_and_answers():
+    """No test sees the publication log's head, the persisted documents' version or an answer
+    another test's requests left in the process."""
+    forget_log_heads()
+    forget_documents_version()
+    forget_recent_answers()
 
 
 @pytest.fixture

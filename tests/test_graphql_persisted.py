@@ -78,21 +78,24 @@ def test_a_registered_document_by_get_answers_200_with_an_etag_then_304(client, 
     with CaptureQueriesContext(connection) as queries:
         again = by_id(client)
     assert again.content == first.content
-    assert len(queries) == 1  # the publication log's head: the document is not read
+    # The publication log's head and the documents' version (outside a transaction, each
+    # process reuses both for PUBLIC_HEAD_STALENESS_MS): the document is not read.
+    assert len(queries) == 2
     with CaptureQueriesContext(connection) as queries:
         validated = by_id(client, **{"If-None-Match": first["ETag"]})
     assert validated.status_code == 304
-    assert len(queries) == 1
+    assert len(queries) == 2
 
 
-def test_a_persisted_get_costs_one_query_more_than_the_same_query_sent_as_text(client, tmp_path):
+def test_a_persisted_get_costs_two_queries_more_than_the_same_query_sent_as_text(client, tmp_path):
     ArticleFactory.create_batch(3)
     register(tmp_path, LIST)
     with CaptureQueriesContext(connection) as as_text:
         client.get("/graphql/", {"query": LIST, "variables": json.dumps({"limit": 5})})
     with CaptureQueriesContext(connection) as persisted:
         by_id(client)
-    assert len(persisted) == len(as_text) + 1  # the document, read once per version
+    # The documents' version, and the document, read once per version.
+    assert len(persisted) == len(as_text) + 2
 
 
 def test_the_variables_select_the_cached_persisted_answer(client, tmp_path):
@@ -172,6 +175,29 @@ def test_a_retired_document_no_longer_runs(client, tmp_path, capsys):
     assert post(client, {"documentId": f"sha256:{sha(LIST)}", "variables": {"limit": 1}}).json()[
         "data"
     ] == {"articles": {"results": []}}
+
+
+def test_retiring_a_document_drops_its_cached_answers_at_once(client, tmp_path):
+    ArticleFactory()
+    register(tmp_path, LIST)
+    cached = by_id(client)
+    assert by_id(client).content == cached.content
+    call_command("graphql_documents", "retire", f"sha256:{sha(LIST)}")
+    assert by_id(client).json()["errors"] == NOT_FOUND
+    assert by_id(client, **{"If-None-Match": cached["ETag"]}).json()["errors"] == NOT_FOUND
+
+
+def test_a_process_drops_the_answers_of_a_document_it_retired_at_once(
+    transactional_db, client, tmp_path, settings
+):
+    """Outside a transaction each process reuses the documents' version it read; the one
+    that retires a document reads it again."""
+    settings.PUBLIC_HEAD_STALENESS_MS = 250
+    ArticleFactory()
+    register(tmp_path, LIST)
+    assert by_id(client).status_code == 200
+    call_command("graphql_documents", "retire", f"sha256:{sha(LIST)}")
+    assert by_id(client).json()["errors"] == NOT_FOUND
 
 
 # --- Mutations by GET ------------------------------------------------------------------------

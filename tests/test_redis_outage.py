@@ -89,8 +89,10 @@ def test_the_response_cache_uses_redis_again_when_it_returns(on_redis):
     assert built.status_code == 200 and slug in built.content.decode()
     on_redis.start()
     again = APIClient().get(ARTICLES)
-    assert again.content == built.content
-    assert [key for key in on_redis.client().scan_iter("*http-cache:*")]
+    assert again.content == built.content  # kept in this process's memory meanwhile
+    assert not list(on_redis.client().scan_iter("*http-cache:*"))
+    APIClient().get(ARTICLES, {"page_size": 5})  # the next answer built goes to Redis
+    assert list(on_redis.client().scan_iter("*http-cache:*"))
 
 
 def test_budgets_are_counted_per_process_while_redis_is_down(on_redis, rates):

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import PublicationEvent, PublicationLog
+from edge.services import purges_sweep
 from webhooks import payloads, websub
 from webhooks.models import Attempt, Delivery, Event, Subscription, SweepClock
 from webhooks.secrets import secret_decrypt, secret_encrypt, secret_generate
@@ -383,7 +384,8 @@ def sweep_ensure() -> bool:
 
 
 def sweep_run() -> int | None:
-    """One sweep of the chain, then the next one scheduled. A second chain (started while the
+    """One sweep of the chain (webhook deliveries, and the cache's purges: the worker's
+    periodic sweep), then the next one scheduled. A second chain (started while the
     first was late) finds the clock taken and ends: one chain survives."""
     from webhooks.tasks import sweep
 
@@ -392,4 +394,5 @@ def sweep_run() -> int | None:
     if not SweepClock.objects.filter(pk=1, next_run_at__lte=now).update(next_run_at=following):
         return None
     sweep.using(run_after=following).enqueue()
+    purges_sweep()
     return deliveries_sweep()

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from django.db import connection
+from django.db import router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from articles.models import PublicationLog
 from articles.models.live import REMOVAL_EVENTS, UPSERT_EVENTS
 from articles.selectors.rules import visible_documents
+from kernel.staleness import Reused
 
 # The change feed serves a change once it is this old, so a commit that carries an earlier
 # time can never land behind a cursor.
@@ -37,6 +38,28 @@ class Head:
 
 
 def log_head() -> Head:
+    """Where the log stands, read from the database the request's data is read from.
+
+    Each process reuses the head it read for ``PUBLIC_HEAD_STALENESS_MS``
+    (``kernel.staleness``): a public answer is then validated and cached by a head at most
+    that old, never by one newer than the data it is built from (the data is read after the
+    head). It is read afresh once the head's next scheduled change is due, and after this
+    process committed a publication (``forget_log_heads``)."""
+    return _heads.get(router.db_for_read(PublicationLog))
+
+
+def forget_log_heads() -> None:
+    """Read the head afresh on the next request."""
+    _heads.forget()
+
+
+def forget_log_heads_on_commit(**_signal) -> None:
+    """A receiver of ``articles.publishing.log_appended``: this process sees its own
+    publications at once, once they commit."""
+    transaction.on_commit(forget_log_heads)
+
+
+def _read_head(connection) -> Head:
     """One query: the last position handed out, the latest time any change took effect (a
     scheduled publication raises it when its time comes, without any write), and the time
     of the next scheduled change."""
@@ -50,6 +73,11 @@ def log_head() -> Head:
         )
         position, due, next_at = cursor.fetchone()
     return Head(position or 0, _aware(due), _aware(next_at))
+
+
+_heads = Reused(
+    _read_head, expired=lambda head: head.next_at is not None and head.next_at <= timezone.now()
+)
 
 
 def _aware(value) -> datetime | None:

@@ -2,10 +2,14 @@
 exactly the keys of what changed; nothing lost while the worker is stopped or the cache
 fails; scheduled changes purged at their time; Fastly's and a generic purge's request shapes."""
 
+import hashlib
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.core.management import call_command
 from django.db import transaction
 
 from articles.services import (
@@ -14,11 +18,13 @@ from articles.services import (
     note_create,
     vendor_update,
 )
+from edge import services
 from edge.models import Purge
 from tests.edge.utils import PurgeRecorder
 from tests.factories import ArticleFactory, TopicFactory, VendorFactory
 from tests.utils import go_live
 from tests.webhooks.utils import publish, run_worker
+from webhooks.services import sweep_ensure
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,6 +64,24 @@ def test_an_entry_moving_between_vendors_and_topics_purges_old_and_new(cache_in_
     keys = cache_in_front.requests[-1].purged()
     assert {f"vendor-{old_vendor}", "vendor-new-home", "topic-old-topic", "topic-new-topic"} <= keys
     assert f"entry-{article.pk}" in keys
+
+
+def test_an_entry_purges_its_own_topics_pages_and_no_other_topics_or_vendors(cache_in_front):
+    mine, other = TopicFactory(slug="mine"), TopicFactory(slug="other")
+    article = ArticleFactory(slug="topical")
+    article.topics.add(mine)
+    go_live(article)
+    bystander = ArticleFactory()
+    bystander.topics.add(other)
+    go_live(bystander)
+    run_worker()
+    cache_in_front.requests.clear()
+    article_update(article=article, user=None, translations={"en": {"title": "Retitled"}})
+    article_publish_changes(article=article, user=None)
+    run_worker()
+    [request] = cache_in_front.requests
+    vendor = article.vendor.slug
+    assert request.purged() == {f"entry-{article.pk}", f"vendor-{vendor}", "topic-mine"} | LISTS
 
 
 def test_a_note_purges_the_corrections_feeds_and_an_edit_without_one_does_not(cache_in_front):
@@ -106,6 +130,60 @@ def test_a_failing_cache_is_purged_again_until_it_answers(cache_in_front):
         assert len(cache_in_front.requests) == 2
         assert f"entry-{article.pk}" in cache_in_front.requests[-1].purged()
         assert Purge.objects.get().sent_at is not None
+
+
+def test_a_purge_whose_task_was_lost_is_sent_by_the_periodic_sweep(cache_in_front, monkeypatch):
+    """The queue is unreachable between the commit and the enqueue: publishing succeeds, the
+    purge waits in the outbox with no task to send it."""
+
+    def lost(*args):
+        raise ConnectionError("the task queue is unreachable")
+
+    grace = timedelta(seconds=settings.EDGE_PURGE_SWEEP_GRACE_SECONDS)
+    with time_machine.travel(START, tick=False) as traveller:
+        with monkeypatch.context() as patch:
+            patch.setattr(services, "_enqueue", lost)
+            article = publish("lost-task")
+        sweep_ensure()  # the worker's periodic sweep, as `make serve` starts it
+        run_worker()
+        assert cache_in_front.requests == []  # not yet overdue: a task may still be on its way
+        traveller.shift(grace + timedelta(seconds=settings.WEBHOOK_SWEEP_SECONDS))
+        run_worker()
+        [request] = cache_in_front.requests
+        assert f"entry-{article.pk}" in request.purged()
+        assert not Purge.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_a_purge_held_by_a_worker_that_died_is_sent_once_its_lease_ends(cache_in_front):
+    with time_machine.travel(START, tick=False) as traveller:
+        article = publish("orphan")
+        # A worker took it and died before sending it (its task is gone with it).
+        Purge.objects.update(leased_until=START + timedelta(seconds=services.LEASE_SECONDS))
+        services.purges_sweep()
+        assert cache_in_front.requests == []
+        traveller.shift(timedelta(seconds=services.LEASE_SECONDS))
+        assert services.purges_sweep() == 1
+        [request] = cache_in_front.requests
+        assert f"entry-{article.pk}" in request.purged()
+
+
+def test_retiring_a_graphql_document_purges_the_answers_run_by_its_id(
+    cache_in_front, client, tmp_path
+):
+    document = "{ articles { results { slug } } }"
+    digest = hashlib.sha256(document.encode()).hexdigest()
+    manifest = tmp_path / "persisted-documents.json"
+    manifest.write_text(json.dumps({digest: document}))
+    call_command("graphql_documents", "register", str(manifest))
+    ArticleFactory()
+    answer = client.get("/graphql/", {"documentId": f"sha256:{digest}"})
+    assert f"document-{digest}" in answer["Surrogate-Key"].split()
+    run_worker()
+    cache_in_front.requests.clear()
+    call_command("graphql_documents", "retire", f"sha256:{digest}")
+    run_worker()
+    [request] = cache_in_front.requests
+    assert request.purged() == {f"document-{digest}"}
 
 
 def test_a_rolled_back_publication_purges_nothing(cache_in_front):
