@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -40,6 +40,8 @@ def log_head() -> Head:
     """One query: the last position handed out, the latest time any change took effect (a
     scheduled publication raises it when its time comes, without any write), and the time
     of the next scheduled change."""
+    # Read where the request's data is read (a replica, or the primary), never elsewhere.
+    connection = connections[router.db_for_read(PublicationLog)]
     table = connection.ops.quote_name(PublicationLog._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
