@@ -11,7 +11,6 @@ with :class:`Topology`.
 
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -95,10 +94,12 @@ class PostgresCluster:
         self.control("start")
         wait_for(lambda: listening(self.port), f"PostgreSQL {self.name}")
 
-    def replicate(self, primary: "PostgresCluster") -> None:
-        """Make this cluster a streaming replica of ``primary`` (its data taken afresh)."""
+    def create_replica_of(self, primary: "PostgresCluster") -> None:
+        """This cluster as a streaming replica of ``primary``: its data directory emptied and
+        filled by ``pg_basebackup -R``."""
+        self.create()
         for entry in self.data.iterdir():
-            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+            run("rm", "-rf", str(entry))
         as_postgres(
             "pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",
             "-D", str(self.data), "-R", "-X", "stream", "-c", "fast",
@@ -188,6 +189,8 @@ class Topology:
 
     def __init__(self, *, nodes: int = 2, replica: bool = True, settings: dict | None = None):
         self.workdir = Path(tempfile.mkdtemp(prefix="ainews-topology-"))
+        self.timings: dict[str, float] = {}  # seconds each part took to start
+        self.migrating: subprocess.Popen | None = None
         self.workdir.chmod(0o755)
         tag = f"{os.getpid()}_{self.workdir.name[-6:].lower()}"
         self.primary = PostgresCluster(f"topology_primary_{tag}")
@@ -239,6 +242,7 @@ class Topology:
                     "2",
                     "--threads",
                     "2",
+                    "--preload",
                     "--graceful-timeout",
                     "5",
                 ],
@@ -267,27 +271,50 @@ class Topology:
 
     def start(self) -> "Topology":
         try:
-            self.primary.create()
-            self.primary.start()
+            self._step("primary", self.primary.create, self.primary.start)
             self.primary.sql(f"CREATE DATABASE {DATABASE}", database="postgres")
-            self.manage("migrate", "--verbosity", "0")
+            # The replica is made while the schema is migrated: it streams the migration.
+            self.migrating = migrating = subprocess.Popen(
+                [PYTHON, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=self.env
+            )
             if self.replica:
-                self.replica.create()
-                self.replica.replicate(self.primary)
-                self.replica.start()
-            self.redis.start()
-            for node in self.nodes:
-                node.start()
-            self.worker.start()
+                self._step(
+                    "replica",
+                    lambda: self.replica.create_replica_of(self.primary),
+                    self.replica.start,
+                )
+            self._step("redis", self.redis.start)
+            self._step("migrate", migrating.wait)
+            if migrating.returncode:
+                raise RuntimeError("manage.py migrate failed")
+            self._step("nodes", *[node.start for node in self.nodes], self.warm_up)
+            self._step("worker", self.worker.start)
             self.vcl.write_text(balancing_vcl(self.node_ports))
             self.vcl.chmod(0o644)
-            self.varnish.start()
             # Varnish sends nothing to a node before its probe finds it healthy.
-            wait_for(lambda: self.get(self.varnish_url + "/read/en/") == 200, "Varnish's nodes", 60)
+            self._step(
+                "varnish",
+                self.varnish.start,
+                lambda: wait_for(
+                    lambda: self.get(self.varnish_url + "/read/en/") == 200, "Varnish's nodes", 60
+                ),
+            )
         except BaseException:
             self.stop()
             raise
         return self
+
+    def warm_up(self) -> None:
+        """A few requests to each node, so that Varnish's first probes find them quick."""
+        for url in self.node_urls:
+            for _ in range(4):
+                self.get(url + "/read/en/")
+
+    def _step(self, name: str, *actions) -> None:
+        started = time.monotonic()
+        for action in actions:
+            action()
+        self.timings[name] = round(time.monotonic() - started, 1)
 
     @staticmethod
     def get(url: str) -> int:
@@ -295,6 +322,9 @@ class Topology:
             return response.status
 
     def stop(self) -> None:
+        if self.migrating is not None and self.migrating.poll() is None:
+            self.migrating.kill()
+            self.migrating.wait()
         for process in [self.varnish, self.worker, *self.nodes, self.redis]:
             process.stop()
         if self.replica:
