@@ -39,30 +39,15 @@ def replica_aliases() -> list[str]:
     return [alias for alias in connections if alias != PRIMARY]
 
 
-def read_alias() -> str:
-    """Where reads go now (the alias the router gives for a read outside a transaction)."""
-    return _reading_from.get() or PRIMARY
-
-
 @contextmanager
-def _reading(alias: str):
-    token = _reading_from.set(alias)
-    try:
-        yield alias
-    finally:
-        _reading_from.reset(token)
-
-
-def from_replica():
-    """Reads in this block from one replica that may serve (the same one throughout), or
-    from the primary when none may."""
-    return _reading(health.pick())
-
-
 def on_primary():
     """Reads in this block from the primary: what must see the latest writes (an editor's
     preview, a mutation). Also a decorator: ``@on_primary()``."""
-    return _reading(PRIMARY)
+    token = _reading_from.set(PRIMARY)
+    try:
+        yield
+    finally:
+        _reading_from.reset(token)
 
 
 class ReplicaRouter:

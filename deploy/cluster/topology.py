@@ -308,7 +308,7 @@ class Topology:
         """A few requests to each node, so that Varnish's first probes find them quick."""
         for url in self.node_urls:
             for _ in range(4):
-                self.get(url + "/read/en/")
+                wait_for(lambda url=url: self.get(url + "/read/en/", timeout=30) == 200, url, 120)
 
     def _step(self, name: str, *actions) -> None:
         started = time.monotonic()
@@ -317,8 +317,8 @@ class Topology:
         self.timings[name] = round(time.monotonic() - started, 1)
 
     @staticmethod
-    def get(url: str) -> int:
-        with urllib.request.urlopen(url, timeout=5) as response:
+    def get(url: str, timeout: float = 5) -> int:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.status
 
     def stop(self) -> None:

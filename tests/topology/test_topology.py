@@ -79,6 +79,7 @@ def test_a_paused_replica_serves_an_older_prefix_then_the_primary_then_catches_u
     follower = ChangeFollower(node_b)
     follower.follow()
     old = requests.get(node_b + LIST)
+    back_before = log_lines(topology, 1, "Replica replica_1 is back")
     topology.replica.sql("SELECT pg_wal_replay_pause()")
     try:
         desk.publish(entries["topology-1"])
@@ -107,7 +108,7 @@ def test_a_paused_replica_serves_an_older_prefix_then_the_primary_then_catches_u
     FIGURES["stale answers while the replica was paused"] = len(stale)
     FIGURES["max staleness through the paused replica (s)"] = round(max(stale), 3)
     assert log_lines(topology, 1, "Replica replica_1 is ") >= 1
-    until(lambda: log_lines(topology, 1, "Replica replica_1 is back") >= 1, timeout=10)
+    until(lambda: log_lines(topology, 1, "Replica replica_1 is back") > back_before, timeout=10)
     # The change feed: an older prefix while paused, never a gap; everything once settled.
     time.sleep(6)  # the feed's settle window
     follower.follow()
@@ -117,6 +118,30 @@ def test_a_paused_replica_serves_an_older_prefix_then_the_primary_then_catches_u
     ).splitlines()
     assert [slug for _action, slug in follower.changes] == logged
     assert "topology-1" in logged
+
+
+def test_a_stopped_replica_sends_the_reads_to_the_primary_until_it_is_back(topology):
+    node_b = topology.node_urls[1]
+    statuses = []
+    back_before = log_lines(topology, 1, "Replica replica_1 is back")
+    topology.replica.control("stop")
+    try:
+        stopped = time.monotonic()
+        while time.monotonic() - stopped < 4:
+            statuses.append((time.monotonic() - stopped, requests.get(node_b + LIST).status_code))
+            time.sleep(0.05)
+    finally:
+        topology.replica.start()
+    failed = [at for at, status in statuses if status != 200]
+    FIGURES["replica stopped: requests served / errors"] = (
+        f"{len(statuses) - len(failed)} / {len(failed)}"
+    )
+    # Only requests already reading from it when it stopped can fail; then the probe moves on.
+    assert all(at < 2 * PROBE_SECONDS + 1 for at in failed)
+    assert {status for _at, status in statuses if status != 200} <= {503}
+    assert len(statuses) > 20
+    assert log_lines(topology, 1, "Replica replica_1 is unreachable") >= 1
+    until(lambda: log_lines(topology, 1, "Replica replica_1 is back") > back_before, timeout=20)
 
 
 def test_node_b_killed_under_load_the_balancer_moves_on_and_no_feedback_is_lost(topology):
