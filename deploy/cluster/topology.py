@@ -350,7 +350,7 @@ class Topology:
 def main() -> None:
     topology = Topology()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print("Starting the topology (about 20 s)...", flush=True)
+    print("Starting the topology (one to two minutes)...", flush=True)
     topology.start()
     try:
         topology.manage("load_demo")
