@@ -1,11 +1,12 @@
 """Public reads on a streaming replica, everything else on the primary.
 
 Every database alias besides ``default`` is a replica (``DATABASE_REPLICA_URLS``). The choice
-is made per request, not per URL: a view marked with :func:`replica_reads` that is asked with
-GET or HEAD reads from one replica for the whole request (:class:`PublicReadsMiddleware`), so
-the publication log's head that keys its ETag and its data come from the same database. Every
-write, every other request (the admin, POSTs) and whatever runs under :func:`on_primary`
-(previews, mutations) reads from the primary; migrations run on the primary only.
+is made per request, not per URL: a request to a public view with one of the methods it reads
+with (GET or HEAD, marked with :func:`replica_reads`; GraphQL also POST) reads from one replica
+for the whole request (:class:`PublicReadsMiddleware`), so the publication log's head that keys
+its ETag and its data come from the same database. Every write, every other request (the admin,
+other POSTs) and whatever runs under :func:`on_primary` (previews, mutations) reads from the
+primary; migrations run on the primary only.
 
 Whether a replica may serve is decided by a probe per process, at most once every
 ``DATABASE_REPLICA_PROBE_SECONDS`` (by the first request after that, never by every request):
