@@ -18,11 +18,13 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 MANAGE := $(VENV)/bin/python manage.py
 
-.PHONY: help python install serve test lint format
+.PHONY: help python install serve test lint format cluster test-topology
 
 help:
 	@echo "make serve   install from uv.lock, migrate and load the demo data when needed, serve on 127.0.0.1:$(PORT)"
 	@echo "make test    lint, then run the whole test suite"
+	@echo "make cluster two app nodes, a PostgreSQL primary and replica, Redis, an RQ worker and"
+	@echo "             Varnish, on this machine (root, Debian's packages); Ctrl-C stops and drops it"
 
 python:
 	@test -n "$(PYTHON)" || { echo "error: Python 3.12 or newer with venv is required: install python3.13 and python3.13-venv (or any Python >= 3.12 with venv)" >&2; exit 1; }
@@ -53,3 +55,12 @@ format: install
 
 test: lint
 	@$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The scaled-out topology on this machine (docs/scaling.md): needs root and Debian's
+# postgresql, redis-server, varnish and varnish-modules.
+cluster: install
+	@$(VENV)/bin/python deploy/cluster/topology.py
+
+# The topology tests alone: they start the topology above themselves.
+test-topology: install
+	@$(VENV)/bin/pytest -m topology $(PYTEST_ARGS)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles.documents import SharedData, build_documents, working_copy
 from articles.models import Article
+from kernel.db_routing import on_primary
 
 SALT = "articles.preview"
 
@@ -27,6 +28,7 @@ def preview_token_expires_at(*, created_at: datetime | None = None) -> datetime:
     return (created_at or timezone.now()) + timedelta(seconds=settings.PREVIEW_TOKEN_MAX_AGE)
 
 
+@on_primary()  # an editor previews what they just saved
 def article_for_preview(*, slug: str, token: str) -> Article | None:
     """The entry ``token`` previews, in any state, if the token is valid for ``slug``.
 
@@ -56,6 +58,7 @@ class Preview:
     documents: dict[str, dict]
 
 
+@on_primary()
 def preview_documents(*, slug: str, token: str) -> Preview | None:
     """The documents of the entry ``token`` previews, built from its working copy by the code
     publishing uses; None when ``article_for_preview`` refuses the token."""

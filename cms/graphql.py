@@ -14,7 +14,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from articles import selectors
 from cms.playgrounds import graphiql_html, with_playground_csp
 from cms.schema import schema
-from kernel import http_cache
+from kernel import db_routing, http_cache
 from kernel.graphql import COST_HEADER, COST_LIMIT_HEADER
 from kernel.languages import negotiate_language
 from partners.throttling import throttled
@@ -46,6 +46,9 @@ class PublicGraphQLView(PersistedDocuments, GraphQLView):
     """
 
     cost: dict | None = None
+    # Queries read from a replica, when there is one; mutations from the primary (the schema's
+    # ``MutationsOnPrimary``).
+    replica_read_methods = (*db_routing.READ_METHODS, "POST")
 
     def dispatch(self, request, *args, **kwargs):
         self.graphql_ide = "graphiql" if settings.GRAPHQL["GRAPHIQL"] else None

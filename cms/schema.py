@@ -15,14 +15,17 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
+    SchemaExtension,
 )
 from strawberry.tools import merge_types
+from strawberry.types.graphql import OperationType
 
 from articles.graphql.schema import Query as ArticlesQuery
 from articles.graphql.weights import WEIGHTS as ARTICLE_WEIGHTS
 from articles.selectors import MORE_FROM_VENDOR_DEFAULT, MORE_FROM_VENDOR_MAX
 from cms.errors import OUTAGE_ATTRIBUTE, is_database_outage
 from feedback.graphql.schema import Mutation as FeedbackMutation
+from kernel.db_routing import on_primary
 from kernel.graphql import CachedValidation, DocumentGuard, ListSize, QueryCost, Weight
 from kernel.graphql_size import AnswerSize
 
@@ -58,6 +61,18 @@ def is_unexpected(error: GraphQLError) -> bool:
     return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
 
 
+class MutationsOnPrimary(SchemaExtension):
+    """A mutation reads from the primary, whatever the request reads from: it checks what it is
+    about to write against the latest data."""
+
+    def on_execute(self):
+        if self.execution_context.operation_type is OperationType.MUTATION:
+            with on_primary():
+                yield
+        else:
+            yield
+
+
 def build_extensions() -> list:
     """Extension factories: each request gets fresh instances."""
     config = settings.GRAPHQL
@@ -81,6 +96,7 @@ def build_extensions() -> list:
             list_size=graphql_setting("LIST_SIZE"),
         ),
         lambda: AnswerSize(max_bytes=graphql_setting("MAX_RESPONSE_BYTES")),
+        MutationsOnPrimary,
     ]
     if not config["INTROSPECTION"]:
         extensions.append(DisableIntrospection)

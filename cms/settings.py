@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Public GETs read from a replica, when there is one (kernel/db_routing.py).
+    "kernel.db_routing.PublicReadsMiddleware",
     # Last, so that the 503 it answers for a database outage passes through the others.
     "cms.errors.DatabaseOutageMiddleware",
 ]
@@ -103,6 +105,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         transaction_mode="IMMEDIATE",
         timeout=20,
     )
+# Streaming replicas of DATABASES["default"] (comma-separated URLs) that serve the public read
+# path; the rest stays on the primary (kernel/db_routing.py, docs/scaling.md). Tests use the
+# primary's test database for each (never create one on a replica, which is read-only).
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+for number, url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    replica = env.db_url_config(url)
+    if replica["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that does not answer is given up quickly: its reads go to the primary.
+        replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASES[f"replica_{number}"] = {
+        **replica,
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["kernel.db_routing.ReplicaRouter"]
+# A replica further behind the primary's publication log than this (seconds) serves nothing
+# until it catches up; each process measures it every DATABASE_REPLICA_PROBE_SECONDS.
+DATABASE_REPLICA_MAX_LAG = env.float("DATABASE_REPLICA_MAX_LAG", default=5.0)
+DATABASE_REPLICA_PROBE_SECONDS = env.float("DATABASE_REPLICA_PROBE_SECONDS", default=1.0)
+DATABASE_REPLICA_LAG_PROBE = "articles.selectors.replication.replica_lag"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -366,7 +389,9 @@ if TASKS_BACKEND == "rq":
     if not REDIS_URL:
         raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL.")
     INSTALLED_APPS += ["django_rq"]
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 120}}
+    # The queue may live apart from the cache (another DB or instance, never evicted).
+    TASKS_REDIS_URL = env.str("TASKS_REDIS_URL", default=REDIS_URL)
+    RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 120}}
 TASKS = {
     "default": {
         "BACKEND": {

@@ -26,6 +26,7 @@ from articles import selectors
 from articles.structured_data import canonical_url, site_url
 from articles.surrogate_keys import SITEMAPS_KEY
 from kernel import http_cache
+from kernel.db_routing import replica_reads
 
 NEWS_WINDOW = timedelta(hours=48)
 XML = "application/xml"
@@ -110,6 +111,7 @@ def _urlset(request, sitemap: EntrySitemap, page):
     return response.render()
 
 
+@replica_reads
 @x_robots_tag
 def sitemap(request):
     """The entries' sitemap, or, when they fill more than one page, the index of its pages."""
@@ -129,6 +131,7 @@ def sitemap(request):
     return _cached(request, build)
 
 
+@replica_reads
 @x_robots_tag
 def sitemap_entries(request):
     """One page (``?p=``, from 1) of the entries' sitemap."""
@@ -136,6 +139,7 @@ def sitemap_entries(request):
     return _cached(request, lambda: _urlset(request, EntrySitemap(), page), variant=[page])
 
 
+@replica_reads
 @x_robots_tag
 def news_sitemap(request):
     """The Google News sitemap: the pages of entries published in the last 48 hours, newest

@@ -24,6 +24,7 @@ from articles import selectors
 from articles.structured_data import canonical_url
 from articles.surrogate_keys import entry_key
 from kernel import http_cache
+from kernel.db_routing import replica_reads
 from kernel.languages import default_language, negotiate_language, supported_languages
 from reader.documents import reader_documents
 
@@ -71,6 +72,7 @@ def _with_policy(response, policy=READER_CSP):
     return response
 
 
+@replica_reads
 def entry_list(request, lang: str | None = None):
     _check_language(lang)
     response = _page(request, page="list", lang=lang)
@@ -108,6 +110,7 @@ def entry_head(document: dict) -> dict:
     }
 
 
+@replica_reads
 def entry(request, lang: str, slug: str):
     _check_language(lang)
     if "preview" in request.GET:

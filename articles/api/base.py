@@ -16,7 +16,7 @@ from articles import selectors
 from articles.api.filters import rest_errors
 from articles.api.language import request_language
 from articles.api.pagination import Cursor, links, page_size
-from kernel import http_cache
+from kernel import db_routing, http_cache
 from kernel.languages import UnsupportedLanguage, negotiate_language
 from partners.authentication import ApiKeyAuthentication, request_key
 from partners.services import InvalidPartnerKey
@@ -78,6 +78,8 @@ class PublicReadView(GenericAPIView):
     uncached_parameters: tuple[str, ...] = ()
     cacheable = True
     public_head: selectors.Head | None = None
+    # A GET reads from a replica, when there is one (previews from the primary).
+    replica_read_methods = db_routing.READ_METHODS
 
     def dispatch(self, request, *args, **kwargs):
         cached = self.cacheable and request.method == "GET"
