@@ -1,0 +1,31 @@
+"""Fixtures of the image tests: a storage of their own, and images drawn by Pillow."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Uploads and renditions go to a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def drawn(width=1920, height=1080, *, fmt="JPEG", mode="RGB", exif=None, **save) -> bytes:
+    """An image drawn for the test: a red disc on the left third, a blue band at the bottom."""
+    image = Image.new(mode, (width, height), "white" if mode != "CMYK" else (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((width // 6 - 40, height // 2 - 40, width // 6 + 40, height // 2 + 40), "red")
+    draw.rectangle((0, height - height // 10, width, height), "blue")
+    out = io.BytesIO()
+    if exif is not None:
+        save["exif"] = exif
+    image.save(out, format=fmt, **save)
+    return out.getvalue()
+
+
+def upload(content: bytes, name="photo.jpg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
