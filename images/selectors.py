@@ -66,3 +66,8 @@ def image_uses(image: Image) -> list[str]:
     return [f"entry {slug}" for slug in sorted(slugs)] + [
         f"logo of {name}" for name in sorted(vendors)
     ]
+
+
+def image_ready(image_id: int) -> bool:
+    """Whether the image's renditions are made, so a live document may name them."""
+    return Image.objects.filter(pk=image_id, status=Image.Status.READY).exists()

@@ -29,3 +29,25 @@ def drawn(width=1920, height=1080, *, fmt="JPEG", mode="RGB", exif=None, **save)
 
 def upload(content: bytes, name="photo.jpg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+@pytest.fixture
+def library_image():
+    """An image of the library with its renditions made (as the worker would), English alt
+    text only unless told: ``library_image(alt={"en": ..., "nl": ...})``."""
+    from images.services import image_create, image_renditions_render
+
+    def make(width=800, height=450, *, alt=None, credit="Illustration: the desk", ready=True):
+        alt = alt or {"en": "A red disc above a blue band"}
+        image = image_create(
+            user=None,
+            upload=upload(drawn(width, height)),
+            credit=credit,
+            texts={language: {"alt": text} for language, text in alt.items()},
+        )
+        if ready:
+            image_renditions_render(image_id=image.pk)
+            image.refresh_from_db()
+        return image
+
+    return make
