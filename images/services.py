@@ -114,8 +114,8 @@ def image_renditions_render(*, image_id: int) -> int:
     shows the image re-renders in the same transaction); the previous set's files are deleted
     after the swap commits. Returns how many renditions were made."""
     image = Image.objects.filter(pk=image_id).first()
-    if image is None:
-        return 0
+    if image is None or image.status == Image.Status.READY:
+        return 0  # deleted, or its set was made already (by the demo loader)
     name = image.file.name
     with image.file.open("rb") as kept:
         content = kept.read()

@@ -1,17 +1,10 @@
-"""Fixtures of the image tests: a storage of their own, and images drawn by Pillow."""
+"""Fixtures of the image tests: images drawn by Pillow, and library images made from them."""
 
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """Uploads and renditions go to a directory of the test's own."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def drawn(width=1920, height=1080, *, fmt="JPEG", mode="RGB", exif=None, **save) -> bytes:
