@@ -22,7 +22,7 @@ ACCEPTED = ("JPEG", "PNG", "WEBP", "AVIF", "GIF")
 CARD_SIZE = (1200, 630)
 # Encoder settings per format: about what a photo needs at screen sizes.
 SAVE_OPTIONS = {
-    "avif": {"quality": 60, "speed": 6},
+    "avif": {"quality": 60, "speed": 8},
     "webp": {"quality": 80, "method": 4},
     "jpeg": {"quality": 82, "optimize": True, "progressive": True},
     "png": {"optimize": True},

@@ -6,6 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
+from tests.edge.conftest import cache_in_front  # noqa: F401 - the edge tests' recorder
+
 
 def drawn(width=1920, height=1080, *, fmt="JPEG", mode="RGB", exif=None, **save) -> bytes:
     """An image drawn for the test: a red disc on the left third, a blue band at the bottom."""
