@@ -55,3 +55,8 @@ class ArticlesConfig(AppConfig):
         post_migrate.connect(restore_search_index, sender=self)
         post_migrate.connect(backfill_live_versions, sender=self)
         post_migrate.connect(refresh_outdated_documents, sender=self)
+        from articles.services.reference import image_refresh
+        from images.models import Image
+        from images.signals import image_changed
+
+        image_changed.connect(image_refresh, sender=Image, dispatch_uid="articles.image_refresh")

@@ -22,15 +22,24 @@ from articles.models import (
 from articles.rendering import render_markdown
 from articles.scorecards import summarize
 from articles.structured_data import news_article, script_text
+from images.selectors import image_document, images_for_documents
 from kernel.languages import default_language, supported_languages
 
 # The one list of an entry's editable parts: its own fields (as the source keys them) and
 # its texts per language. The working copy, edits, restore and history all read these.
-ENTRY_FIELDS = ("vendor", "slug", "kind", "source_url", "source_authors")
+ENTRY_FIELDS = (
+    "vendor",
+    "slug",
+    "kind",
+    "source_url",
+    "source_authors",
+    "image",
+    "image_caption",
+)
 TEXT_FIELDS = ("title", "summary", "audience", "body")
 # The field documents gained last: a stored document without it was built by an earlier
 # release and is re-rendered on migrate (``articles.apps``). Update it with the shape.
-NEWEST_FIELD = "structured_data_script"
+NEWEST_FIELD = "image"
 # The document starts with the card's identity, then the source, then the card's other keys.
 HEAD_KEYS = ("id", "slug", "vendor", "kind")
 
@@ -46,6 +55,7 @@ def working_copy(article: Article) -> dict:
         signals.setdefault(bullet.language, []).append(bullet.text)
     return {
         **{name: getattr(article, Article._meta.get_field(name).attname) for name in ENTRY_FIELDS},
+        "image_caption": dict(sorted(article.image_caption.items())),
         "topics": sorted(topic.pk for topic in article.topics.all()),
         "translations": {
             t.language: {name: getattr(t, name) for name in TEXT_FIELDS}
@@ -98,6 +108,10 @@ class SharedData:
         self.rendered = rendered or {}
         cards = [s["scorecard"] for s in sources if s["scorecard"]]
         self.vendors = Vendor.objects.in_bulk({s["vendor"] for s in sources})
+        # .get: a source written before entries had images has no image.
+        self.images = images_for_documents(
+            [s.get("image") for s in sources] + [v.logo_id for v in self.vendors.values()]
+        )
         self.topics = Topic.objects.in_bulk({t for s in sources for t in s["topics"]})
         self.areas = RiskArea.objects.in_bulk({a for c in cards for a in c["risk_areas"]})
         framework_ids = {c["framework"] for c in cards}
@@ -108,6 +122,22 @@ class SharedData:
         self.categories = RiskCategory.objects.in_bulk(
             RiskCategory.objects.filter(framework__in=framework_ids).values_list("pk", flat=True)
         )
+
+    def image(self, image_id: int | None, requested: str, captions=None) -> dict | None:
+        """The image embedded in a document in ``requested``; with ``captions`` (language ->
+        text), the caption served in that language, with the same fallback as the texts."""
+        image = self.images.get(image_id) if image_id else None
+        if image is None:
+            return None
+        data = image_document(image, requested)
+        if captions is not None:
+            served = _served({k: v for k, v in captions.items() if v}, requested)
+            data["caption"] = {
+                "text": captions.get(served, "") if served else "",
+                "language": served,
+                "fallback": served is not None and served != requested,
+            }
+        return data
 
     def html(self, body: str) -> str:
         return self.rendered.get(body) or render_markdown(body)
@@ -229,7 +259,11 @@ def build_documents(
         card = {
             "id": article_id,
             "slug": source["slug"],
-            "vendor": {"slug": vendor.slug, "name": vendor.name},
+            "vendor": {
+                "slug": vendor.slug,
+                "name": vendor.name,
+                "logo": shared.image(vendor.logo_id, requested),
+            },
             "kind": source["kind"],
             "published_at": iso(published_at),
             "updated_at": iso(updated_at),
@@ -253,6 +287,9 @@ def build_documents(
             "scorecard": scorecard,
             "available_languages": sorted(source["translations"]),
             "notes": _notes(source["notes"], requested, now=iso(updated_at)),
+            "image": shared.image(
+                source.get("image"), requested, source.get("image_caption") or {}
+            ),
         }
         full["structured_data"] = news_article(full, vendor=vendor)
         full["structured_data_script"] = script_text(full["structured_data"])

@@ -16,7 +16,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, JsonResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_datetime
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext, override
@@ -146,12 +146,36 @@ def with_notes(html: str, entry: dict) -> str:
 
 
 class HubRss(Rss201rev2Feed):
-    """RSS 2.0 naming its WebSub hubs beside its ``atom:link rel="self"``."""
+    """RSS 2.0 naming its WebSub hubs beside its ``atom:link rel="self"``, with each entry's
+    image as Media RSS ``media:content`` (beside the ``enclosure``)."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:media": "http://search.yahoo.com/mrss/"}
 
     def add_root_elements(self, handler):
         super().add_root_elements(handler)
         for hub in self.feed.get("hubs", ()):
             handler.addQuickElement("atom:link", None, {"rel": "hub", "href": hub})
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        image = item.get("image")
+        if image and image["card"]:
+            card = image["card"]
+            handler.startElement(
+                "media:content",
+                {
+                    "url": card["url"],
+                    "medium": "image",
+                    "type": "image/jpeg",
+                    "width": str(card["width"]),
+                    "height": str(card["height"]),
+                    "fileSize": str(card["size"]),
+                },
+            )
+            handler.addQuickElement("media:description", image["alt"], {"type": "plain"})
+            handler.addQuickElement("media:credit", image["credit"])
+            handler.endElement("media:content")
 
 
 class HubAtom(Atom1Feed):
@@ -235,6 +259,16 @@ class EntryFeed(Feed):
     def item_categories(self, entry):
         return [topic["name"] for topic in entry["topics"]]
 
+    def item_enclosures(self, entry):
+        """The entry's social card (a JPEG, 1200 x 630): RSS allows one enclosure."""
+        card = (entry.get("image") or {}).get("card")
+        if not card:
+            return []
+        return [Enclosure(card["url"], str(card["size"]), "image/jpeg")]
+
+    def item_extra_kwargs(self, entry):
+        return {"image": entry.get("image")}
+
 
 class AtomEntryFeed(EntryFeed):
     feed_type = HubAtom
@@ -264,6 +298,7 @@ def _json_feed(request, scope: FeedScope):
             "authors": [{"name": name} for name in authors(entry)],
             "tags": [topic["name"] for topic in entry["topics"]],
             "language": entry["language"] or scope.language,
+            **_json_image(entry.get("image")),
             "_notes": entry["notes"],
         }
         for entry in scope.entries()
@@ -279,6 +314,16 @@ def _json_feed(request, scope: FeedScope):
         "items": items,
     }
     return JsonResponse(feed, content_type="application/feed+json")
+
+
+def _json_image(image: dict | None) -> dict:
+    """JSON Feed's ``image`` (the social card) and, as an extension, its alt text and credit."""
+    if not image or not image["card"]:
+        return {}
+    return {
+        "image": image["card"]["url"],
+        "_image": {"alt": image["alt"], "language": image["language"], "credit": image["credit"]},
+    }
 
 
 def json_hubs() -> dict:
@@ -328,6 +373,12 @@ def _json_notes_feed(request, scope: FeedScope):
 class NoteFeed(EntryFeed):
     """The corrections feed of one language: every note on a public entry (corrections,
     clarifications, updates), newest first, each linking to its entry."""
+
+    def item_enclosures(self, item):
+        return []
+
+    def item_extra_kwargs(self, item):
+        return {}
 
     def get_object(self, request, language):
         return FeedScope.from_url(language)

@@ -97,7 +97,29 @@ def news_article(document: dict, *, vendor) -> dict:
     }
     if document["source_url"]:
         data["isBasedOn"] = document["source_url"]
+    if document.get("image"):
+        data["image"] = _image(document["image"])
     return data
+
+
+def _image(image: dict) -> list[dict]:
+    """The entry's image as ImageObjects: the social card first, then the widest rendition
+    in a format every reader of JSON-LD decodes (JPEG or PNG)."""
+    fallback = [r for r in image["renditions"] if r["format"] in ("jpeg", "png")]
+    chosen = [image["card"]] if image["card"] else []
+    chosen += sorted(fallback, key=lambda r: r["width"])[-1:]
+    return [
+        {
+            "@type": "ImageObject",
+            "url": rendition["url"],
+            "width": rendition["width"],
+            "height": rendition["height"],
+            "caption": image["alt"],
+            "creditText": image["credit"],
+            **({"license": image["licence"]} if image["licence"].startswith("http") else {}),
+        }
+        for rendition in chosen
+    ]
 
 
 def script_text(data: dict) -> str:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "webhooks",
     "edge",
+    "images",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +174,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # Production serves hashed, compressed files collected by `manage.py collectstatic`.
 STATIC_MANIFEST = env.bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)
+# Uploaded images and their renditions (docs/images.md): the file system under MEDIA_ROOT by
+# default; STORAGES["default"] may name any Django storage (S3 through django-storages).
+MEDIA_URL = env.str("MEDIA_URL", default="/media/")
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -466,3 +471,14 @@ if EDGE_PURGE_BACKEND in ("varnish", "http") and not EDGE_PURGE_URLS:
 # the seconds until the next scheduled change.
 EDGE_CACHE_MAX_AGE = env.int("EDGE_CACHE_MAX_AGE", default=86400)
 # --- end of the cache in front ---------------------------------------------------------------
+
+# --- Images (docs/images.md) -----------------------------------------------------------------
+IMAGES = {
+    # Larger uploads are refused before they are read.
+    "MAX_UPLOAD_BYTES": env.int("IMAGES_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024),
+    # Width x height from the header; larger images are refused before they are decoded
+    # (and Pillow's Image.MAX_IMAGE_PIXELS is set to it).
+    "MAX_PIXELS": env.int("IMAGES_MAX_PIXELS", default=40_000_000),
+    # The widths each image is rendered at, in AVIF, WebP and JPEG (PNG with transparency).
+    "WIDTHS": [int(w) for w in env.list("IMAGES_WIDTHS", default=["480", "960", "1600"])],
+}

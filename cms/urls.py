@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
@@ -6,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView
 from cms.errors import api_not_found
 from cms.graphql import graphql_view
 from cms.playgrounds import RedocView, SwaggerView
+from images.views import rendition
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
@@ -17,6 +19,14 @@ urlpatterns = [
     path("feeds/", include("articles.feed_urls")),
     path("graphql/", graphql_view, name="graphql"),
     path("read/", include("reader.urls")),
+    # Renditions on the file system storage, unless MEDIA_URL points at another server.
+    *[
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}images/renditions/(?P<path>[0-9]+/[-\w]+\.\w+)$",
+            rendition,
+            name="image-rendition",
+        )
+    ][: settings.MEDIA_URL.startswith("/")],
     path("", include("reader.site_urls")),
     # Whatever else ends in a slash under /api/ is the API's JSON 404, even with DEBUG on
     # (without the slash, APPEND_SLASH first redirects to it).

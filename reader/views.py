@@ -106,7 +106,58 @@ def entry_head(document: dict) -> dict:
         "modified": parse_datetime(document["modified_at"]),
         "web_source_url": document["source_url"] if WEB_URL.match(document["source_url"]) else "",
         "site_name": settings.SITE_NAME,
-        "image": settings.SITE_LOGO_URL,
+        **_share_image(document.get("image")),
+        "picture": _picture(document.get("image")),
+    }
+
+
+def _share_image(image: dict | None) -> dict:
+    """What a link preview shows: the entry's social card with its alt text, else the site's
+    logo (a small card)."""
+    if image and image["card"]:
+        card = image["card"]
+        return {
+            "share_image": card["url"],
+            "share_image_alt": image["alt"],
+            "share_image_size": (card["width"], card["height"]),
+            "twitter_card": "summary_large_image",
+        }
+    return {"share_image": settings.SITE_LOGO_URL, "twitter_card": "summary"}
+
+
+# The entry column is at most 46rem wide (reader.css), the whole width on a phone.
+PICTURE_SIZES = "(min-width: 48rem) 46rem, calc(100vw - 2rem)"
+
+
+def _picture(image: dict | None) -> dict | None:
+    """The entry's image as a ``<picture>``: AVIF, then WebP, then the JPEG or PNG every
+    browser shows, each with every width it has, so the browser picks the file it needs."""
+    if not image or not image["renditions"]:
+        return None
+    by_format: dict[str, list[dict]] = {}
+    for rendition in sorted(image["renditions"], key=lambda r: r["width"]):
+        by_format.setdefault(rendition["format"], []).append(rendition)
+
+    def srcset(renditions):
+        return ", ".join(f"{r['url']} {r['width']}w" for r in renditions)
+
+    fallback = by_format.get("jpeg") or by_format.get("png")
+    largest = fallback[-1]
+    return {
+        "sources": [
+            {"type": f"image/{fmt}", "srcset": srcset(by_format[fmt])}
+            for fmt in ("avif", "webp")
+            if fmt in by_format
+        ],
+        "src": largest["url"],
+        "srcset": srcset(fallback),
+        "sizes": PICTURE_SIZES,
+        "width": largest["width"],
+        "height": largest["height"],
+        "alt": image["alt"],
+        "alt_language": image["language"],
+        "caption": image["caption"],
+        "credit": image["credit"],
     }
 
 

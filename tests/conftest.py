@@ -26,6 +26,13 @@ def fresh_versions_and_answers():
     forget_recent_answers()
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Uploaded images and their renditions go to a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def openapi(client):
     """The published OpenAPI document, ready to validate real responses against."""

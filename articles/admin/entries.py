@@ -110,10 +110,11 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
     list_select_related = ["vendor"]
     search_fields = ["slug", "translations__title", "translations__summary"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["vendor", "topics"]
+    autocomplete_fields = ["vendor", "topics", "image"]
     fieldsets = [
         (None, {"fields": ["vendor", "slug", "kind", "status", "published_at"]}),
         ("Source", {"fields": ["source_url", "source_authors", "topics"]}),
+        ("Image", {"fields": ["image", "image_caption"]}),
         ("Follow-up", {"fields": ["revisit_after"]}),
         ("Record", {"fields": ["created_at", "updated_at", "version", "publish_log"]}),
         ("Notes: corrections, clarifications, updates", {"fields": ["notes"]}),

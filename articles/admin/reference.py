@@ -84,7 +84,8 @@ class VendorAdmin(ReferenceAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [VendorTranslationInline]
-    FIELDS = ["name", "slug", "website"]
+    autocomplete_fields = ["logo"]
+    FIELDS = ["name", "slug", "website", "logo"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_public_counts()

@@ -19,9 +19,62 @@ class LanguageFields(serializers.Serializer):
     )
 
 
+class RenditionSerializer(serializers.Serializer):
+    """One file made from an image; its URL never changes content (cache it for good)."""
+
+    url = serializers.URLField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    format = serializers.ChoiceField(choices=["avif", "webp", "jpeg", "png"])
+    size = serializers.IntegerField(help_text="Bytes.")
+
+
+class FocalPointSerializer(serializers.Serializer):
+    x = serializers.FloatField(help_text="From the left, 0 to 1.")
+    y = serializers.FloatField(help_text="From the top, 0 to 1.")
+
+
+class CaptionSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="Plain text; empty when the entry has no caption.")
+    language = serializers.CharField(allow_null=True)
+    fallback = serializers.BooleanField(
+        help_text="True when the caption is missing in the requested language and the default "
+        "language's is served."
+    )
+
+
+class ImageSerializer(serializers.Serializer):
+    """An image of the library: its renditions (each width in AVIF, WebP and JPEG, or PNG
+    with transparency), the social card, and its texts in the requested language."""
+
+    id = serializers.IntegerField()
+    width = serializers.IntegerField(help_text="Of the image as uploaded (orientation applied).")
+    height = serializers.IntegerField()
+    alt = serializers.CharField(help_text="Alt text; empty when the image has none at all.")
+    title = serializers.CharField()
+    language = serializers.CharField(help_text="The language of alt and title.")
+    fallback = serializers.BooleanField(
+        help_text="True when the image has no alt text in the requested language and the "
+        "default language's is served."
+    )
+    credit = serializers.CharField()
+    licence = serializers.CharField()
+    focal_point = FocalPointSerializer()
+    renditions = RenditionSerializer(many=True, help_text="Narrowest first within each format.")
+    card = RenditionSerializer(
+        allow_null=True,
+        help_text="1200 x 630 JPEG cropped around the focal point, for link previews (og:image).",
+    )
+
+
+class EntryImageSerializer(ImageSerializer):
+    caption = CaptionSerializer()
+
+
 class VendorShortSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
+    logo = ImageSerializer(allow_null=True, help_text="The vendor's mark, when it has one.")
 
 
 class VendorSerializer(LanguageFields):
@@ -137,6 +190,7 @@ class ArticleSerializer(ArticleSummarySerializer):
     notes = NoteSerializer(
         many=True, help_text="Corrections, clarifications and updates, oldest first."
     )
+    image = EntryImageSerializer(allow_null=True, help_text="The entry's image, when it has one.")
     structured_data = serializers.DictField(
         help_text="schema.org NewsArticle JSON-LD for the entry in this language. To embed it "
         "yourself, serialise it with <, > and & escaped (\\u003c, \\u003e, \\u0026), or use "

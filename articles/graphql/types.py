@@ -23,6 +23,7 @@ from strawberry_django.pagination import OffsetPaginationInfo, OffsetPaginationI
 from articles.graphql import loaders
 from articles.graphql.enums import ArticleKind, Language, served_language
 from articles.graphql.filters import ArticleFilter, entry_filter
+from articles.graphql.images import Image
 from articles.graphql.keys import tag
 from articles.graphql.loaders import refusal
 from articles.graphql.notes import EntryNote
@@ -153,6 +154,14 @@ class Vendor:
     name: str
     vendor_id: strawberry.Private[int]
     known: strawberry.Private[VendorView | None] = None
+    logo_data: strawberry.Private[dict | None] = None
+
+    @strawberry.field(
+        description="The vendor's mark, as an entry's document carries it; null where the "
+        "vendor is not reached through an entry (`vendors`, `vendor`)."
+    )
+    def logo(self) -> Image | None:
+        return Image.from_dict(self.logo_data)
 
     @classmethod
     def from_view(cls, view: VendorView) -> "Vendor":
@@ -277,6 +286,9 @@ class Article:
         description="`structuredData` as JSON text with <, > and & escaped: the content of a "
         '<script type="application/ld+json"> in the page head, to embed as it is.'
     )
+    image: Image | None = strawberry.field(
+        description="The entry's image with its caption, in the requested language."
+    )
     vendor_id: strawberry.Private[int]
     search: SearchHit | None = strawberry.field(
         default=None,
@@ -298,7 +310,12 @@ class Article:
         return cls(
             id=document["id"],
             slug=document["slug"],
-            vendor=Vendor(slug=vendor["slug"], name=vendor["name"], vendor_id=vendor_id),
+            vendor=Vendor(
+                slug=vendor["slug"],
+                name=vendor["name"],
+                vendor_id=vendor_id,
+                logo_data=vendor.get("logo"),
+            ),
             source_url=document["source_url"],
             topics=[Topic(name=t["name"], slug=t["slug"]) for t in document["topics"]],
             published_at=datetime.fromisoformat(document["published_at"]),
@@ -313,6 +330,7 @@ class Article:
             notes=[EntryNote.from_dict(note) for note in document["notes"]],
             structured_data=document["structured_data"],
             structured_data_script=document["structured_data_script"],
+            image=Image.from_dict(document.get("image")),
             vendor_id=vendor_id,
         )
 

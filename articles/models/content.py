@@ -19,6 +19,14 @@ class Vendor(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     website = models.URLField(blank=True)
+    logo = models.ForeignKey(
+        "images.Image",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A mark made for the desk or licensed for it, shown beside the vendor's name.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -169,6 +177,18 @@ class Article(models.Model):
         max_length=300, blank=True, help_text="Authors of the source, comma-separated."
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
+    image = models.ForeignKey(
+        "images.Image",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Shown with the entry and in link previews; its renditions must be ready "
+        "before the entry is published.",
+    )
+    image_caption = models.JSONField(
+        default=dict, blank=True, help_text="The image's caption per language code."
+    )
     status = models.CharField(
         max_length=16, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
     )

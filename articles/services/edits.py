@@ -54,8 +54,11 @@ def _as_dict(translation) -> dict[str, str]:
 
 def field_value(name: str, value):
     """A field's value as stored: an id for what it refers to, text normalised."""
-    if name == "vendor":
+    if name in ("vendor", "image"):
         return getattr(value, "pk", value)
+    if name == "image_caption":
+        # language -> caption; an empty caption is no caption.
+        return {k: normalise(v) for k, v in sorted((value or {}).items()) if normalise(v)}
     if isinstance(value, str):
         return normalise(value)
     return value

@@ -74,11 +74,18 @@ def _live_users(count: int, what: str) -> None:
 
 
 @transaction.atomic
-def vendor_create(*, user, name: str, slug: str, website: str = "", descriptions=None) -> Vendor:
-    """A vendor with its one-line description per language, on the public vendor lists at
-    once (a ``vendor.updated`` row)."""
+def vendor_create(
+    *, user, name: str, slug: str, website: str = "", descriptions=None, logo=None
+) -> Vendor:
+    """A vendor with its one-line description per language (and its logo, an image of the
+    library), on the public vendor lists at once (a ``vendor.updated`` row)."""
     _require(user, "add_vendor", "vendors")
-    vendor = Vendor(name=normalise(name), slug=normalise(slug), website=normalise(website))
+    vendor = Vendor(
+        name=normalise(name),
+        slug=normalise(slug),
+        website=normalise(website),
+        logo_id=getattr(logo, "pk", logo),
+    )
     vendor.save()
     _write_descriptions(vendor, descriptions or {})
     log_append([vendor_row(vendor, user)])
@@ -105,7 +112,7 @@ def _write_descriptions(vendor: Vendor, descriptions: dict) -> bool:
 
 @transaction.atomic
 def vendor_update(*, vendor: Vendor, user, fields=None, descriptions=None) -> bool:
-    """Change a vendor (name, slug, website; descriptions per language). Its live entries are
+    """Change a vendor (name, slug, website, logo; descriptions per language). Its live entries are
     re-rendered and a ``vendor.updated`` row tells mirrors. Returns whether anything changed."""
     _require(user, "change_vendor", "vendors")
     vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
@@ -116,6 +123,15 @@ def vendor_update(*, vendor: Vendor, user, fields=None, descriptions=None) -> bo
     if changed:
         live_refresh(entries=LiveEntry.objects.filter(vendor=vendor), user=user, vendor=vendor)
     return changed
+
+
+def image_refresh(sender, *, image, **kwargs) -> None:
+    """What the public sees of a library image changed (an ``images.signals.image_changed``
+    receiver, in the image's transaction): the live entries showing it, as their image or as
+    their vendor's logo, are re-rendered, which logs and purges them."""
+    live_refresh(entries=LiveEntry.objects.filter(source__image=image.pk))
+    for vendor in Vendor.objects.filter(logo=image):
+        live_refresh(entries=LiveEntry.objects.filter(vendor=vendor), vendor=vendor)
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from articles.publishing import live_remove, live_write, working_and_live
 from articles.services.edits import article_touch
 from articles.services.versions import article_apply_source
 from articles.workflow import STEPS, UNPUBLISHED_STATES, Action
+from images.selectors import image_ready
 from kernel.languages import default_language
 
 
@@ -34,6 +35,11 @@ def article_publish_problems(*, article: Article) -> list[str]:
     if not article.translations.filter(language=default_language()).exists():
         problems.append(f"the {default_language()!r} translation")
     messages = [f"Publishing needs {problem}." for problem in problems]
+    if article.image_id and not image_ready(article.image_id):
+        messages.append(
+            "The entry's image is still being rendered (or its renditions failed): publish "
+            "once the image library shows it ready, so the live entry never names a missing file."
+        )
     if LiveEntry.objects.filter(slug=article.slug).exclude(pk=article.pk).exists():
         messages.append(f"Another live entry still uses the slug {article.slug!r}.")
     return messages

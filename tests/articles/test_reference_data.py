@@ -48,7 +48,11 @@ def test_renaming_a_vendor_re_renders_its_live_entries_and_tells_mirrors(client,
     draft = ArticleFactory(draft=True, vendor=article.vendor)
     save(client, "vendor", article.vendor, name="Renamed Labs", slug="renamed-labs")
 
-    assert public(article.slug)["vendor"] == {"slug": "renamed-labs", "name": "Renamed Labs"}
+    assert public(article.slug)["vendor"] == {
+        "slug": "renamed-labs",
+        "name": "Renamed Labs",
+        "logo": None,
+    }
     rest = client.get(f"/api/v1/articles/{article.slug}/").json()
     assert rest["vendor"]["name"] == "Renamed Labs"
     events = list(PublicationLog.objects.order_by("-position")[:2].values_list("event", "slug"))

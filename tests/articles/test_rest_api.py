@@ -102,7 +102,7 @@ def retitle(article: Article, title: str, language: str = "en") -> None:
 def test_an_entry_in_dutch_has_its_texts_signals_and_scorecard(api):
     make_seed_entry()
     body = api.get(detail("o3-mini-system-card"), {"lang": "nl"}).json()
-    assert body["vendor"] == {"slug": "openai", "name": "OpenAI"}
+    assert body["vendor"] == {"slug": "openai", "name": "OpenAI", "logo": None}
     assert body["kind"] == "system_card"
     assert body["authors"] == ["OpenAI"]
     assert body["topics"] == [{"slug": "safety", "name": "Safety"}]

@@ -32,6 +32,9 @@ from articles.models import (
 )
 from articles.publishing import live_publish_bulk
 from articles.services import revisions_import, risk_framework_create
+from images import drawings
+from images.models import Image
+from images.services import image_create, image_renditions_render
 
 VENDORS = [
     "Acme AI", "Nimbus Labs", "Orbital Models", "Quanta Research", "Vector Works",
@@ -47,6 +50,8 @@ RISK_AREAS = [
 SCORECARD_SHARE = 0.3
 SPAN_MINUTES = 3 * 365 * 24 * 60
 BATCH = 1000
+# Drawn images the entries share: three entries in four have one of them.
+SHARED_IMAGES = 3
 TRANSLATION_FIELDS = ("article", "language", "title", "summary", "audience", "body", "body_html")
 
 
@@ -121,6 +126,24 @@ class References:
         self.framework = framework
         self.levels = list(framework.levels.order_by("rank"))
         self.categories = list(framework.categories.all())
+        self.images = [self.image(n) for n in range(SHARED_IMAGES)]
+
+    @staticmethod
+    def image(n: int) -> Image:
+        """One of the few drawn images the entries share (made once, renditions included):
+        thousands of entries, a handful of files."""
+        title = f"Synthetic illustration {n + 1}"
+        image = Image.objects.filter(texts__title=title).first()
+        if image is None:
+            image = image_create(
+                user=None,
+                upload=drawings.illustration(seed=n, width=960, height=540),
+                credit=drawings.CREDIT,
+                licence=drawings.LICENCE,
+                texts={"en": {"title": title, "alt": "Abstract drawing of coloured bars."}},
+            )
+            image_renditions_render(image_id=image.pk)
+        return image
 
     @staticmethod
     def vendor(name: str) -> Vendor:
@@ -149,6 +172,8 @@ def plan(rng: random.Random, text: SyntheticText, refs: References, slug: str) -
         - timedelta(minutes=rng.randrange(SPAN_MINUTES)),
         source_url=f"https://{vendor.slug}.example.com/news/{slug}",
         source_authors=text.authors(rng),
+        # Chosen by the entry's number, not drawn: the texts stay what they were for a seed.
+        image=([None, *refs.images])[int(slug.rsplit("-", 1)[1]) % (SHARED_IMAGES + 1)],
     )
     texts = text.entry(rng, vendor.name)
     ratings, areas = [], []

@@ -38,6 +38,9 @@ from articles.services import (
 )
 from articles.services.edits import KEEP
 from feedback.models import Feedback
+from images import drawings
+from images.models import Image
+from images.services import image_create, image_renditions_render
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
 # The workflow steps that bring a new (draft) entry to each demo state.
@@ -121,13 +124,30 @@ class Command(BaseCommand):
 
     def load_vendor(self, item):
         if not Vendor.objects.filter(slug=item["slug"]).exists():
+            mark = item.get("mark")
             vendor_create(
                 user=None,
                 name=item["name"],
                 slug=item["slug"],
                 website=item["website"],
                 descriptions=item["description"],
+                logo=self.image(drawings.mark(item["name"][0], mark["colour"]), alt=mark["alt"])
+                if mark
+                else None,
             )
+
+    def image(self, drawn, *, alt: dict) -> Image:
+        """A drawn image in the library with its renditions made here: the command runs
+        before the site serves, and the demo's entries are published at once."""
+        image = image_create(
+            user=None,
+            upload=drawn,
+            credit=drawings.CREDIT,
+            licence=drawings.LICENCE,
+            texts={language: {"alt": text} for language, text in alt.items()},
+        )
+        image_renditions_render(image_id=image.pk)
+        return image
 
     def load_framework(self, item):
         if RiskFramework.objects.filter(slug=item["slug"]).exists():
@@ -159,11 +179,23 @@ class Command(BaseCommand):
             signals=item.get("signals", {}),
             scorecard=self.scorecard(item["scorecard"]) if "scorecard" in item else KEEP,
             reason=RevisionReason.IMPORT,
+            **self.entry_image(item),
         )
         for note in item.get("notes", []):
             note_create(article=article, kind=note["kind"], texts=note["text"], user=None)
         self.take_steps(article, item)
         return True
+
+    def entry_image(self, item) -> dict:
+        """The entry's image and caption, drawn for the demo, as ``article_create`` takes
+        them; nothing for an entry without one."""
+        if "image" not in item:
+            return {}
+        drawn = drawings.illustration(seed=len(item["slug"]))
+        return {
+            "image": self.image(drawn, alt=item["image"]["alt"]),
+            "image_caption": item["image"]["caption"],
+        }
 
     def take_steps(self, article, item):
         """Bring the entry to its demo state through the workflow, as the desk would."""

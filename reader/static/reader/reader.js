@@ -113,6 +113,37 @@ function moreFromVendor(code, entry) {
   ];
 }
 
+// The entry column is at most 46rem wide (reader.css), the whole width on a phone; the
+// server-rendered page (entry_text.html) uses the same sizes.
+const PICTURE_SIZES = "(min-width: 48rem) 46rem, calc(100vw - 2rem)";
+
+/** The entry's image: AVIF, then WebP, then JPEG or PNG, each with all its widths. */
+function picture(image) {
+  if (!image || !image.renditions.length) return null;
+  const byFormat = {};
+  for (const r of [...image.renditions].sort((a, b) => a.width - b.width)) {
+    (byFormat[r.format] ||= []).push(r);
+  }
+  const srcset = (list) => list.map((r) => `${r.url} ${r.width}w`).join(", ");
+  const fallback = byFormat.JPEG || byFormat.PNG;
+  const largest = fallback[fallback.length - 1];
+  return h("figure", { class: "entry-image" },
+    h("picture", {},
+      ["AVIF", "WEBP"].filter((f) => byFormat[f]).map((f) => h("source",
+        { type: `image/${f.toLowerCase()}`, srcset: srcset(byFormat[f]), sizes: PICTURE_SIZES })),
+      h("img", {
+        src: largest.url, srcset: srcset(fallback), sizes: PICTURE_SIZES, width: largest.width,
+        height: largest.height, alt: image.alt, lang: codeOf(image.language), loading: "lazy",
+        decoding: "async",
+      })),
+    h("figcaption", {},
+      image.caption && image.caption.text
+        ? [h("span", { lang: image.caption.language ? codeOf(image.caption.language) : null },
+          image.caption.text), " "]
+        : null,
+      h("small", {}, image.credit)));
+}
+
 async function showEntry() {
   const lang = config.lang;
   const L = labels(lang);
@@ -170,6 +201,7 @@ async function showEntry() {
         entry.modifiedAt && entry.modifiedAt !== entry.publishedAt ? [`${labels(code).updated} `,
           h("time", { datetime: entry.modifiedAt }, formatDate(entry.modifiedAt, code)), " · "] : null,
         h("a", { href: webUrl(entry.sourceUrl) }, labels(code).source)))),
+    picture(entry.image),
     h("section", { class: "signal", "aria-label": L.signal }, pair(columns, (code) => [
       h("h2", {}, labels(code).signal),
       h("ul", { lang: content(code) }, texts[code].signals.map((text) => h("li", {}, text))),
