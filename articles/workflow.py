@@ -49,6 +49,9 @@ class Step:
     service: str  # its function in ``articles.services`` (which reads this table)
     bulk: str = ""  # the list's bulk action; empty: not offered on the list
     needs: Needs = Needs.NOTHING
+    # A step whose button is not offered to whoever may take this other one instead (a
+    # publisher publishes the changes rather than asking for them to be published).
+    superseded_by: str = ""
 
     def function(self) -> Callable:
         # Named, not imported: the services import this table.
@@ -147,6 +150,7 @@ _TABLE = [
         may_submit_changes,
         "article_submit_changes",
         needs=Needs.UNSUBMITTED_CHANGES,
+        superseded_by="publish_changes",
     ),
     Step(
         "publish_changes",
@@ -181,4 +185,6 @@ def steps_open(user, article, *, changed: bool) -> list[Step]:
     and the live version first."""
     steps = [s for s in STEPS.values() if s.is_open(article, changed=changed)]
     steps = [s for s in steps if s.may(user, article)]
+    taken = {s.action for s in steps}
+    steps = [s for s in steps if s.superseded_by not in taken]
     return sorted(steps, key=lambda s: s.needs is Needs.NOTHING)

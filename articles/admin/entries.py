@@ -50,7 +50,7 @@ from articles.services import (
 from articles.services.edits import FIELDS
 from articles.workflow import STEPS, UNPUBLISHED_STATES, Step
 from feedback.admin import article_feedback_summary
-from kernel.languages import supported_languages
+from kernel.languages import default_language, supported_languages
 from reader.links import reader_url
 
 
@@ -380,6 +380,17 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.object_history_template, context)
+
+    class Media:
+        js = ["admin/js/urlify.js", "articles/entry_form.js"]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["entry_form_config"] = {
+            "defaultLanguage": default_language(),
+            # A slug made from the title, never on a published entry (its address is out).
+            "slugFollowsTitle": obj is None or obj.status in UNPUBLISHED_STATES,
+        }
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, unquote(object_id))

@@ -6,6 +6,7 @@ The inlines only collect what the editor typed; ``ArticleAdmin.save_related`` ha
 
 from django import forms
 from django.contrib import admin
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -18,13 +19,19 @@ from articles.models import (
     ScorecardRating,
     SignalBullet,
 )
+from articles.permissions import may_edit_content
 from articles.rendering import render_markdown
 from articles.services.edits import KEEP, TEXT_FIELDS
-from kernel.languages import supported_languages
+from kernel.languages import default_language, supported_languages
 
 
 class LanguageRowsFormSet(BaseInlineFormSet):
-    """Offers one empty form per language that has no row yet, with its language chosen."""
+    """Offers one empty form per language that has no row yet, with its language chosen.
+
+    With ``keeps_default_language`` (a translator's page) the default language's row offers no
+    *Delete*: only whoever edits the entry's content may remove its main text."""
+
+    keeps_default_language = False
 
     def __init__(self, *args, instance=None, **kwargs):
         present = set()
@@ -33,6 +40,16 @@ class LanguageRowsFormSet(BaseInlineFormSet):
             present = set(rows.values_list("language", flat=True))
         kwargs["initial"] = [{"language": c} for c in supported_languages() if c not in present]
         super().__init__(*args, instance=instance, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        main_text = form.instance.pk and form.instance.language == default_language()
+        if self.keeps_default_language and main_text:
+            # Disabled: a posted "delete" is ignored; hidden, so the page offers none.
+            form.fields[DELETION_FIELD_NAME] = forms.BooleanField(
+                required=False, disabled=True, label="", widget=forms.HiddenInput
+            )
+            form.fields["language"].disabled = True
 
 
 class LanguageRowsInlineMixin:
@@ -60,7 +77,9 @@ class ArticleTranslationInline(LanguageRowsInlineMixin, admin.StackedInline):
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 14}),
         }
-        return super().get_formset(request, obj, **kwargs)
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.keeps_default_language = not may_edit_content(request.user, obj)
+        return formset
 
     @admin.display(description="Preview")
     def rendered_body(self, translation):
@@ -109,6 +128,18 @@ class ScorecardInline(admin.StackedInline):
         )
 
 
+class FrameworkOptionsSelect(forms.Select):
+    """Each option names its framework (``data-framework``), so the entry's page offers only
+    the levels and categories of the framework chosen in the form (``entry_form.js``)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-framework"] = str(instance.framework_id)
+        return option
+
+
 class ScorecardRatingInline(admin.TabularInline):
     model = ScorecardRating
     fields = ["category", "pre_mitigation", "post_mitigation"]
@@ -124,6 +155,7 @@ class ScorecardRatingInline(admin.TabularInline):
                 kwargs["queryset"] = RiskCategory.objects.filter(framework=scorecard.framework_id)
             elif db_field.name in ("pre_mitigation", "post_mitigation"):
                 kwargs["queryset"] = RiskLevel.objects.filter(framework=scorecard.framework_id)
+        kwargs["widget"] = FrameworkOptionsSelect
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -46,7 +46,16 @@ class NoteForm(forms.ModelForm):
         for language in supported_languages():
             self.fields[text_field(language)].initial = self.instance.text.get(language, "")
         if "amends" in self.fields:
-            self.fields["amends"].queryset = Note.objects.filter(published_at__isnull=False)
+            self.fields["amends"].queryset = self._amendable()
+            self.fields["amends"].label_from_instance = note_label
+
+    def _amendable(self):
+        """Live notes, those of the entry the note is for once it is known."""
+        notes = Note.objects.filter(published_at__isnull=False).select_related("article")
+        article = self.data.get("article") or self.initial.get("article")
+        if article and str(article).isdigit():
+            notes = notes.filter(article_id=article)
+        return notes.order_by("article__slug", "published_at")
 
     @property
     def texts(self) -> dict[str, str]:
@@ -54,6 +63,16 @@ class NoteForm(forms.ModelForm):
             language: self.cleaned_data.get(text_field(language), "")
             for language in supported_languages()
         }
+
+
+def note_label(note: Note) -> str:
+    """A note as the editor knows it: its kind, entry, date and the start of its text."""
+    text = excerpt(note.text.get(default_language(), ""), 80)
+    return f"{note.get_kind_display()} on {note.article.slug}, {when(note.published_at)}: {text}"
+
+
+def excerpt(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def text_fields() -> dict[str, forms.CharField]:
@@ -78,7 +97,7 @@ class NoteAdmin(ServiceErrorsMixin, admin.ModelAdmin):
     list_filter = ["kind"]
     list_select_related = ["article", "written_by"]
     search_fields = ["article__slug"]
-    raw_id_fields = ["article", "amends"]
+    raw_id_fields = ["article"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = type("NoteForm", (NoteForm,), text_fields())
@@ -151,8 +170,7 @@ class NoteAdmin(ServiceErrorsMixin, admin.ModelAdmin):
 
     @admin.display(description="Text")
     def excerpt(self, note):
-        text = note.text.get(default_language(), "")
-        return text if len(text) <= 100 else text[:99] + "…"
+        return excerpt(note.text.get(default_language(), ""), 100)
 
     @admin.display(description="State", ordering="published_at")
     def state(self, note):
