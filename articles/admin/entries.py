@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
 from articles import selectors
+from articles.admin.diffs import diff_rows
 from articles.admin.filters import MissingTranslationFilter, RevisitFilter, StatusFilter
 from articles.admin.inlines import (
     ArticleTranslationInline,
@@ -361,7 +362,14 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
         changes = revision_compare(article_id=article.pk, first=first, second=second)
         if changes is None:
             return {"error": "Both versions must be versions of this entry."}
-        return {"first": first, "second": second, "changes": changes}
+        return {
+            "first": first,
+            "second": second,
+            "changes": changes,
+            "rows": diff_rows(changes),
+            "first_label": f"Version {first}",
+            "second_label": f"Version {second}",
+        }
 
     def history_view(self, request, object_id, extra_context=None):
         article = self._article_or_404(request, object_id)
@@ -373,7 +381,10 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
             "object": article,
             "opts": self.model._meta,
             "module_name": capfirst(self.model._meta.verbose_name_plural),
-            "versions": revision_history(article=article),
+            "versions": [
+                (version, diff_rows(version.changes))
+                for version in revision_history(article=article)
+            ],
             "comparison": self._comparison(request, article),
             "may_restore": may_edit_content(request.user, article),
             **(extra_context or {}),

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils.html import format_html
 
+from articles.admin.diffs import diff_rows
 from articles.admin.states import state_label, when
 from articles.models import Article
 from articles.permissions import may_preview
@@ -42,7 +43,7 @@ class WorkflowPanelMixin:
         return {
             "status": state_label(article, changed=bool(changes)),
             "live": changes is not None,
-            "changes": changes or [],
+            "changes": diff_rows(changes),
             "submitted_at": when(article.changes_submitted_at) if submitted and changes else "",
             "steps": steps_open(user, article, changed=bool(changes)),
             "problems": problems,
