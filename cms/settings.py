@@ -329,6 +329,9 @@ if not 1 <= SITEMAP_MAX_URLS <= 50_000:
 # "https://front.example/preview/{slug}?token={token}&lang={lang}". Empty: the reader site at
 # /read/<lang>/<slug>/?preview=<token>.
 PREVIEW_URL_TEMPLATE = env.str("PREVIEW_URL_TEMPLATE", default="")
+# The live preview beside an entry's form: how often one editor's page may render the unsaved
+# form ("5/second": DRF's notation). The page sends one per pause in typing.
+LIVE_PREVIEW_RATE = env.str("LIVE_PREVIEW_RATE", default="5/second")
 # Swagger UI and ReDoc from drf-spectacular-sidecar's files: the docs work offline.
 SPECTACULAR_SETTINGS |= {
     "SWAGGER_UI_DIST": "SIDECAR",

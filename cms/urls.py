@@ -5,10 +5,16 @@ from drf_spectacular.views import SpectacularAPIView
 
 from cms.errors import api_not_found
 from cms.graphql import graphql_view
+from cms.live_preview import live_preview
 from cms.playgrounds import RedocView, SwaggerView
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path(
+        "admin/articles/article/<int:object_id>/preview/live/",
+        admin.site.admin_view(live_preview),
+        name="article-live-preview",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("cms.api", "v1"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

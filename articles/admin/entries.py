@@ -32,6 +32,7 @@ from articles.admin.inlines import (
     SignalBulletInline,
     edit_from_forms,
 )
+from articles.admin.live_preview import LivePreviewMixin
 from articles.admin.notes import notes_summary
 from articles.admin.panel import WorkflowPanelMixin
 from articles.admin.states import state_label, unpublished_changes, when
@@ -88,7 +89,7 @@ def bulk_action(step: Step):
 
 
 @admin.register(Article)
-class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
+class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, LivePreviewMixin, admin.ModelAdmin):
     form = ArticleForm
     change_form_template = "admin/articles/article/change_form.html"
 
@@ -190,6 +191,18 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
         """The entry is written with its parts in ``save_related``, in one service call."""
 
     def save_related(self, request, form, formsets, change):
+        article = self.write_edits(request, form, formsets, change)
+        if change and form.saved_changes and article.status == Article.Status.PUBLISHED:
+            self.message_user(
+                request,
+                "Saved to the working copy: the public sees these changes once a "
+                "publisher publishes them.",
+                messages.INFO,
+            )
+
+    def write_edits(self, request, form, formsets, change) -> Article:
+        """The page's form and inlines as one call of the services (the page's save, and the
+        live preview's, which rolls it back)."""
         fields = {name: form.cleaned_data[name] for name in FIELDS if name in form.fields}
         parts = edit_from_forms(form.instance, formsets)
         if "topics" in form.fields:
@@ -198,19 +211,13 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
             edit = article_update(article=form.instance, user=request.user, fields=fields, **parts)
             form.saved_changes = edit.changes
             article = edit.article
-            if edit and article.status == Article.Status.PUBLISHED:
-                self.message_user(
-                    request,
-                    "Saved to the working copy: the public sees these changes once a "
-                    "publisher publishes them.",
-                    messages.INFO,
-                )
         else:
             article = article_create(user=request.user, **fields, **parts)
             form.saved_changes = []
         form.instance.pk = article.pk
         form.instance._state.adding = False
         form.instance.refresh_from_db()
+        return article
 
     def construct_change_message(self, request, form, formsets, add=False):
         if add:
@@ -393,7 +400,7 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
         return TemplateResponse(request, self.object_history_template, context)
 
     class Media:
-        js = ["admin/js/urlify.js", "articles/entry_form.js"]
+        js = ["admin/js/urlify.js", "articles/entry_form.js", "articles/live_preview.js"]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["entry_form_config"] = {
@@ -409,5 +416,8 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
         if article is not None:
             context["workflow"] = self.workflow_context(request, article)
             context["preview_minutes"] = settings.PREVIEW_TOKEN_MAX_AGE // 60
-            context["side_preview_url"] = self.side_preview_url(request, article)
+            side_url = self.side_preview_url(request, article)
+            context["side_preview_url"] = side_url
+            if side_url:
+                context["live_preview"] = self.live_preview_config(request, article, side_url)
         return super().change_view(request, object_id, form_url, context)

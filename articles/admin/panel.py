@@ -1,21 +1,25 @@
 """The workflow panel of an entry's page: its state, the changes waiting to go live (the
 working copy against the live version), and the steps open to the editor."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.html import format_html
 
 from articles.admin.diffs import diff_rows
 from articles.admin.states import state_label, when
 from articles.models import Article
-from articles.permissions import may_preview
+from articles.permissions import may_edit_content, may_preview, may_translate
 from articles.previews import preview_token_create, preview_token_expires_at
 from articles.publishing import working_and_live
 from articles.revisions import source_changes
 from articles.services import article_publish_problems
 from articles.workflow import STEPS, Action, steps_open
+from kernel.languages import default_language, supported_languages
 from reader.links import preview_url
 
 # The entries whose change page shows the reader's preview beside the form.
@@ -97,14 +101,16 @@ class WorkflowPanelMixin:
         self.message_user(
             request,
             format_html(
-                "Preview link, valid until {}. Token for another frontend (GraphQL "
-                "<code>previewToken</code>, REST <code>?preview=</code>): <code>{}</code>",
+                "Preview link, valid until {}. Its token ({}…, in the link's address) also "
+                "opens the entry on another frontend (GraphQL <code>previewToken</code>, REST "
+                "<code>?preview=</code>).",
                 when(preview_token_expires_at()),
-                token,
+                token[:8],
             ),
             messages.SUCCESS,
         )
-        return redirect(preview_url(article, token))
+        language = preview_language(request.user, request.POST.get("lang"))
+        return redirect(preview_url(article, token, language=language))
 
     def side_preview_url(self, request, article: Article) -> str | None:
         """The preview shown beside the form, if the editor turned it on for this entry; a
@@ -113,4 +119,27 @@ class WorkflowPanelMixin:
             return None
         if not may_preview(request.user):
             return None
-        return preview_url(article, preview_token_create(article=article))
+        language = preview_language(request.user, request.GET.get("preview_lang"))
+        return preview_url(article, preview_token_create(article=article), language=language)
+
+    def live_preview_config(self, request, article: Article, side_url: str | None) -> dict:
+        """What the page's script needs to update the preview beside the form as the editor
+        types: where to post the form, and the origin of the frame it tells (the desk's own
+        frontend's, when ``PREVIEW_URL_TEMPLATE`` points at one; never any origin)."""
+        parts = urlsplit(side_url or "")
+        return {
+            "url": reverse("article-live-preview", args=[article.pk]),
+            "targetOrigin": f"{parts.scheme}://{parts.netloc}" if parts.netloc else "",
+            "language": preview_language(request.user, request.GET.get("preview_lang")),
+        }
+
+
+def preview_language(user, asked: str | None) -> str:
+    """The language a preview opens in: the one asked for, else the one the editor works in
+    (a translator: the first language besides the default; anyone else: the default)."""
+    if asked in supported_languages():
+        return asked
+    if not may_edit_content(user) and may_translate(user):
+        others = [code for code in supported_languages() if code != default_language()]
+        return others[0] if others else default_language()
+    return default_language()
