@@ -15,6 +15,8 @@ urlpatterns = [
         admin.site.admin_view(live_preview),
         name="article-live-preview",
     ),
+    # The admin's language switch (Django's set_language: a cookie, the admin only reads it).
+    path("admin/i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("cms.api", "v1"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

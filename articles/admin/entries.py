@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from articles import selectors
 from articles.admin.diffs import diff_rows
@@ -82,7 +83,7 @@ def bulk_action(step: Step):
     the rights."""
 
     def take(modeladmin, request, queryset):
-        modeladmin._apply(request, queryset, step.function(), step.done.lower())
+        modeladmin._apply(request, queryset, step.function(), gettext(step.done))
 
     take.__name__ = step.action
     return admin.action(description=step.bulk)(take)
@@ -114,11 +115,14 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, LivePreviewMixin, adm
     autocomplete_fields = ["vendor", "topics"]
     fieldsets = [
         (None, {"fields": ["vendor", "slug", "kind", "status", "published_at"]}),
-        ("Source", {"fields": ["source_url", "source_authors", "topics"]}),
-        ("Follow-up", {"fields": ["revisit_after"]}),
-        ("Record", {"fields": ["created_at", "updated_at", "version", "publish_log"]}),
-        ("Notes: corrections, clarifications, updates", {"fields": ["notes"]}),
-        ("Reader feedback", {"fields": ["reader_feedback"]}),
+        (gettext_lazy("Source"), {"fields": ["source_url", "source_authors", "topics"]}),
+        (gettext_lazy("Follow-up"), {"fields": ["revisit_after"]}),
+        (
+            gettext_lazy("Record"),
+            {"fields": ["created_at", "updated_at", "version", "publish_log"]},
+        ),
+        (gettext_lazy("Notes: corrections, clarifications, updates"), {"fields": ["notes"]}),
+        (gettext_lazy("Reader feedback"), {"fields": ["reader_feedback"]}),
     ]
     inlines = [ArticleTranslationInline, SignalBulletInline, ScorecardInline, ScorecardRatingInline]
     actions = [*(bulk_action(step) for step in STEPS.values() if step.bulk), "mark_revisited"]
@@ -166,7 +170,7 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, LivePreviewMixin, adm
     def changelist_view(self, request, extra_context=None):
         action = request.POST.get("action") if request.method == "POST" else None
         if action and action not in self.get_actions(request):
-            raise PermissionDenied(f"You may not use the action {action!r}.")
+            raise PermissionDenied(gettext("You may not use the action %r.") % action)
         context = {
             "revisit_due": due_for_revisit().count(),
             "changes_waiting": changes_submitted().count(),
@@ -195,8 +199,10 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, LivePreviewMixin, adm
         if change and form.saved_changes and article.status == Article.Status.PUBLISHED:
             self.message_user(
                 request,
-                "Saved to the working copy: the public sees these changes once a "
-                "publisher publishes them.",
+                gettext(
+                    "Saved to the working copy: the public sees these changes once a "
+                    "publisher publishes them."
+                ),
                 messages.INFO,
             )
 
@@ -237,23 +243,23 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, LivePreviewMixin, adm
 
     # Columns and read-only fields.
 
-    @admin.display(description="Notes")
+    @admin.display(description=gettext_lazy("Notes"))
     def notes(self, article):
         return notes_summary(article)
 
-    @admin.display(description="Corrections and helpful votes")
+    @admin.display(description=gettext_lazy("Corrections and helpful votes"))
     def reader_feedback(self, article):
         return article_feedback_summary(article)
 
-    @admin.display(description="Title")
+    @admin.display(description=gettext_lazy("Title"))
     def title(self, article):
         return str(article)
 
-    @admin.display(description="Status", ordering="status")
+    @admin.display(description=gettext_lazy("Status"), ordering="status")
     def status_label(self, article):
         return state_label(article, changed=getattr(article, "has_changes", False))
 
-    @admin.display(description="Open corrections")
+    @admin.display(description=gettext_lazy("Open corrections"))
     def open_corrections_count(self, article):
         """Readers' corrections not acted on yet, linking to them."""
         count = article.open_corrections
@@ -264,12 +270,12 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, LivePreviewMixin, adm
             '<a href="{}?article={}&kind__exact=correction">{}</a>', url, article.pk, count
         )
 
-    @admin.display(description="Missing")
+    @admin.display(description=gettext_lazy("Missing"))
     def missing_translations(self, article):
         present = set(article.available_languages)
         return ", ".join(c for c in supported_languages() if c not in present) or "—"
 
-    @admin.display(description="Publish log")
+    @admin.display(description=gettext_lazy("Publish log"))
     def publish_log(self, article):
         events = article.publish_events.select_related("user")[:20] if article.pk else []
         if not events:
@@ -283,9 +289,11 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, LivePreviewMixin, adm
             ),
         )
 
-    @admin.action(description="Mark selected entries as revisited (clear the revisit date)")
+    @admin.action(
+        description=gettext_lazy("Mark selected entries as revisited (clear the revisit date)")
+    )
     def mark_revisited(self, request, queryset):
-        self._apply(request, queryset, article_mark_revisited, "marked as revisited")
+        self._apply(request, queryset, article_mark_revisited, gettext("Marked as revisited"))
 
     def _apply(self, request, queryset, service, verb):
         done = 0
@@ -298,7 +306,8 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, LivePreviewMixin, adm
             else:
                 done += 1
         if done:
-            self.message_user(request, f"{done} entr{'y' if done == 1 else 'ies'} {verb}.")
+            entries = ngettext("%(count)d entry", "%(count)d entries", done) % {"count": done}
+            self.message_user(request, f"{verb}: {entries}.")
 
     def get_urls(self):
         urls = [
@@ -323,7 +332,7 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, LivePreviewMixin, adm
     def _article_or_404(self, request, object_id) -> Article:
         article = self.get_object(request, unquote(object_id))
         if article is None:
-            raise Http404("No such entry.")
+            raise Http404(gettext("No such entry."))
         return article
 
     def _back_to(self, article, name="change"):
@@ -335,7 +344,7 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, LivePreviewMixin, adm
             return None, None
         at = parse_datetime(request.POST["at"])
         if at is None:
-            return None, "Give the publication time as YYYY-MM-DD HH:MM."
+            return None, gettext("Give the publication time as YYYY-MM-DD HH:MM.")
         return (at if timezone.is_aware(at) else timezone.make_aware(at)), None
 
     def restore_view(self, request, object_id, number):
@@ -343,7 +352,7 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, LivePreviewMixin, adm
             return HttpResponseNotAllowed(["POST"])
         article = self._article_or_404(request, object_id)
         if not may_edit_content(request.user, article):
-            raise PermissionDenied("You may not change this entry.")
+            raise PermissionDenied(gettext("You may not change this entry."))
         try:
             article = article_restore(article=article, number=number, user=request.user)
         except ValidationError as error:
@@ -352,8 +361,15 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, LivePreviewMixin, adm
         live = article.status == Article.Status.PUBLISHED
         self.message_user(
             request,
-            f"Restored an earlier version of {article} into the working copy"
-            + (": publish the changes to make it public." if live else "."),
+            (
+                gettext(
+                    "Restored an earlier version of %(entry)s into the working copy: publish "
+                    "the changes to make it public."
+                )
+                if live
+                else gettext("Restored an earlier version of %(entry)s into the working copy.")
+            )
+            % {"entry": article},
             messages.SUCCESS,
         )
         return self._back_to(article)
@@ -365,17 +381,17 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, LivePreviewMixin, adm
         try:
             first, second = int(request.GET["from"]), int(request.GET.get("to", ""))
         except ValueError:
-            return {"error": "Give two version numbers to compare."}
+            return {"error": gettext("Give two version numbers to compare.")}
         changes = revision_compare(article_id=article.pk, first=first, second=second)
         if changes is None:
-            return {"error": "Both versions must be versions of this entry."}
+            return {"error": gettext("Both versions must be versions of this entry.")}
         return {
             "first": first,
             "second": second,
             "changes": changes,
             "rows": diff_rows(changes),
-            "first_label": f"Version {first}",
-            "second_label": f"Version {second}",
+            "first_label": gettext("Version %(number)s") % {"number": first},
+            "second_label": gettext("Version %(number)s") % {"number": second},
         }
 
     def history_view(self, request, object_id, extra_context=None):
@@ -384,7 +400,7 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, LivePreviewMixin, adm
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
-            "title": f"History: {article}",
+            "title": gettext("History: %(entry)s") % {"entry": article},
             "object": article,
             "opts": self.model._meta,
             "module_name": capfirst(self.model._meta.verbose_name_plural),

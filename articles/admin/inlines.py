@@ -10,6 +10,7 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_lazy
 
 from articles.models import (
     ArticleTranslation,
@@ -81,10 +82,10 @@ class ArticleTranslationInline(LanguageRowsInlineMixin, admin.StackedInline):
         formset.keeps_default_language = not may_edit_content(request.user, obj)
         return formset
 
-    @admin.display(description="Preview")
+    @admin.display(description=gettext_lazy("Preview"))
     def rendered_body(self, translation):
         if not translation.pk:
-            return "Shown after saving."
+            return gettext("Shown after saving.")
         # render_markdown sanitises its output.
         html = mark_safe(render_markdown(translation.body))
         return format_html('<div class="rendered-body">{}</div>', html)
@@ -94,8 +95,8 @@ class SignalBulletInline(admin.TabularInline):
     model = SignalBullet
     fields = ["language", "position", "text"]
     extra = 0
-    verbose_name = "editorial signal bullet"
-    verbose_name_plural = "Quick editorial signal (ordered bullets per language)"
+    verbose_name = gettext_lazy("editorial signal bullet")
+    verbose_name_plural = gettext_lazy("Quick editorial signal (ordered bullets per language)")
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs["widgets"] = {
@@ -112,19 +113,21 @@ class ScorecardInline(admin.StackedInline):
     autocomplete_fields = ["risk_areas"]
     max_num = 1
     extra = 0
-    verbose_name_plural = "Scorecard (model releases)"
+    verbose_name_plural = gettext_lazy("Scorecard (model releases)")
 
-    @admin.display(description="Derived")
+    @admin.display(description=gettext_lazy("Derived"))
     def summary(self, scorecard):
         if not scorecard.pk:
-            return "Shown after saving."
+            return gettext("Shown after saving.")
         summary = scorecard.summary
         overall = summary.overall.name if summary.overall else "no ratings yet"
         return format_html(
-            "Overall: <strong>{}</strong> · may be deployed: {} · may be developed further: {}",
+            gettext(
+                "Overall: <strong>{}</strong> · may be deployed: {} · may be developed further: {}"
+            ),
             overall,
-            "yes" if summary.may_deploy else "no",
-            "yes" if summary.may_develop else "no",
+            gettext("yes") if summary.may_deploy else gettext("no"),
+            gettext("yes") if summary.may_develop else gettext("no"),
         )
 
 
@@ -144,7 +147,7 @@ class ScorecardRatingInline(admin.TabularInline):
     model = ScorecardRating
     fields = ["category", "pre_mitigation", "post_mitigation"]
     extra = 0
-    verbose_name_plural = "Scorecard ratings (before and after mitigation)"
+    verbose_name_plural = gettext_lazy("Scorecard ratings (before and after mitigation)")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """Offer only the categories and levels of the article's own framework."""

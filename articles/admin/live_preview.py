@@ -15,6 +15,7 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.formsets import all_valid
+from django.utils.translation import gettext
 
 from articles.models import Article
 from articles.permissions import may_preview
@@ -63,7 +64,7 @@ class LivePreviewMixin:
         rolled back. Raises ``FormErrors`` for a form the page would refuse, and
         ``PermissionDenied`` for an editor who may not preview or change the entry."""
         if not may_preview(request.user) or not self.has_change_permission(request, article):
-            raise PermissionDenied("You may not preview this entry.")
+            raise PermissionDenied(gettext("You may not preview this entry."))
         with transaction.atomic():
             try:
                 fieldsets = self.get_fieldsets(request, article)

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from articles.admin.diffs import diff_rows
 from articles.admin.states import state_label, when
@@ -61,7 +62,7 @@ class WorkflowPanelMixin:
         try:
             step = STEPS[Action(action)]
         except ValueError:
-            raise Http404("No such workflow step.") from None
+            raise Http404(gettext("No such workflow step.")) from None
         step.refuse_unless_allowed(request.user, article)
         options = {}  # what the step's form on the panel gives its service
         if step.action == Action.PUBLISH:
@@ -78,9 +79,9 @@ class WorkflowPanelMixin:
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
         else:
-            done = step.done
+            done = gettext(step.done)
             if step.action == Action.PUBLISH and article.is_scheduled:
-                done = f"Scheduled for {when(article.published_at)}"
+                done = gettext("Scheduled for %(when)s") % {"when": when(article.published_at)}
             self.message_user(request, f"{done}: {article}.", messages.SUCCESS)
         return self._back_to(article)
 
@@ -91,7 +92,7 @@ class WorkflowPanelMixin:
             return HttpResponseNotAllowed(["POST"])
         article = self._article_or_404(request, object_id)
         if not may_preview(request.user):
-            raise PermissionDenied("You may not create preview links.")
+            raise PermissionDenied(gettext("You may not create preview links."))
         if "side" in request.POST:
             beside = set(request.session.get(SIDE_PREVIEW_SESSION_KEY, []))
             beside ^= {article.pk}
@@ -101,9 +102,11 @@ class WorkflowPanelMixin:
         self.message_user(
             request,
             format_html(
-                "Preview link, valid until {}. Its token ({}…, in the link's address) also "
-                "opens the entry on another frontend (GraphQL <code>previewToken</code>, REST "
-                "<code>?preview=</code>).",
+                gettext(
+                    "Preview link, valid until {}. Its token ({}…, in the link's address) also "
+                    "opens the entry on another frontend (GraphQL <code>previewToken</code>, "
+                    "REST <code>?preview=</code>)."
+                ),
                 when(preview_token_expires_at()),
                 token[:8],
             ),
@@ -131,6 +134,14 @@ class WorkflowPanelMixin:
             "url": reverse("article-live-preview", args=[article.pk]),
             "targetOrigin": f"{parts.scheme}://{parts.netloc}" if parts.netloc else "",
             "language": preview_language(request.user, request.GET.get("preview_lang")),
+            # The page's words, in the admin's language.
+            "words": {
+                "updating": gettext("Updating…"),
+                "updated": gettext("Updated %(time)s (not saved)"),
+                "waiting": gettext("Waiting a moment before updating…"),
+                "failed": gettext("The preview could not be updated."),
+                "refused": gettext("Not previewed: %(reasons)s"),
+            },
         }
 
 

@@ -147,7 +147,7 @@ def test_a_publisher_reviews_publishes_unpublishes_and_archives(client):
     assert not Article.objects.public().exists()
     client.post(step_url(article, "submit_for_review"))
     response = changelist_action(client, "publish", article)
-    assert "1 entry published." in response.content.decode()
+    assert "Published: 1 entry." in response.content.decode()
     changelist_action(client, "archive", article)
     article.refresh_from_db()
     assert article.status == Article.Status.ARCHIVED and not article.is_public

@@ -247,7 +247,7 @@ def test_each_bulk_step_takes_its_step_and_says_so(client, action):
     client.force_login(publisher)
     chosen = {"action": action.value, "_selected_action": [article.pk]}
     response = client.post(reverse("admin:articles_article_changelist"), chosen, follow=True)
-    assert f"1 entry {STEPS[action].done.lower()}." in response.content.decode()
+    assert f"{STEPS[action].done}: 1 entry." in response.content.decode()
     article.refresh_from_db()
     assert article.status == STEPS[action].target
     assert PublishEvent.objects.filter(article=article, action=action, user=publisher).exists()

@@ -39,7 +39,7 @@
       inFlight?.abort(); // an answer to an older form would only be replaced
       const controller = new AbortController();
       inFlight = controller;
-      say("Updating…");
+      say(config.words.updating);
       let response;
       try {
         response = await fetch(config.url, {
@@ -50,27 +50,27 @@
           headers: { Accept: "application/json" },
         });
       } catch (error) {
-        if (error.name !== "AbortError") say("The preview could not be updated.", true);
+        if (error.name !== "AbortError") say(config.words.failed, true);
         return;
       }
-      const answer = await response.json().catch(() => ({ errors: ["The preview could not be updated."] }));
+      const answer = await response.json().catch(() => ({ errors: [config.words.failed] }));
       if (controller !== inFlight) return;
       inFlight = null;
       if (response.status === 429) {
         const wait = Number(response.headers.get("Retry-After") || "1");
-        say("Waiting a moment before updating…");
+        say(config.words.waiting);
         timer = setTimeout(update, wait * 1000);
         return;
       }
       if (!response.ok) {
-        say(`Not previewed: ${(answer.errors || []).join(" ")}`, true);
+        say(config.words.refused.replace("%(reasons)s", (answer.errors || []).join(" ")), true);
         return;
       }
       frame.contentWindow.postMessage(
         { type: "ainews:preview", slug: answer.slug, language, answers: answer.answers },
         targetOrigin,
       );
-      say(`Updated ${new Date().toLocaleTimeString()} (not saved)`);
+      say(config.words.updated.replace("%(time)s", new Date().toLocaleTimeString(document.documentElement.lang)));
     }
 
     const changed = (event) => {
