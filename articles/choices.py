@@ -3,10 +3,11 @@ from django.utils.translation import pgettext_lazy
 
 
 class ArticleStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
-    ARCHIVED = "archived", "Archived"
+    # The desk's words (the APIs show only public entries, and no state).
+    DRAFT = "draft", pgettext_lazy("entry state", "Draft")
+    IN_REVIEW = "in_review", pgettext_lazy("entry state", "In review")
+    PUBLISHED = "published", pgettext_lazy("entry state", "Published")
+    ARCHIVED = "archived", pgettext_lazy("entry state", "Archived")
 
 
 # States in which the desk may still change an entry's content without the publish right.

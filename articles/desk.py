@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from articles.choices import ArticleStatus
 from articles.models import Article
@@ -63,10 +64,17 @@ def _revisit_queue(limit: int) -> Queue:
     articles = list(due_for_revisit()[:limit])
     counts = open_corrections(article.pk for article in articles)
     return _entries(
-        "Due for revisit",
+        gettext("Due for revisit"),
         due_for_revisit(),
         "revisit=due",
-        lambda a: f"since {a.revisit_after:%Y-%m-%d} · {counts.get(a.pk, 0)} open correction(s)",
+        lambda a: (
+            ngettext(
+                "since %(date)s · %(count)d open correction",
+                "since %(date)s · %(count)d open corrections",
+                counts.get(a.pk, 0),
+            )
+            % {"date": f"{a.revisit_after:%Y-%m-%d}", "count": counts.get(a.pk, 0)}
+        ),
         limit,
     )
 
@@ -78,26 +86,26 @@ def desk_queues(user, *, limit: int = 5) -> list[Queue]:
         now = timezone.now()
         queues += [
             _entries(
-                "In review",
+                gettext("In review"),
                 Article.objects.filter(status=ArticleStatus.IN_REVIEW).order_by("updated_at"),
                 "state=in_review",
-                lambda a: f"changed {_when(a.updated_at)}",
+                lambda a: gettext("changed %(when)s") % {"when": _when(a.updated_at)},
                 limit,
             ),
             _entries(
-                "Changes submitted for review",
+                gettext("Changes submitted for review"),
                 changes_submitted(),
                 "state=changes_submitted",
-                lambda a: f"submitted {_when(a.changes_submitted_at)}",
+                lambda a: gettext("submitted %(when)s") % {"when": _when(a.changes_submitted_at)},
                 limit,
             ),
             _entries(
-                "Scheduled next",
+                gettext("Scheduled next"),
                 Article.objects.filter(
                     status=ArticleStatus.PUBLISHED, published_at__gt=now
                 ).order_by("published_at"),
                 "state=scheduled",
-                lambda a: f"goes live {_when(a.published_at)}",
+                lambda a: gettext("goes live %(when)s") % {"when": _when(a.published_at)},
                 limit,
             ),
             _revisit_queue(limit),
@@ -115,13 +123,15 @@ def _corrections(limit: int) -> Queue:
     ).select_related("article")
     changelist = reverse("admin:feedback_feedback_changelist")
     queue = Queue(
-        "New corrections from readers",
+        gettext("New corrections from readers"),
         f"{changelist}?kind__exact=correction&status__exact=new",
         query.count(),
     )
     for feedback in query.order_by("-created_at")[:limit]:
         url = reverse("admin:feedback_feedback_change", args=[feedback.pk])
-        about = feedback.article.slug if feedback.article_id else "no entry"
+        about = feedback.article.slug if feedback.article_id else gettext("no entry")
         excerpt = feedback.message if len(feedback.message) <= 80 else feedback.message[:79] + "…"
-        queue.items.append((excerpt or "(no message)", url, f"on {about}"))
+        queue.items.append(
+            (excerpt or gettext("(no message)"), url, gettext("on %(entry)s") % {"entry": about})
+        )
     return queue

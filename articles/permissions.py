@@ -41,7 +41,12 @@ def may_translate(user) -> bool:
 
 
 def may_preview(user) -> bool:
-    return allowed(user, "articles.change_article") or allowed(user, "articles.publish_article")
+    """Writers, publishers and translators (who check their text as readers will see it)."""
+    return (
+        allowed(user, "articles.change_article")
+        or allowed(user, "articles.publish_article")
+        or may_translate(user)
+    )
 
 
 # The rules of the workflow's steps (``articles.workflow.STEPS`` names one per step): each takes

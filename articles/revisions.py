@@ -113,7 +113,8 @@ class _Names:
         if pair is None:
             return ""
         pre, post = pair
-        return f"{self.levels.get(pre, pre)} → {self.levels.get(post, post) if post else '—'}"
+        after = self.levels.get(post, post) if post else "—"
+        return f"before mitigation: {self.levels.get(pre, pre)}; after mitigation: {after}"
 
     def value(self, name: str, value) -> str:
         if value is None:

@@ -13,6 +13,7 @@ from importlib import import_module
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from articles.choices import UNPUBLISHED_STATES, ArticleStatus
 from articles.permissions import (
@@ -42,7 +43,7 @@ class Needs(Enum):
 @dataclass(frozen=True)
 class Step:
     action: str
-    done: str  # the publish log's word for it, and the admin's message once taken
+    done: str  # the publish log's word for it (stored in English), the admin's message once taken
     button: str
     sources: tuple[ArticleStatus, ...]
     target: ArticleStatus | None  # None: the entry keeps its state
@@ -50,6 +51,9 @@ class Step:
     service: str  # its function in ``articles.services`` (which reads this table)
     bulk: str = ""  # the list's bulk action; empty: not offered on the list
     needs: Needs = Needs.NOTHING
+    # A step whose button is not offered to whoever may take this other one instead (a
+    # publisher publishes the changes rather than asking for them to be published).
+    superseded_by: str = ""
 
     def function(self) -> Callable:
         # Named, not imported: the services import this table.
@@ -83,78 +87,79 @@ class Step:
 _TABLE = [
     Step(
         "submit_for_review",
-        "Submitted for review",
-        "Submit for review",
+        gettext_noop("Submitted for review"),
+        gettext_lazy("Submit for review"),
         (DRAFT,),
         IN_REVIEW,
         may_submit,
         "article_submit_for_review",
-        bulk="Submit selected entries for review",
+        bulk=gettext_lazy("Submit selected entries for review"),
     ),
     Step(
         "return_to_draft",
-        "Sent back to draft",
-        "Send back to draft",
+        gettext_noop("Sent back to draft"),
+        gettext_lazy("Send back to draft"),
         (IN_REVIEW,),
         DRAFT,
         may_review,
         "article_return_to_draft",
-        bulk="Send selected entries in review back to draft",
+        bulk=gettext_lazy("Send selected entries in review back to draft"),
     ),
     Step(
         "publish",
-        "Published",
-        "Publish",
+        gettext_noop("Published"),
+        gettext_lazy("Publish"),
         (IN_REVIEW,),
         PUBLISHED,
         may_publish,
         "article_publish",
-        bulk="Publish selected entries (now, or at their scheduled time)",
+        bulk=gettext_lazy("Publish selected entries (now, or at their scheduled time)"),
     ),
     Step(
         "unpublish",
-        "Unpublished",
-        "Unpublish",
+        gettext_noop("Unpublished"),
+        gettext_lazy("Unpublish"),
         (PUBLISHED,),
         DRAFT,
         may_publish,
         "article_unpublish",
-        bulk="Unpublish selected entries (back to draft)",
+        bulk=gettext_lazy("Unpublish selected entries (back to draft)"),
     ),
     Step(
         "archive",
-        "Archived",
-        "Archive",
+        gettext_noop("Archived"),
+        gettext_lazy("Archive"),
         (PUBLISHED,),
         ARCHIVED,
         may_archive,
         "article_archive",
-        bulk="Archive selected entries",
+        bulk=gettext_lazy("Archive selected entries"),
     ),
     Step(
         "reopen",
-        "Reopened from archive",
-        "Reopen as draft",
+        gettext_noop("Reopened from archive"),
+        gettext_lazy("Reopen as draft"),
         (ARCHIVED,),
         DRAFT,
         may_archive,
         "article_reopen",
-        bulk="Reopen selected archived entries as drafts",
+        bulk=gettext_lazy("Reopen selected archived entries as drafts"),
     ),
     Step(
         "submit_changes",
-        "Changes submitted for review",
-        "Submit changes for review",
+        gettext_noop("Changes submitted for review"),
+        gettext_lazy("Submit changes for review"),
         (PUBLISHED,),
         None,
         may_submit_changes,
         "article_submit_changes",
         needs=Needs.UNSUBMITTED_CHANGES,
+        superseded_by="publish_changes",
     ),
     Step(
         "publish_changes",
-        "Changes published",
-        "Publish changes",
+        gettext_noop("Changes published"),
+        gettext_lazy("Publish changes"),
         (PUBLISHED,),
         None,
         may_publish,
@@ -163,8 +168,8 @@ _TABLE = [
     ),
     Step(
         "discard_changes",
-        "Changes discarded",
-        "Discard changes",
+        gettext_noop("Changes discarded"),
+        gettext_lazy("Discard changes"),
         (PUBLISHED,),
         None,
         may_edit_content,
@@ -173,8 +178,8 @@ _TABLE = [
     ),
     Step(
         "schedule_changes",
-        "Changes scheduled",
-        "Schedule changes",
+        gettext_noop("Changes scheduled"),
+        gettext_lazy("Schedule changes"),
         (PUBLISHED,),
         None,
         may_publish,
@@ -183,8 +188,8 @@ _TABLE = [
     ),
     Step(
         "reschedule_changes",
-        "Scheduled changes moved",
-        "Reschedule changes",
+        gettext_noop("Scheduled changes moved"),
+        gettext_lazy("Reschedule changes"),
         (PUBLISHED,),
         None,
         may_publish,
@@ -193,8 +198,8 @@ _TABLE = [
     ),
     Step(
         "cancel_scheduled_changes",
-        "Scheduled changes cancelled",
-        "Cancel scheduled changes",
+        gettext_noop("Scheduled changes cancelled"),
+        gettext_lazy("Cancel scheduled changes"),
         (PUBLISHED,),
         None,
         may_publish,
@@ -214,4 +219,6 @@ def steps_open(user, article, *, changed: bool, scheduled: bool = False) -> list
     and the live version first."""
     steps = [s for s in STEPS.values() if s.is_open(article, changed=changed, scheduled=scheduled)]
     steps = [s for s in steps if s.may(user, article)]
+    taken = {s.action for s in steps}
+    steps = [s for s in steps if s.superseded_by not in taken]
     return sorted(steps, key=lambda s: s.needs is Needs.NOTHING)

@@ -3,6 +3,7 @@
 Every knob an operator may turn is an environment variable; see README "Configuration".
 """
 
+import zoneinfo
 from pathlib import Path
 
 import environ
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The admin only: the editor's language, the desk's time zone (public answers untouched).
+    "cms.desk_locale.DeskLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -165,6 +168,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("nl", "Nederlands")]
 TIME_ZONE = "UTC"
+# The admin shows and reads times in the desk's time zone (the APIs and feeds stay in UTC).
+DESK_TIME_ZONE = env.str("DESK_TIME_ZONE", default="UTC")
+try:
+    zoneinfo.ZoneInfo(DESK_TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(
+        f"DESK_TIME_ZONE={DESK_TIME_ZONE!r} is not a time zone (e.g. Europe/Amsterdam)."
+    ) from None
 USE_I18N = True
 # The project's own words in each content language (the feeds' titles, the kinds of notes).
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -373,6 +384,9 @@ if not 1 <= SITEMAP_MAX_URLS <= 50_000:
 # "https://front.example/preview/{slug}?token={token}&lang={lang}". Empty: the reader site at
 # /read/<lang>/<slug>/?preview=<token>.
 PREVIEW_URL_TEMPLATE = env.str("PREVIEW_URL_TEMPLATE", default="")
+# The live preview beside an entry's form: how often one editor's page may render the unsaved
+# form ("5/second": DRF's notation). The page sends one per pause in typing.
+LIVE_PREVIEW_RATE = env.str("LIVE_PREVIEW_RATE", default="5/second")
 # Swagger UI and ReDoc from drf-spectacular-sidecar's files: the docs work offline.
 SPECTACULAR_SETTINGS |= {
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -6,11 +6,19 @@ from drf_spectacular.views import SpectacularAPIView
 
 from cms.errors import api_not_found
 from cms.graphql import graphql_view
+from cms.live_preview import live_preview
 from cms.playgrounds import RedocView, SwaggerView
 from images.views import rendition
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path(
+        "admin/articles/article/<int:object_id>/preview/live/",
+        admin.site.admin_view(live_preview),
+        name="article-live-preview",
+    ),
+    # The admin's language switch (Django's set_language: a cookie, the admin only reads it).
+    path("admin/i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("cms.api", "v1"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

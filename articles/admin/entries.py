@@ -21,8 +21,10 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from articles import selectors
+from articles.admin.diffs import diff_rows
 from articles.admin.filters import MissingTranslationFilter, RevisitFilter, StatusFilter
 from articles.admin.inlines import (
     ArticleTranslationInline,
@@ -31,6 +33,7 @@ from articles.admin.inlines import (
     SignalBulletInline,
     edit_from_forms,
 )
+from articles.admin.live_preview import LivePreviewMixin
 from articles.admin.notes import notes_summary
 from articles.admin.panel import WorkflowPanelMixin, cancelled_message
 from articles.admin.states import state_label, unpublished_changes, when
@@ -51,7 +54,7 @@ from articles.services import (
 from articles.services.edits import FIELDS
 from articles.workflow import STEPS, UNPUBLISHED_STATES, Step
 from feedback.admin import article_feedback_summary
-from kernel.languages import supported_languages
+from kernel.languages import default_language, supported_languages
 from reader.links import reader_url
 
 
@@ -81,14 +84,14 @@ def bulk_action(step: Step):
     the rights."""
 
     def take(modeladmin, request, queryset):
-        modeladmin._apply(request, queryset, step.function(), step.done.lower())
+        modeladmin._apply(request, queryset, step.function(), gettext(step.done))
 
     take.__name__ = step.action
     return admin.action(description=step.bulk)(take)
 
 
 @admin.register(Article)
-class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
+class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, LivePreviewMixin, admin.ModelAdmin):
     form = ArticleForm
     change_form_template = "admin/articles/article/change_form.html"
 
@@ -113,12 +116,15 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
     autocomplete_fields = ["vendor", "topics", "image"]
     fieldsets = [
         (None, {"fields": ["vendor", "slug", "kind", "status", "published_at"]}),
-        ("Source", {"fields": ["source_url", "source_authors", "topics"]}),
-        ("Image", {"fields": ["image", "image_caption"]}),
-        ("Follow-up", {"fields": ["revisit_after"]}),
-        ("Record", {"fields": ["created_at", "updated_at", "version", "publish_log"]}),
-        ("Notes: corrections, clarifications, updates", {"fields": ["notes"]}),
-        ("Reader feedback", {"fields": ["reader_feedback"]}),
+        (gettext_lazy("Source"), {"fields": ["source_url", "source_authors", "topics"]}),
+        (gettext_lazy("Image"), {"fields": ["image", "image_caption"]}),
+        (gettext_lazy("Follow-up"), {"fields": ["revisit_after"]}),
+        (
+            gettext_lazy("Record"),
+            {"fields": ["created_at", "updated_at", "version", "publish_log"]},
+        ),
+        (gettext_lazy("Notes: corrections, clarifications, updates"), {"fields": ["notes"]}),
+        (gettext_lazy("Reader feedback"), {"fields": ["reader_feedback"]}),
     ]
     inlines = [ArticleTranslationInline, SignalBulletInline, ScorecardInline, ScorecardRatingInline]
     actions = [*(bulk_action(step) for step in STEPS.values() if step.bulk), "mark_revisited"]
@@ -166,7 +172,7 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         action = request.POST.get("action") if request.method == "POST" else None
         if action and action not in self.get_actions(request):
-            raise PermissionDenied(f"You may not use the action {action!r}.")
+            raise PermissionDenied(gettext("You may not use the action %r.") % action)
         context = {
             "revisit_due": due_for_revisit().count(),
             "changes_waiting": changes_submitted().count(),
@@ -191,6 +197,20 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
         """The entry is written with its parts in ``save_related``, in one service call."""
 
     def save_related(self, request, form, formsets, change):
+        article = self.write_edits(request, form, formsets, change)
+        if change and form.saved_changes and article.status == Article.Status.PUBLISHED:
+            self.message_user(
+                request,
+                gettext(
+                    "Saved to the working copy: the public sees these changes once a "
+                    "publisher publishes them."
+                ),
+                messages.INFO,
+            )
+
+    def write_edits(self, request, form, formsets, change) -> Article:
+        """The page's form and inlines as one call of the services (the page's save, and the
+        live preview's, which rolls it back)."""
         fields = {name: form.cleaned_data[name] for name in FIELDS if name in form.fields}
         parts = edit_from_forms(form.instance, formsets)
         if "topics" in form.fields:
@@ -199,19 +219,13 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
             edit = article_update(article=form.instance, user=request.user, fields=fields, **parts)
             form.saved_changes = edit.changes
             article = edit.article
-            if edit and article.status == Article.Status.PUBLISHED:
-                self.message_user(
-                    request,
-                    "Saved to the working copy: the public sees these changes once a "
-                    "publisher publishes them.",
-                    messages.INFO,
-                )
         else:
             article = article_create(user=request.user, **fields, **parts)
             form.saved_changes = []
         form.instance.pk = article.pk
         form.instance._state.adding = False
         form.instance.refresh_from_db()
+        return article
 
     def construct_change_message(self, request, form, formsets, add=False):
         if add:
@@ -234,23 +248,23 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
 
     # Columns and read-only fields.
 
-    @admin.display(description="Notes")
+    @admin.display(description=gettext_lazy("Notes"))
     def notes(self, article):
         return notes_summary(article)
 
-    @admin.display(description="Corrections and helpful votes")
+    @admin.display(description=gettext_lazy("Corrections and helpful votes"))
     def reader_feedback(self, article):
         return article_feedback_summary(article)
 
-    @admin.display(description="Title")
+    @admin.display(description=gettext_lazy("Title"))
     def title(self, article):
         return str(article)
 
-    @admin.display(description="Status", ordering="status")
+    @admin.display(description=gettext_lazy("Status"), ordering="status")
     def status_label(self, article):
         return state_label(article, changed=getattr(article, "has_changes", False))
 
-    @admin.display(description="Open corrections")
+    @admin.display(description=gettext_lazy("Open corrections"))
     def open_corrections_count(self, article):
         """Readers' corrections not acted on yet, linking to them."""
         count = article.open_corrections
@@ -261,12 +275,12 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
             '<a href="{}?article={}&kind__exact=correction">{}</a>', url, article.pk, count
         )
 
-    @admin.display(description="Missing")
+    @admin.display(description=gettext_lazy("Missing"))
     def missing_translations(self, article):
         present = set(article.available_languages)
         return ", ".join(c for c in supported_languages() if c not in present) or "—"
 
-    @admin.display(description="Publish log")
+    @admin.display(description=gettext_lazy("Publish log"))
     def publish_log(self, article):
         events = article.publish_events.select_related("user")[:20] if article.pk else []
         if not events:
@@ -280,9 +294,11 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description="Mark selected entries as revisited (clear the revisit date)")
+    @admin.action(
+        description=gettext_lazy("Mark selected entries as revisited (clear the revisit date)")
+    )
     def mark_revisited(self, request, queryset):
-        self._apply(request, queryset, article_mark_revisited, "marked as revisited")
+        self._apply(request, queryset, article_mark_revisited, gettext("Marked as revisited"))
 
     def _apply(self, request, queryset, service, verb):
         done = 0
@@ -295,7 +311,8 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
             else:
                 done += 1
         if done:
-            self.message_user(request, f"{done} entr{'y' if done == 1 else 'ies'} {verb}.")
+            entries = ngettext("%(count)d entry", "%(count)d entries", done) % {"count": done}
+            self.message_user(request, f"{verb}: {entries}.")
 
     def get_urls(self):
         urls = [
@@ -320,7 +337,7 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
     def _article_or_404(self, request, object_id) -> Article:
         article = self.get_object(request, unquote(object_id))
         if article is None:
-            raise Http404("No such entry.")
+            raise Http404(gettext("No such entry."))
         return article
 
     def _back_to(self, article, name="change"):
@@ -332,7 +349,7 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
             return None, None
         at = parse_datetime(request.POST["at"])
         if at is None:
-            return None, "Give the publication time as YYYY-MM-DD HH:MM."
+            return None, gettext("Give the publication time as YYYY-MM-DD HH:MM.")
         return (at if timezone.is_aware(at) else timezone.make_aware(at)), None
 
     def restore_view(self, request, object_id, number):
@@ -340,7 +357,7 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
             return HttpResponseNotAllowed(["POST"])
         article = self._article_or_404(request, object_id)
         if not may_edit_content(request.user, article):
-            raise PermissionDenied("You may not change this entry.")
+            raise PermissionDenied(gettext("You may not change this entry."))
         try:
             article = article_restore(article=article, number=number, user=request.user)
         except ValidationError as error:
@@ -349,8 +366,15 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
         live = article.status == Article.Status.PUBLISHED
         self.message_user(
             request,
-            f"Restored an earlier version of {article} into the working copy"
-            + (": publish the changes to make it public." if live else "."),
+            (
+                gettext(
+                    "Restored an earlier version of %(entry)s into the working copy: publish "
+                    "the changes to make it public."
+                )
+                if live
+                else gettext("Restored an earlier version of %(entry)s into the working copy.")
+            )
+            % {"entry": article},
             messages.SUCCESS,
         )
         return self._back_to(article)
@@ -362,11 +386,18 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
         try:
             first, second = int(request.GET["from"]), int(request.GET.get("to", ""))
         except ValueError:
-            return {"error": "Give two version numbers to compare."}
+            return {"error": gettext("Give two version numbers to compare.")}
         changes = revision_compare(article_id=article.pk, first=first, second=second)
         if changes is None:
-            return {"error": "Both versions must be versions of this entry."}
-        return {"first": first, "second": second, "changes": changes}
+            return {"error": gettext("Both versions must be versions of this entry.")}
+        return {
+            "first": first,
+            "second": second,
+            "changes": changes,
+            "rows": diff_rows(changes),
+            "first_label": gettext("Version %(number)s") % {"number": first},
+            "second_label": gettext("Version %(number)s") % {"number": second},
+        }
 
     def history_view(self, request, object_id, extra_context=None):
         article = self._article_or_404(request, object_id)
@@ -374,11 +405,14 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
-            "title": f"History: {article}",
+            "title": gettext("History: %(entry)s") % {"entry": article},
             "object": article,
             "opts": self.model._meta,
             "module_name": capfirst(self.model._meta.verbose_name_plural),
-            "versions": revision_history(article=article),
+            "versions": [
+                (version, diff_rows(version.changes))
+                for version in revision_history(article=article)
+            ],
             "comparison": self._comparison(request, article),
             "may_restore": may_edit_content(request.user, article),
             **(extra_context or {}),
@@ -386,11 +420,25 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, admin.ModelAdmin):
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.object_history_template, context)
 
+    class Media:
+        js = ["admin/js/urlify.js", "articles/entry_form.js", "articles/live_preview.js"]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["entry_form_config"] = {
+            "defaultLanguage": default_language(),
+            # A slug made from the title, never on a published entry (its address is out).
+            "slugFollowsTitle": obj is None or obj.status in UNPUBLISHED_STATES,
+        }
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, unquote(object_id))
         context = dict(extra_context or {})
         if article is not None:
             context["workflow"] = self.workflow_context(request, article)
             context["preview_minutes"] = settings.PREVIEW_TOKEN_MAX_AGE // 60
-            context["side_preview_url"] = self.side_preview_url(request, article)
+            side_url = self.side_preview_url(request, article)
+            context["side_preview_url"] = side_url
+            if side_url:
+                context["live_preview"] = self.live_preview_config(request, article, side_url)
         return super().change_view(request, object_id, form_url, context)

@@ -4,6 +4,7 @@ review), the revisit queue, and missing translations."""
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from articles.desk import changes_submitted, due_for_revisit
 from articles.models import Article, ArticleTranslation
@@ -11,7 +12,7 @@ from kernel.languages import supported_languages
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):
-    title = "missing translation"
+    title = gettext_lazy("missing translation")
     parameter_name = "missing"
 
     def lookups(self, request, model_admin):
@@ -30,18 +31,18 @@ class StatusFilter(admin.SimpleListFilter):
     """The workflow states, with published entries split into live and scheduled, and the
     live entries whose changes wait for a publisher."""
 
-    title = "status"
+    title = gettext_lazy("status")
     parameter_name = "state"
     SCHEDULED, LIVE, CHANGES = "scheduled", "live", "changes_submitted"
 
     def lookups(self, request, model_admin):
         return [
-            (Article.Status.DRAFT, "Draft"),
-            (Article.Status.IN_REVIEW, "In review"),
-            (self.SCHEDULED, "Scheduled"),
-            (self.LIVE, "Published (live)"),
-            (self.CHANGES, "Changes waiting for review"),
-            (Article.Status.ARCHIVED, "Archived"),
+            (Article.Status.DRAFT, Article.Status.DRAFT.label),
+            (Article.Status.IN_REVIEW, Article.Status.IN_REVIEW.label),
+            (self.SCHEDULED, gettext("Scheduled")),
+            (self.LIVE, gettext("Published (live)")),
+            (self.CHANGES, gettext("Changes waiting for review")),
+            (Article.Status.ARCHIVED, Article.Status.ARCHIVED.label),
         ]
 
     def queryset(self, request, queryset):
@@ -63,12 +64,12 @@ class StatusFilter(admin.SimpleListFilter):
 class RevisitFilter(admin.SimpleListFilter):
     """The revisit queue: entries to follow up on now that people have used the release."""
 
-    title = "revisit"
+    title = gettext_lazy("revisit")
     parameter_name = "revisit"
     DUE, LATER = "due", "later"
 
     def lookups(self, request, model_admin):
-        return [(self.DUE, "Due for revisit"), (self.LATER, "Revisit later")]
+        return [(self.DUE, gettext("Due for revisit")), (self.LATER, gettext("Revisit later"))]
 
     def queryset(self, request, queryset):
         if self.value() == self.DUE:

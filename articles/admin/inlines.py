@@ -6,9 +6,11 @@ The inlines only collect what the editor typed; ``ArticleAdmin.save_related`` ha
 
 from django import forms
 from django.contrib import admin
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_lazy
 
 from articles.models import (
     ArticleTranslation,
@@ -18,13 +20,19 @@ from articles.models import (
     ScorecardRating,
     SignalBullet,
 )
+from articles.permissions import may_edit_content
 from articles.rendering import render_markdown
 from articles.services.edits import KEEP, TEXT_FIELDS
-from kernel.languages import supported_languages
+from kernel.languages import default_language, supported_languages
 
 
 class LanguageRowsFormSet(BaseInlineFormSet):
-    """Offers one empty form per language that has no row yet, with its language chosen."""
+    """Offers one empty form per language that has no row yet, with its language chosen.
+
+    With ``keeps_default_language`` (a translator's page) the default language's row offers no
+    *Delete*: only whoever edits the entry's content may remove its main text."""
+
+    keeps_default_language = False
 
     def __init__(self, *args, instance=None, **kwargs):
         present = set()
@@ -33,6 +41,16 @@ class LanguageRowsFormSet(BaseInlineFormSet):
             present = set(rows.values_list("language", flat=True))
         kwargs["initial"] = [{"language": c} for c in supported_languages() if c not in present]
         super().__init__(*args, instance=instance, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        main_text = form.instance.pk and form.instance.language == default_language()
+        if self.keeps_default_language and main_text:
+            # Disabled: a posted "delete" is ignored; hidden, so the page offers none.
+            form.fields[DELETION_FIELD_NAME] = forms.BooleanField(
+                required=False, disabled=True, label="", widget=forms.HiddenInput
+            )
+            form.fields["language"].disabled = True
 
 
 class LanguageRowsInlineMixin:
@@ -60,12 +78,14 @@ class ArticleTranslationInline(LanguageRowsInlineMixin, admin.StackedInline):
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 14}),
         }
-        return super().get_formset(request, obj, **kwargs)
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.keeps_default_language = not may_edit_content(request.user, obj)
+        return formset
 
-    @admin.display(description="Preview")
+    @admin.display(description=gettext_lazy("Preview"))
     def rendered_body(self, translation):
         if not translation.pk:
-            return "Shown after saving."
+            return gettext("Shown after saving.")
         # render_markdown sanitises its output.
         html = mark_safe(render_markdown(translation.body))
         return format_html('<div class="rendered-body">{}</div>', html)
@@ -75,8 +95,8 @@ class SignalBulletInline(admin.TabularInline):
     model = SignalBullet
     fields = ["language", "position", "text"]
     extra = 0
-    verbose_name = "editorial signal bullet"
-    verbose_name_plural = "Quick editorial signal (ordered bullets per language)"
+    verbose_name = gettext_lazy("editorial signal bullet")
+    verbose_name_plural = gettext_lazy("Quick editorial signal (ordered bullets per language)")
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs["widgets"] = {
@@ -93,27 +113,41 @@ class ScorecardInline(admin.StackedInline):
     autocomplete_fields = ["risk_areas"]
     max_num = 1
     extra = 0
-    verbose_name_plural = "Scorecard (model releases)"
+    verbose_name_plural = gettext_lazy("Scorecard (model releases)")
 
-    @admin.display(description="Derived")
+    @admin.display(description=gettext_lazy("Derived"))
     def summary(self, scorecard):
         if not scorecard.pk:
-            return "Shown after saving."
+            return gettext("Shown after saving.")
         summary = scorecard.summary
         overall = summary.overall.name if summary.overall else "no ratings yet"
         return format_html(
-            "Overall: <strong>{}</strong> · may be deployed: {} · may be developed further: {}",
+            gettext(
+                "Overall: <strong>{}</strong> · may be deployed: {} · may be developed further: {}"
+            ),
             overall,
-            "yes" if summary.may_deploy else "no",
-            "yes" if summary.may_develop else "no",
+            gettext("yes") if summary.may_deploy else gettext("no"),
+            gettext("yes") if summary.may_develop else gettext("no"),
         )
+
+
+class FrameworkOptionsSelect(forms.Select):
+    """Each option names its framework (``data-framework``), so the entry's page offers only
+    the levels and categories of the framework chosen in the form (``entry_form.js``)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-framework"] = str(instance.framework_id)
+        return option
 
 
 class ScorecardRatingInline(admin.TabularInline):
     model = ScorecardRating
     fields = ["category", "pre_mitigation", "post_mitigation"]
     extra = 0
-    verbose_name_plural = "Scorecard ratings (before and after mitigation)"
+    verbose_name_plural = gettext_lazy("Scorecard ratings (before and after mitigation)")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """Offer only the categories and levels of the article's own framework."""
@@ -124,6 +158,7 @@ class ScorecardRatingInline(admin.TabularInline):
                 kwargs["queryset"] = RiskCategory.objects.filter(framework=scorecard.framework_id)
             elif db_field.name in ("pre_mitigation", "post_mitigation"):
                 kwargs["queryset"] = RiskLevel.objects.filter(framework=scorecard.framework_id)
+        kwargs["widget"] = FrameworkOptionsSelect
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_lazy
 
 from articles.admin.states import when
 from articles.admin.writes import ServiceErrorsMixin
@@ -46,7 +47,16 @@ class NoteForm(forms.ModelForm):
         for language in supported_languages():
             self.fields[text_field(language)].initial = self.instance.text.get(language, "")
         if "amends" in self.fields:
-            self.fields["amends"].queryset = Note.objects.filter(published_at__isnull=False)
+            self.fields["amends"].queryset = self._amendable()
+            self.fields["amends"].label_from_instance = note_label
+
+    def _amendable(self):
+        """Live notes, those of the entry the note is for once it is known."""
+        notes = Note.objects.filter(published_at__isnull=False).select_related("article")
+        article = self.data.get("article") or self.initial.get("article")
+        if article and str(article).isdigit():
+            notes = notes.filter(article_id=article)
+        return notes.order_by("article__slug", "published_at")
 
     @property
     def texts(self) -> dict[str, str]:
@@ -56,16 +66,33 @@ class NoteForm(forms.ModelForm):
         }
 
 
+def note_label(note: Note) -> str:
+    """A note as the editor knows it: its kind, entry, date and the start of its text."""
+    text = excerpt(note.text.get(default_language(), ""), 80)
+    return gettext("%(kind)s on %(entry)s, %(when)s: %(text)s") % {
+        "kind": note.get_kind_display(),
+        "entry": note.article.slug,
+        "when": when(note.published_at),
+        "text": text,
+    }
+
+
+def excerpt(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 def text_fields() -> dict[str, forms.CharField]:
     """One box per language, the default language's required."""
     return {
         text_field(language): forms.CharField(
-            label=f"Text ({language})",
+            label=gettext_lazy("Text (%(language)s)") % {"language": language},
             required=language == default_language(),
             max_length=NOTE_TEXT_MAX_LENGTH,
             widget=forms.Textarea(attrs={"rows": 3}),
-            help_text="Plain text. Readers of a language without a text read the "
-            f"{default_language()!r} one.",
+            help_text=gettext_lazy(
+                "Plain text. Readers of a language without a text read the %(default)r one."
+            )
+            % {"default": default_language()},
         )
         for language in supported_languages()
     }
@@ -78,7 +105,7 @@ class NoteAdmin(ServiceErrorsMixin, admin.ModelAdmin):
     list_filter = ["kind"]
     list_select_related = ["article", "written_by"]
     search_fields = ["article__slug"]
-    raw_id_fields = ["article", "amends"]
+    raw_id_fields = ["article"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = type("NoteForm", (NoteForm,), text_fields())
@@ -126,39 +153,42 @@ class NoteAdmin(ServiceErrorsMixin, admin.ModelAdmin):
         if request.method == "GET" and feedback is not None:
             self.message_user(
                 request,
-                f"Writing a note on {feedback.article.slug} from a reader's "
-                f"{feedback.get_kind_display().lower()}: “{feedback.message}”",
+                gettext("Writing a note on %(entry)s from a reader's %(kind)s: “%(message)s”")
+                % {
+                    "entry": feedback.article.slug,
+                    "kind": feedback.get_kind_display().lower(),
+                    "message": feedback.message,
+                },
                 messages.INFO,
             )
         return super().add_view(request, form_url, extra_context)
 
-    @admin.display(description="Reader's correction")
+    @admin.display(description=gettext_lazy("Reader's correction"))
     def reader_correction(self, note):
         feedback = note.feedback.first()
         if feedback is None:
             return "—"
         return format_html("“{}” ({})", feedback.message, when(feedback.created_at))
 
-    @admin.display(description="Text")
+    @admin.display(description=gettext_lazy("Text"))
     def live_text(self, note):
         return format_html_join(
             mark_safe("<br>"), "<strong>{}</strong>: {}", sorted(note.text.items())
         )
 
-    @admin.display(description="Entry", ordering="article__slug")
+    @admin.display(description=gettext_lazy("Entry"), ordering="article__slug")
     def entry(self, note):
         return note.article.slug
 
-    @admin.display(description="Text")
+    @admin.display(description=gettext_lazy("Text"))
     def excerpt(self, note):
-        text = note.text.get(default_language(), "")
-        return text if len(text) <= 100 else text[:99] + "…"
+        return excerpt(note.text.get(default_language(), ""), 100)
 
-    @admin.display(description="State", ordering="published_at")
+    @admin.display(description=gettext_lazy("State"), ordering="published_at")
     def state(self, note):
         if note.is_live:
-            return f"Live since {when(note.published_at)}"
-        return "Waiting: goes live with the entry's changes"
+            return gettext("Live since %(when)s") % {"when": when(note.published_at)}
+        return gettext("Waiting: goes live with the entry's changes")
 
     # Writes go through the services.
 
@@ -169,7 +199,7 @@ class NoteAdmin(ServiceErrorsMixin, admin.ModelAdmin):
         feedback = form.cleaned_data.get("feedback")
         if feedback is not None:
             if feedback.article_id != obj.article_id:
-                raise ValidationError("The reader's feedback is about another entry.")
+                raise ValidationError(gettext("The reader's feedback is about another entry."))
             note = feedback_write_note(
                 feedback=feedback, kind=obj.kind, texts=form.texts, user=request.user
             )
@@ -197,8 +227,15 @@ class NoteAdmin(ServiceErrorsMixin, admin.ModelAdmin):
         live = article.status == Article.Status.PUBLISHED
         self.message_user(
             request,
-            f"Note added to {article}'s working copy"
-            + (": it goes live when a publisher publishes the changes." if live else "."),
+            (
+                gettext(
+                    "Note added to %(entry)s's working copy: it goes live when a publisher "
+                    "publishes the changes."
+                )
+                if live
+                else gettext("Note added to %(entry)s's working copy.")
+            )
+            % {"entry": article},
             messages.SUCCESS,
         )
         return redirect("admin:articles_article_change", article.pk)
@@ -207,7 +244,7 @@ class NoteAdmin(ServiceErrorsMixin, admin.ModelAdmin):
 def notes_summary(article: Article) -> str:
     """The entry's notes with their state, and a link to add one (article page)."""
     if not article.pk:
-        return "Shown after saving."
+        return gettext("Shown after saving.")
     notes = sorted(article.notes.all(), key=lambda n: (n.published_at is None, n.pk))
     rows = format_html_join(
         "",
@@ -216,7 +253,9 @@ def notes_summary(article: Article) -> str:
             (
                 reverse("admin:articles_note_change", args=[note.pk]),
                 note.get_kind_display(),
-                f"live since {when(note.published_at)}" if note.is_live else "not live yet",
+                gettext("live since %(when)s") % {"when": when(note.published_at)}
+                if note.is_live
+                else gettext("not live yet"),
                 note.text.get(default_language(), ""),
             )
             for note in notes
@@ -224,5 +263,8 @@ def notes_summary(article: Article) -> str:
     )
     add = reverse("admin:articles_note_add") + f"?article={article.pk}"
     return format_html(
-        '<ul>{}</ul><a href="{}">Add a correction, clarification or update</a>', rows, add
+        '<ul>{}</ul><a href="{}">{}</a>',
+        rows,
+        add,
+        gettext("Add a correction, clarification or update"),
     )

@@ -2,6 +2,7 @@
 live with unpublished changes, changes submitted for review, archived."""
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from articles.models import Article
 from articles.publishing import working_and_live
@@ -27,10 +28,16 @@ def state_label(article: Article, *, changed: bool) -> str:
     changes = ""
     if changed:
         submitted = article.changes_submitted_at is not None
-        changes = "changes submitted for review" if submitted else "with unpublished changes"
+        changes = "submitted" if submitted else "unpublished"
     if article.is_scheduled:
-        label = f"Scheduled for {when(article.published_at)}"
-        return f"{label}, {changes}" if changes else label
-    if changes.startswith("changes"):
-        return changes.capitalize()
-    return f"Live, {changes}" if changes else "Live"
+        label = gettext("Scheduled for %(when)s") % {"when": when(article.published_at)}
+        if changes == "submitted":
+            return gettext("%(label)s, changes submitted for review") % {"label": label}
+        if changes == "unpublished":
+            return gettext("%(label)s, with unpublished changes") % {"label": label}
+        return label
+    if changes == "submitted":
+        return gettext("Changes submitted for review")
+    if changes == "unpublished":
+        return gettext("Live, with unpublished changes")
+    return gettext("Live")

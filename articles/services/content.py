@@ -28,6 +28,7 @@ from articles.services.edits import (
     write_edit,
 )
 from articles.workflow import UNPUBLISHED_STATES
+from kernel.languages import default_language
 
 
 class StaleEdit(ValidationError):
@@ -126,6 +127,8 @@ def article_update(
         or plan.signals
         or plan.scorecard is not KEEP
         or plan.ratings
+        # The entry's main text: removing it is an editor's decision, not a translation.
+        or (default_language() in plan.translations and not plan.translations[default_language()])
     )
     _check_rights(
         user,

@@ -107,7 +107,7 @@ def test_saving_a_live_entry_never_publishes_whoever_saves_it(client, role):
 
 def test_publishing_changes_is_refused_with_what_is_missing(client):
     article = ArticleFactory(languages=["en", "nl"])
-    client.force_login(UserFactory(role="Translator"))
+    client.force_login(UserFactory(role="Writer"))
     index = translation_index(client, article, "en")
     edit(client, article, **{f"translations-{index}-DELETE": "on"})
     assert not ArticleTranslation.objects.filter(article=article, language="en").exists()

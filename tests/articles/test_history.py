@@ -149,8 +149,8 @@ def test_the_history_page_shows_who_changed_what_with_the_parts(client, article)
         "Original signal",
         "Rewritten signal",
         "Rating CBRN",
-        "Medium → Medium",
-        "High → High",
+        "before mitigation: Medium; after mitigation: Medium",
+        "before mitigation: High; after mitigation: High",
         "Title (nl)",
     ):
         assert text in html, text

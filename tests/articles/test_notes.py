@@ -354,7 +354,7 @@ def test_the_revisit_queue_counts_open_reader_corrections(client, entry):
     FeedbackFactory.create_batch(2, kind=Feedback.Kind.CORRECTION, article=entry)
     FeedbackFactory(kind=Feedback.Kind.CORRECTION, article=entry, status="actioned")
     home = client.get(reverse("admin:index")).content.decode()
-    assert "2 open correction(s)" in home
+    assert "2 open corrections" in home
     listing = client.get(reverse("admin:articles_article_changelist"), {"revisit": "due"})
     assert listing.context["cl"].result_list[0].open_corrections == 2
 

@@ -1,5 +1,6 @@
 """Preview links: a signed, expiring token shows one unpublished entry, and nothing else."""
 
+import json
 import re
 from datetime import timedelta
 from urllib.parse import unquote
@@ -104,12 +105,40 @@ def test_preview_follows_a_desks_own_frontend(client, draft, settings):
     assert response["Location"].startswith("https://front.example/preview/draft-entry?token=")
 
 
+def test_the_message_bar_shows_the_token_shortened_the_link_carries_it_whole(client, draft):
+    client.force_login(UserFactory(role="Writer"))
+    response = client.post(reverse("admin:articles_article_preview", args=[draft.pk]))
+    token = unquote(response["Location"].split("preview=", 1)[1])
+    message = client.get(reverse("admin:articles_article_change", args=[draft.pk]))
+    html = message.content.decode()
+    assert "Preview link, valid until" in html and f"({token[:8]}…" in html
+    assert token not in html
+
+
+def test_the_live_preview_tells_only_the_desks_own_frontend(client, draft, settings):
+    settings.PREVIEW_URL_TEMPLATE = "https://front.example:8443/preview/{slug}?token={token}"
+    client.force_login(UserFactory(role="Writer"))
+    change = reverse("admin:articles_article_change", args=[draft.pk])
+    client.post(reverse("admin:articles_article_preview", args=[draft.pk]), {"side": "1"})
+    html = client.get(change).content.decode()
+    config = json.loads(
+        re.search(r'<script id="live-preview-config"[^>]*>(.*?)</script>', html).group(1)
+    )
+    assert config | {"words": None} == {
+        "words": None,
+        "url": reverse("article-live-preview", args=[draft.pk]),
+        "targetOrigin": "https://front.example:8443",
+        "language": "en",
+    }
+    assert "articles/live_preview.js" in html
+
+
 def test_the_preview_beside_the_form_shows_the_working_copy_after_every_save(client, draft):
     client.force_login(UserFactory(role="Writer"))
     change = reverse("admin:articles_article_change", args=[draft.pk])
     assert "<iframe" not in client.get(change).content.decode()
     client.post(reverse("admin:articles_article_preview", args=[draft.pk]), {"side": "1"})
-    url = re.search(r'<iframe src="([^"]+)"', client.get(change).content.decode()).group(1)
+    url = re.search(r'<iframe[^>]* src="([^"]+)"', client.get(change).content.decode()).group(1)
     assert url.startswith("/read/en/draft-entry/?preview=")
     token = unquote(url.split("preview=", 1)[1])
     assert article_for_preview(slug="draft-entry", token=token) == draft

@@ -85,7 +85,8 @@ def test_edit_three_times_restore_the_first_and_publish_it(client, entry):
     assert html.count('class="version"') == 4
     for text in ("Title (en)", "Second title", "Signal (en)", "Second signal", "Topics", "Agents"):
         assert text in html, text
-    assert "Rating CBRN" in html and "Low → —" in html and "High → —" in html
+    assert "Rating CBRN" in html and "before mitigation: Low; after mitigation: —" in html
+    assert "before mitigation: High; after mitigation: —" in html
     assert html.count("piet") >= 3
 
     compared = client.get(history_url(entry), {"from": 1, "to": 4}).content.decode()

@@ -209,7 +209,7 @@ def test_marking_an_entry_revisited_clears_it_from_the_queue(client, publisher):
         {"action": "mark_revisited", "_selected_action": [due.pk]},
         follow=True,
     )
-    assert "1 entry marked as revisited." in response.content.decode()
+    assert "Marked as revisited: 1 entry." in response.content.decode()
     assert Article.objects.get(pk=due.pk).revisit_after is None
 
 

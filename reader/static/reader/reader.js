@@ -157,7 +157,7 @@ async function showEntry() {
     })),
     { href: entryUrl(lang, config.slug) + (keep ? `${keep}&` : "?") + "view=both", text: L.sideBySide, current: both },
   ]);
-  const fetched = both ? [lang, ...CODES.filter((code) => code !== lang)] : [lang];
+  const fetched = shownLanguages(lang, both);
   // One request per language: each is a persisted GET any cache can keep (a preview: a POST).
   let answers;
   try {
@@ -168,9 +168,35 @@ async function showEntry() {
   } catch (error) {
     return fail(L.loadFailed, error);
   }
-  const entry = answers[0].article;
+  renderEntry(lang, Object.fromEntries(fetched.map((code, i) => [code, answers[i].article])));
+  if (preview) followTheDesk();
+}
+
+const shownLanguages = (lang, both) => (both ? [lang, ...CODES.filter((code) => code !== lang)] : [lang]);
+
+/** A preview shown beside the entry's form in the admin follows the editor's typing: the
+ * admin (the page's parent, on this site's origin) posts the unsaved entry as the preview
+ * query would answer it, per language, and says which language is being edited. */
+function followTheDesk() {
+  if (window.parent === window) return;
+  window.addEventListener("message", (event) => {
+    if (event.source !== window.parent || event.origin !== window.location.origin) return;
+    const message = event.data || {};
+    if (message.type !== "ainews:preview" || !message.answers) return;
+    const lang = CODES.includes(message.language) ? message.language : config.lang;
+    renderEntry(lang, Object.fromEntries(CODES.map((code) => [code, message.answers[code]?.article])));
+  });
+}
+
+/** The entry in ``lang`` from the preview or entry query's answers by language. */
+function renderEntry(lang, texts) {
+  const L = labels(lang);
+  const preview = params.get("preview");
+  const both = params.get("view") === "both";
+  const fetched = shownLanguages(lang, both);
+  const entry = texts[lang];
   if (!entry || !entry.translation) return fail(L.notFound);
-  const texts = Object.fromEntries(fetched.map((code, i) => [code, answers[i].article]));
+  document.documentElement.lang = lang;
   const content = (code) => codeOf(texts[code].translation.language);
   // One column per language actually served: a language served by fallback would repeat
   // another column word for word, so it is left out and the page says it is missing.
@@ -230,6 +256,7 @@ async function showEntry() {
   status.remove();
   // The text the server filled in for readers without JavaScript gives way to the full page.
   document.getElementById("entry-text")?.remove();
+  main.querySelector("article.entry")?.remove(); // a preview the desk updated
   main.append(article);
 }
 
