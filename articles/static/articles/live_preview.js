@@ -5,10 +5,11 @@
 //
 // The message: {type: "ainews:preview", slug, language, answers: {<code>: <data of
 // reader/documents/entry_preview.graphql in that language>}}. ``language`` is the one the
-// editor is typing in.
+// editor is typing in. A frame that posts {type: "ainews:preview-ready"} to this page (from
+// its own origin) is sent the last update again.
 "use strict";
 {
-  const PAUSE_MS = 300; // typing pauses this long before the preview is asked for
+  const PAUSE_MS = 250; // typing pauses this long before the preview is asked for
 
   function start() {
     const configElement = document.getElementById("live-preview-config");
@@ -22,6 +23,14 @@
     let language = config.language;
     let timer = null;
     let inFlight = null;
+    let latest = null; // the last update sent, for a frame that (re)loads after it
+
+    window.addEventListener("message", (event) => {
+      const ready = event.source === frame.contentWindow && event.origin === targetOrigin;
+      if (ready && event.data?.type === "ainews:preview-ready" && latest) {
+        frame.contentWindow.postMessage(latest, targetOrigin);
+      }
+    });
 
     const say = (text, error = false) => {
       status.textContent = text;
@@ -66,10 +75,8 @@
         say(config.words.refused.replace("%(reasons)s", (answer.errors || []).join(" ")), true);
         return;
       }
-      frame.contentWindow.postMessage(
-        { type: "ainews:preview", slug: answer.slug, language, answers: answer.answers },
-        targetOrigin,
-      );
+      latest = { type: "ainews:preview", slug: answer.slug, language, answers: answer.answers };
+      frame.contentWindow.postMessage(latest, targetOrigin);
       say(config.words.updated.replace("%(time)s", new Date().toLocaleTimeString(document.documentElement.lang)));
     }
 
