@@ -1,5 +1,5 @@
-// The preview beside an entry's form follows the editor's typing, without saving: after a
-// pause in typing the form is posted to the live preview (which answers what the reader's
+// The preview beside an entry's form follows the editor's typing, without saving: at the first
+// change, then after each pause in typing, the form is posted to the live preview (which answers what the reader's
 // preview query would answer once saved), and the frame beside the form is told by
 // postMessage, to its own origin only, since the message carries unpublished text.
 //
@@ -80,10 +80,16 @@
       say(config.words.updated.replace("%(time)s", new Date().toLocaleTimeString(document.documentElement.lang)));
     }
 
+    // The first change after a quiet moment is sent at once; while the editor keeps typing,
+    // the form is sent once they pause.
+    let lastChange = 0;
     const changed = (event) => {
       language = languageOf(event.target) || language;
+      const now = performance.now();
+      const quiet = now - lastChange > PAUSE_MS && !inFlight;
+      lastChange = now;
       clearTimeout(timer);
-      timer = setTimeout(update, PAUSE_MS);
+      timer = setTimeout(update, quiet ? 0 : PAUSE_MS);
     };
     form.addEventListener("input", changed);
     form.addEventListener("change", changed);
