@@ -74,6 +74,9 @@ def preview_documents(*, slug: str, token: str) -> Preview | None:
         published_at=published_at,
         updated_at=max(published_at, now),
         modified_at=max(published_at, now),
-        shared=SharedData([source]),
+        # The bodies' HTML as the last save rendered it (the same renderer publishing uses).
+        shared=SharedData(
+            [source], rendered={t.body: t.body_html for t in article.translations.all()}
+        ),
     )
     return Preview(article.vendor_id, {document.language: document.full for document in documents})

@@ -12,20 +12,18 @@ from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from articles import selectors
-from articles.admin.diffs import diff_rows
 from articles.admin.filters import MissingTranslationFilter, RevisitFilter, StatusFilter
+from articles.admin.history import HistoryMixin
 from articles.admin.inlines import (
     ArticleTranslationInline,
     ScorecardInline,
@@ -41,14 +39,12 @@ from articles.admin.writes import ServiceErrorsMixin
 from articles.desk import changes_submitted, due_for_revisit, open_corrections
 from articles.models import Article
 from articles.permissions import may_delete, may_edit_content, may_translate
-from articles.revisions import revision_compare, revision_history
 from articles.scheduled_changes import live_scheduled
 from articles.services import (
     article_create,
     article_delete,
     article_lock_for_edit,
     article_mark_revisited,
-    article_restore,
     article_update,
 )
 from articles.services.edits import FIELDS
@@ -91,7 +87,9 @@ def bulk_action(step: Step):
 
 
 @admin.register(Article)
-class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, LivePreviewMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    ServiceErrorsMixin, WorkflowPanelMixin, LivePreviewMixin, HistoryMixin, admin.ModelAdmin
+):
     form = ArticleForm
     change_form_template = "admin/articles/article/change_form.html"
 
@@ -351,74 +349,6 @@ class ArticleAdmin(ServiceErrorsMixin, WorkflowPanelMixin, LivePreviewMixin, adm
         if at is None:
             return None, gettext("Give the publication time as YYYY-MM-DD HH:MM.")
         return (at if timezone.is_aware(at) else timezone.make_aware(at)), None
-
-    def restore_view(self, request, object_id, number):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        article = self._article_or_404(request, object_id)
-        if not may_edit_content(request.user, article):
-            raise PermissionDenied(gettext("You may not change this entry."))
-        try:
-            article = article_restore(article=article, number=number, user=request.user)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return self._back_to(article, "history")
-        live = article.status == Article.Status.PUBLISHED
-        self.message_user(
-            request,
-            (
-                gettext(
-                    "Restored an earlier version of %(entry)s into the working copy: publish "
-                    "the changes to make it public."
-                )
-                if live
-                else gettext("Restored an earlier version of %(entry)s into the working copy.")
-            )
-            % {"entry": article},
-            messages.SUCCESS,
-        )
-        return self._back_to(article)
-
-    def _comparison(self, request, article) -> dict | None:
-        """``?from=N&to=M`` on the history page: what changed between any two versions."""
-        if "from" not in request.GET:
-            return None
-        try:
-            first, second = int(request.GET["from"]), int(request.GET.get("to", ""))
-        except ValueError:
-            return {"error": gettext("Give two version numbers to compare.")}
-        changes = revision_compare(article_id=article.pk, first=first, second=second)
-        if changes is None:
-            return {"error": gettext("Both versions must be versions of this entry.")}
-        return {
-            "first": first,
-            "second": second,
-            "changes": changes,
-            "rows": diff_rows(changes),
-            "first_label": gettext("Version %(number)s") % {"number": first},
-            "second_label": gettext("Version %(number)s") % {"number": second},
-        }
-
-    def history_view(self, request, object_id, extra_context=None):
-        article = self._article_or_404(request, object_id)
-        if not self.has_view_or_change_permission(request, article):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("History: %(entry)s") % {"entry": article},
-            "object": article,
-            "opts": self.model._meta,
-            "module_name": capfirst(self.model._meta.verbose_name_plural),
-            "versions": [
-                (version, diff_rows(version.changes))
-                for version in revision_history(article=article)
-            ],
-            "comparison": self._comparison(request, article),
-            "may_restore": may_edit_content(request.user, article),
-            **(extra_context or {}),
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, self.object_history_template, context)
 
     class Media:
         js = ["admin/js/urlify.js", "articles/entry_form.js", "articles/live_preview.js"]

@@ -1,5 +1,7 @@
 """The desk in a browser: the live preview beside an entry's form follows the typing without
-saving anything, a translator's preview opens in Dutch, a slug fills in from the title."""
+saving anything, a translator's preview opens in Dutch, the admin speaks Dutch to a Dutch
+browser with Dutch dates, a slug fills in from the title. Screenshots of the entry's page with
+the live preview, in English and in Dutch, go to tests/browser/screenshots/."""
 
 from importlib import import_module
 
@@ -61,10 +63,13 @@ def title_box(page, language: str):
     return page.tab.locator(f'input[name="{name}"]')
 
 
-def open_with_preview(page, article) -> None:
+def open_with_preview(page, article, button="Preview beside the form") -> None:
     page.open(reverse("admin:articles_article_change", args=[article.pk]))
-    page.tab.get_by_role("button", name="Preview beside the form").click()
-    expect(page.tab.locator("#side-preview-frame")).to_be_visible()
+    page.tab.get_by_role("button", name=button).click()
+    # The pane shows the saved working copy first, as the editor sees it before typing.
+    expect(
+        page.tab.frame_locator("#side-preview-frame").locator("article.entry h1")
+    ).to_be_visible()
 
 
 def stored(article) -> tuple:
@@ -81,6 +86,7 @@ def test_typing_the_dutch_title_updates_the_preview_within_a_second_without_savi
     # A translator's preview opens in the language they translate.
     expect(frame.locator("html[lang=nl] h1")).to_contain_text("OpenAI o3-mini")
     title_box(page, "nl").fill("Systeemkaart van o3-mini, nog niet bewaard")
+    # Within a second of typing (the pause before asking included).
     expect(frame.locator("h1")).to_have_text(
         "Systeemkaart van o3-mini, nog niet bewaard", timeout=1000
     )
@@ -95,10 +101,31 @@ def test_the_entry_page_with_the_live_preview_in_english(seed, open_page):
     open_with_preview(page, article)
     frame = page.tab.frame_locator("#side-preview-frame")
     title_box(page, "en").fill("OpenAI o3-mini System Card, revised")
-    expect(frame.locator("html[lang=en] h1")).to_have_text(
-        "OpenAI o3-mini System Card, revised", timeout=1000
-    )
+    expect(frame.locator("html[lang=en] h1")).to_have_text("OpenAI o3-mini System Card, revised")
+    expect(page.tab.locator("#live-preview-status")).to_contain_text("not saved")
     page.screenshot("desk-entry-live-preview-en")
+    assert not page.errors and not page.offsite
+
+
+def test_the_admin_speaks_dutch_to_a_dutch_browser_with_dutch_dates(seed, open_page):
+    article = Article.objects.get(slug=seed)
+    before = stored(article)
+    page = signed_in(open_page, "Publisher", locale="nl-NL")
+    page.open(reverse("admin:articles_article_changelist"))
+    expect(page.tab.locator("html")).to_have_attribute("lang", "nl")
+    expect(page.tab.get_by_role("button", name="Afmelden")).to_be_visible()
+    expect(page.tab.locator("#result_list")).to_contain_text("31 januari 2025 18:00")
+    expect(page.tab.locator("#desk-time-zone")).to_have_text("/ Tijden in UTC")
+
+    open_with_preview(page, article, button="Voorbeeld naast het formulier")
+    expect(page.tab.locator("#id_revisit_after")).to_have_value("03-03-2025")
+    expect(page.tab.locator("#workflow")).to_contain_text("Toestand:")
+    frame = page.tab.frame_locator("#side-preview-frame")
+    title_box(page, "nl").fill("OpenAI o3-mini systeemkaart, herzien")
+    expect(frame.locator("html[lang=nl] h1")).to_have_text("OpenAI o3-mini systeemkaart, herzien")
+    expect(page.tab.locator("#live-preview-status")).to_contain_text("niet bewaard")
+    page.screenshot("desk-entry-live-preview-nl")
+    assert stored(article) == before
     assert not page.errors and not page.offsite
 
 

@@ -1,14 +1,15 @@
-// The preview beside an entry's form follows the editor's typing, without saving: after a
-// pause in typing the form is posted to the live preview (which answers what the reader's
+// The preview beside an entry's form follows the editor's typing, without saving: at the first
+// change, then after each pause in typing, the form is posted to the live preview (which answers what the reader's
 // preview query would answer once saved), and the frame beside the form is told by
 // postMessage, to its own origin only, since the message carries unpublished text.
 //
 // The message: {type: "ainews:preview", slug, language, answers: {<code>: <data of
 // reader/documents/entry_preview.graphql in that language>}}. ``language`` is the one the
-// editor is typing in.
+// editor is typing in. A frame that posts {type: "ainews:preview-ready"} to this page (from
+// its own origin) is sent the last update again.
 "use strict";
 {
-  const PAUSE_MS = 300; // typing pauses this long before the preview is asked for
+  const PAUSE_MS = 250; // typing pauses this long before the preview is asked for
 
   function start() {
     const configElement = document.getElementById("live-preview-config");
@@ -22,6 +23,14 @@
     let language = config.language;
     let timer = null;
     let inFlight = null;
+    let latest = null; // the last update sent, for a frame that (re)loads after it
+
+    window.addEventListener("message", (event) => {
+      const ready = event.source === frame.contentWindow && event.origin === targetOrigin;
+      if (ready && event.data?.type === "ainews:preview-ready" && latest) {
+        frame.contentWindow.postMessage(latest, targetOrigin);
+      }
+    });
 
     const say = (text, error = false) => {
       status.textContent = text;
@@ -66,17 +75,21 @@
         say(config.words.refused.replace("%(reasons)s", (answer.errors || []).join(" ")), true);
         return;
       }
-      frame.contentWindow.postMessage(
-        { type: "ainews:preview", slug: answer.slug, language, answers: answer.answers },
-        targetOrigin,
-      );
+      latest = { type: "ainews:preview", slug: answer.slug, language, answers: answer.answers };
+      frame.contentWindow.postMessage(latest, targetOrigin);
       say(config.words.updated.replace("%(time)s", new Date().toLocaleTimeString(document.documentElement.lang)));
     }
 
+    // The first change after a quiet moment is sent at once; while the editor keeps typing,
+    // the form is sent once they pause.
+    let lastChange = 0;
     const changed = (event) => {
       language = languageOf(event.target) || language;
+      const now = performance.now();
+      const quiet = now - lastChange > PAUSE_MS && !inFlight;
+      lastChange = now;
       clearTimeout(timer);
-      timer = setTimeout(update, PAUSE_MS);
+      timer = setTimeout(update, quiet ? 0 : PAUSE_MS);
     };
     form.addEventListener("input", changed);
     form.addEventListener("change", changed);

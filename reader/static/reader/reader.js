@@ -158,6 +158,7 @@ async function showEntry() {
     { href: entryUrl(lang, config.slug) + (keep ? `${keep}&` : "?") + "view=both", text: L.sideBySide, current: both },
   ]);
   const fetched = shownLanguages(lang, both);
+  if (preview) followTheDesk();
   // One request per language: each is a persisted GET any cache can keep (a preview: a POST).
   let answers;
   try {
@@ -168,8 +169,8 @@ async function showEntry() {
   } catch (error) {
     return fail(L.loadFailed, error);
   }
-  renderEntry(lang, Object.fromEntries(fetched.map((code, i) => [code, answers[i].article])));
-  if (preview) followTheDesk();
+  // The desk's typing, if it came first, is newer than the saved working copy fetched here.
+  if (!deskUpdated) renderEntry(lang, Object.fromEntries(fetched.map((code, i) => [code, answers[i].article])));
 }
 
 const shownLanguages = (lang, both) => (both ? [lang, ...CODES.filter((code) => code !== lang)] : [lang]);
@@ -177,15 +178,20 @@ const shownLanguages = (lang, both) => (both ? [lang, ...CODES.filter((code) => 
 /** A preview shown beside the entry's form in the admin follows the editor's typing: the
  * admin (the page's parent, on this site's origin) posts the unsaved entry as the preview
  * query would answer it, per language, and says which language is being edited. */
+let deskUpdated = false;
+
 function followTheDesk() {
   if (window.parent === window) return;
   window.addEventListener("message", (event) => {
     if (event.source !== window.parent || event.origin !== window.location.origin) return;
     const message = event.data || {};
     if (message.type !== "ainews:preview" || !message.answers) return;
+    deskUpdated = true;
     const lang = CODES.includes(message.language) ? message.language : config.lang;
     renderEntry(lang, Object.fromEntries(CODES.map((code) => [code, message.answers[code]?.article])));
   });
+  // Ready: the admin sends what the editor typed before this page could listen.
+  window.parent.postMessage({ type: "ainews:preview-ready" }, window.location.origin);
 }
 
 /** The entry in ``lang`` from the preview or entry query's answers by language. */
