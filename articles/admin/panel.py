@@ -13,7 +13,7 @@ from articles.permissions import may_preview
 from articles.previews import preview_token_create, preview_token_expires_at
 from articles.publishing import working_and_live
 from articles.revisions import source_changes
-from articles.scheduled_changes import live_scheduled
+from articles.scheduled_changes import due_source, live_scheduled
 from articles.services import article_publish_problems
 from articles.workflow import STEPS, Action, steps_open
 from reader.links import preview_url
@@ -32,11 +32,12 @@ def scheduled_changes(article: Article, live: dict) -> dict | None:
     change = live_scheduled(article_id=article.pk)
     if change is None:
         return None
+    content = due_source(change.revision.content, change.at)
     return {
         "at": when(change.at),
         "by": change.scheduled_by,
-        "changes": source_changes(live, change.revision.content),
-        "content": change.revision.content,
+        "changes": source_changes(live, content),
+        "content": content,
     }
 
 
