@@ -18,7 +18,7 @@ from articles.permissions import may_edit_content, may_preview, may_translate
 from articles.previews import preview_token_create, preview_token_expires_at
 from articles.publishing import working_and_live
 from articles.revisions import source_changes
-from articles.scheduled_changes import live_scheduled
+from articles.scheduled_changes import due_source, live_scheduled
 from articles.services import article_publish_problems
 from articles.workflow import STEPS, Action, steps_open
 from kernel.languages import default_language, supported_languages
@@ -38,11 +38,12 @@ def scheduled_changes(article: Article, live: dict) -> dict | None:
     change = live_scheduled(article_id=article.pk)
     if change is None:
         return None
+    content = due_source(change.revision.content, change.at)
     return {
         "at": when(change.at),
         "by": change.scheduled_by,
-        "changes": diff_rows(source_changes(live, change.revision.content)),
-        "content": change.revision.content,
+        "changes": diff_rows(source_changes(live, content)),
+        "content": content,
     }
 
 

@@ -201,7 +201,11 @@ def test_a_note_goes_live_with_the_change_dated_its_time_and_a_later_one_waits(c
     retitle(entry, NEW)
     note_create(article=entry, user=None, kind="correction", texts={"en": "We fixed a number."})
     change = schedule(entry)
+    client.force_login(UserFactory(role="Publisher"))
+    change_page = reverse("admin:articles_article_change", args=[entry.pk])
+    assert "and later edits not scheduled" not in client.get(change_page).content.decode()
     note_create(article=entry, user=None, kind="correction", texts={"en": "Written later."})
+    assert "and later edits not scheduled" in client.get(change_page).content.decode()
     assert client.get("/api/v1/articles/system-card/").json()["notes"] == []
     with time_machine.travel(change.at + timedelta(seconds=1)):
         notes = client.get("/api/v1/articles/system-card/").json()["notes"]
