@@ -119,8 +119,12 @@ class _Names:
     def value(self, name: str, value) -> str:
         if value is None:
             return ""
+        if isinstance(value, dict):  # text per language (the image's caption)
+            return "\n".join(f"{language}: {text}" for language, text in sorted(value.items()))
         if name == "vendor":
             return self.vendors.get(value, str(value))
+        if name == "image":
+            return f"Image {value} of the library"
         if name == "status":
             return ArticleStatus(value).label
         if name == "kind":

@@ -83,7 +83,9 @@ def open_page(browser, live_server):
 
 
 @pytest.fixture
-def seed(transactional_db):
+def seed(transactional_db, settings, live_server):
+    # The demo's images are named by absolute URLs under SITE_URL: this server's.
+    settings.SITE_URL = live_server.url
     call_command("load_demo", verbosity=0)
     # The reader site's documents, as `make serve` registers them: its queries go out by id.
     call_command("graphql_documents", "register", stdout=StringIO())

@@ -6,7 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
-from tests.edge.conftest import cache_in_front  # noqa: F401 - the edge tests' recorder
+# The recorders of the edge and webhook tests, for the purges and payloads images cause.
+from tests.edge.conftest import cache_in_front  # noqa: F401
+from tests.webhooks.conftest import receiver, subscription, webhook_settings  # noqa: F401
 
 
 def drawn(width=1920, height=1080, *, fmt="JPEG", mode="RGB", exif=None, **save) -> bytes:

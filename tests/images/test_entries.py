@@ -117,3 +117,20 @@ def test_a_page_of_entries_with_images_takes_the_same_queries(
     assert all(entry["image"]["id"] == image.pk for entry in page["results"])
     with django_assert_num_queries(2):
         assert api.get("/api/v1/articles/with-image-0/").json()["image"]["id"] == image.pk
+
+
+def test_the_history_shows_an_image_and_caption_change_in_words(library_image):
+    from articles.revisions import revision_history
+
+    first, second = library_image(), library_image()
+    article = with_image(first, en="Drawn.")
+    article_update(
+        article=article,
+        user=None,
+        fields={"image": second, "image_caption": {"en": "Redrawn.", "nl": "Hertekend."}},
+    )
+    newest = revision_history(article=Article.objects.get(pk=article.pk))[0]
+    assert ("Image", f"Image {first.pk} of the library", f"Image {second.pk} of the library") in (
+        newest.changes
+    )
+    assert ("Image caption", "en: Drawn.", "en: Redrawn.\nnl: Hertekend.") in newest.changes
