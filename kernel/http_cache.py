@@ -23,6 +23,13 @@ the publication log knows of), so a scheduled entry appears everywhere at its ti
 refuses to keep an answer older than its last purge (one fetched while the purged
 publication committed).
 
+The head a surface passes may be up to ``PUBLIC_HEAD_STALENESS_MS`` old (default 100, at most
+250, 0 for none: each process reuses the head it read, ``kernel.staleness``), never newer than
+the data an answer is built from (the data is read after the head): a publication made by
+another process shows here at most that late. The stored answers a process served last are
+also kept in its memory, unpickled (``RECENT_ANSWERS_MAX_BYTES``), so a hit needs neither the
+database nor a round trip to the shared cache.
+
 Only 200 responses are stored, none larger than ``settings.RESPONSE_CACHE_MAX_BYTES`` (a
 larger one is built for each request, and still validated), and only a request known to
 have a 200 response is answered 304 on ``If-None-Match: *`` or ``If-Modified-Since``: a
