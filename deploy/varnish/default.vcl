@@ -114,6 +114,14 @@ sub vcl_backend_response {
     return (deliver);
 }
 
+sub vcl_backend_error {
+    # The origin did not answer (a node restarting or gone, before its probe says so): a
+    # read is tried once more, by a director on the next healthy node. Never a write.
+    if (bereq.retries < 1 && bereq.method ~ "^(GET|HEAD)$") {
+        return (retry);
+    }
+}
+
 sub vcl_deliver {
     if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
