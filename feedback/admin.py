@@ -4,7 +4,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from feedback.models import Feedback
 from feedback.services import feedback_set_status
@@ -91,7 +91,11 @@ class FeedbackAdmin(admin.ModelAdmin):
 
     def _mark(self, request, queryset, status):
         count = feedback_set_status(queryset=queryset, status=status)
-        self.message_user(request, f"{count} marked as {status.label.lower()}.")
+        self.message_user(
+            request,
+            gettext("%(count)d marked as %(status)s.")
+            % {"count": count, "status": str(status.label).lower()},
+        )
 
     def get_urls(self):
         return [

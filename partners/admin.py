@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from partners.models import PartnerKey
 from partners.services import partner_key_create, partner_key_revoke
@@ -42,4 +42,4 @@ class PartnerKeyAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         for key in queryset.filter(revoked_at__isnull=True):
             partner_key_revoke(key=key)
-        self.message_user(request, "The selected keys no longer work.", messages.SUCCESS)
+        self.message_user(request, gettext("The selected keys no longer work."), messages.SUCCESS)

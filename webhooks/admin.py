@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from articles.models import PublicationEvent
@@ -149,11 +149,18 @@ class SubscriptionAdmin(admin.ModelAdmin):
         subscription = self._subscription(request, object_id)
         attempt = services.subscription_ping(subscription=subscription)
         if attempt.succeeded:
-            text = f"Test ping delivered: HTTP {attempt.status_code} in {attempt.duration_ms} ms."
+            text = gettext("Test ping delivered: HTTP %(code)s in %(ms)s ms.") % {
+                "code": attempt.status_code,
+                "ms": attempt.duration_ms,
+            }
             self.message_user(request, text, messages.SUCCESS)
         else:
             failure = f"HTTP {attempt.status_code}" if attempt.status_code else attempt.error
-            self.message_user(request, f"Test ping failed: {failure}", messages.ERROR)
+            self.message_user(
+                request,
+                gettext("Test ping failed: %(failure)s") % {"failure": failure},
+                messages.ERROR,
+            )
         return self._back(subscription)
 
     def rotate_view(self, request, object_id):
@@ -165,7 +172,12 @@ class SubscriptionAdmin(admin.ModelAdmin):
         subscription = self._subscription(request, object_id)
         failed = subscription.deliveries.filter(status=Delivery.Status.FAILED)
         count = services.deliveries_redeliver(deliveries=failed)
-        self.message_user(request, f"{count} failed deliveries queued again.", messages.SUCCESS)
+        text = ngettext(
+            "%(count)d failed delivery queued again.",
+            "%(count)d failed deliveries queued again.",
+            count,
+        ) % {"count": count}
+        self.message_user(request, text, messages.SUCCESS)
         return self._back(subscription)
 
 
@@ -185,7 +197,8 @@ def redeliver(modeladmin, request, queryset):
     if queryset.model is Attempt:
         queryset = Delivery.objects.filter(pk__in=queryset.values("delivery"))
     count = services.deliveries_redeliver(deliveries=queryset)
-    modeladmin.message_user(request, f"{count} deliveries queued again.", messages.SUCCESS)
+    text = ngettext("%(count)d delivery queued again.", "%(count)d deliveries queued again.", count)
+    modeladmin.message_user(request, text % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(Delivery)

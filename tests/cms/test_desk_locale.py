@@ -154,6 +154,7 @@ def test_a_dutch_date_typed_in_the_picker_is_read_as_dutch(client, publisher):
         "/feeds/nl/{vendor}.atom",
         "/read/nl/{slug}/",
         "/graphql/?query={{articles{{totalCount}}}}",
+        "/api/schema/",
     ],
 )
 def test_public_answers_do_not_change_for_a_dutch_editor(client, publisher, path):
@@ -169,6 +170,15 @@ def test_public_answers_do_not_change_for_a_dutch_editor(client, publisher, path
     for header in ("ETag", "Vary", "Content-Language", "Cache-Control", "Last-Modified"):
         assert plain.get(header) == dutch.get(header), header
     assert "Cookie" not in plain.get("Vary", "")
+
+
+def test_the_api_schema_keeps_the_choices_english_words_for_a_dutch_editor(client, publisher):
+    """The entry kinds' labels are translated for the admin; the OpenAPI description of the
+    ``kind`` enum, built from them, stays English."""
+    client.post(reverse("set_language"), {"language": "nl", "next": "/admin/"})
+    schema = client.get("/api/schema/", **DUTCH).content.decode()
+    assert "`model_release` - Model release" in schema
+    assert "Modelrelease" not in schema
 
 
 def test_an_api_error_keeps_its_own_message_for_a_dutch_editor(client, publisher):
