@@ -706,12 +706,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='scorecardrating',
             name='post_mitigation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='articles.risklevel', verbose_name='after mitigation'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='articles.risklevel', verbose_name='post mitigation'),
         ),
         migrations.AlterField(
             model_name='scorecardrating',
             name='pre_mitigation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='articles.risklevel', verbose_name='before mitigation'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='articles.risklevel', verbose_name='pre mitigation'),
         ),
         migrations.AlterField(
             model_name='searchstemming',

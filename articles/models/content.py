@@ -488,7 +488,7 @@ class ScorecardRating(models.Model):
         RiskLevel,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=gettext_lazy("before mitigation"),
+        verbose_name=gettext_lazy("pre mitigation"),
     )
     post_mitigation = models.ForeignKey(
         RiskLevel,
@@ -496,7 +496,7 @@ class ScorecardRating(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=gettext_lazy("after mitigation"),
+        verbose_name=gettext_lazy("post mitigation"),
     )
 
     class Meta:
