@@ -1,5 +1,5 @@
 from django.db import models
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 
 class ArticleStatus(models.TextChoices):
@@ -15,15 +15,15 @@ UNPUBLISHED_STATES = frozenset({ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW})
 
 
 class ArticleKind(models.TextChoices):
-    SYSTEM_CARD = "system_card", "System card"
-    MODEL_RELEASE = "model_release", "Model release"
-    PRODUCT_UPDATE = "product_update", "Product update"
-    RESEARCH = "research", "Research"
-    PARTNERSHIP = "partnership", "Partnership"
-    CUSTOMER_STORY = "customer_story", "Customer story"
-    POLICY = "policy", "Policy"
-    SECURITY = "security", "Security"
-    OPEN_SOURCE = "open_source", "Open source"
+    SYSTEM_CARD = "system_card", gettext_lazy("System card")
+    MODEL_RELEASE = "model_release", gettext_lazy("Model release")
+    PRODUCT_UPDATE = "product_update", gettext_lazy("Product update")
+    RESEARCH = "research", gettext_lazy("Research")
+    PARTNERSHIP = "partnership", gettext_lazy("Partnership")
+    CUSTOMER_STORY = "customer_story", gettext_lazy("Customer story")
+    POLICY = "policy", gettext_lazy("Policy")
+    SECURITY = "security", gettext_lazy("Security")
+    OPEN_SOURCE = "open_source", gettext_lazy("Open source")
 
 
 class NoteKind(models.TextChoices):

@@ -4,6 +4,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext, gettext_lazy
 
 from feedback.models import Feedback
 from feedback.services import feedback_set_status
@@ -14,7 +15,7 @@ TOP_TOPICS_DAYS = 30
 class ArticleWithFeedbackFilter(admin.SimpleListFilter):
     """Entries that have feedback, by slug (one query, whatever the number of entries)."""
 
-    title = "entry"
+    title = gettext_lazy("entry")
     parameter_name = "article"
 
     def lookups(self, request, model_admin):
@@ -56,16 +57,16 @@ class FeedbackAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # feedback comes from readers only
 
-    @admin.display(description="Message")
+    @admin.display(description=gettext_lazy("Message"))
     def excerpt(self, feedback):
         # Plain text; the admin escapes it like any other value.
         return Truncator(feedback.message).chars(100)
 
-    @admin.display(description="Entry", ordering="article__slug")
+    @admin.display(description=gettext_lazy("Entry"), ordering="article__slug")
     def entry(self, feedback):
         return feedback.article_slug
 
-    @admin.display(description="Note")
+    @admin.display(description=gettext_lazy("Note"))
     def note_link(self, feedback):
         """The note written from this feedback, or a link to write one from a correction."""
         if feedback.note_id:
@@ -76,21 +77,25 @@ class FeedbackAdmin(admin.ModelAdmin):
             return format_html('<a href="{}">Write a note</a>', url)
         return "—"
 
-    @admin.action(description="Mark selected feedback as reviewed")
+    @admin.action(description=gettext_lazy("Mark selected feedback as reviewed"))
     def mark_reviewed(self, request, queryset):
         self._mark(request, queryset, Feedback.Status.REVIEWED)
 
-    @admin.action(description="Mark selected feedback as actioned")
+    @admin.action(description=gettext_lazy("Mark selected feedback as actioned"))
     def mark_actioned(self, request, queryset):
         self._mark(request, queryset, Feedback.Status.ACTIONED)
 
-    @admin.action(description="Mark selected feedback as spam")
+    @admin.action(description=gettext_lazy("Mark selected feedback as spam"))
     def mark_spam(self, request, queryset):
         self._mark(request, queryset, Feedback.Status.SPAM)
 
     def _mark(self, request, queryset, status):
         count = feedback_set_status(queryset=queryset, status=status)
-        self.message_user(request, f"{count} marked as {status.label.lower()}.")
+        self.message_user(
+            request,
+            gettext("%(count)d marked as %(status)s.")
+            % {"count": count, "status": str(status.label).lower()},
+        )
 
     def get_urls(self):
         return [

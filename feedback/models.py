@@ -1,6 +1,7 @@
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from feedback.querysets import FeedbackQuerySet
 from kernel.languages import language_choices
@@ -10,23 +11,26 @@ class Feedback(models.Model):
     """Anonymous reader feedback ("help shape what we cover next"). No account, no raw IP."""
 
     class Kind(models.TextChoices):
-        TOPIC_REQUEST = "topic_request", "Topic request"
-        CORRECTION = "correction", "Correction"
-        GENERAL = "general", "General"
-        HELPFUL_YES = "helpful_yes", "Helpful: yes"
-        HELPFUL_NO = "helpful_no", "Helpful: no"
+        TOPIC_REQUEST = "topic_request", gettext_lazy("Topic request")
+        CORRECTION = "correction", gettext_lazy("Correction")
+        GENERAL = "general", gettext_lazy("General")
+        HELPFUL_YES = "helpful_yes", gettext_lazy("Helpful: yes")
+        HELPFUL_NO = "helpful_no", gettext_lazy("Helpful: no")
 
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        REVIEWED = "reviewed", "Reviewed"
-        ACTIONED = "actioned", "Actioned"
-        SPAM = "spam", "Spam"
+        NEW = "new", gettext_lazy("New")
+        REVIEWED = "reviewed", gettext_lazy("Reviewed")
+        ACTIONED = "actioned", gettext_lazy("Actioned")
+        SPAM = "spam", gettext_lazy("Spam")
 
     public_id = models.UUIDField(
         default=uuid.uuid4,
         unique=True,
         editable=False,
-        help_text="The id a reader is shown; random, so it reveals nothing about other rows.",
+        help_text=gettext_lazy(
+            "The id a reader is shown; random, so it reveals nothing about other rows."
+        ),
+        verbose_name=gettext_lazy("public id"),
     )
     article = models.ForeignKey(
         "articles.Article",
@@ -34,38 +38,56 @@ class Feedback(models.Model):
         null=True,
         blank=True,
         related_name="feedback",
+        verbose_name=gettext_lazy("article"),
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=gettext_lazy("kind"))
     note = models.ForeignKey(
         "articles.Note",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="feedback",
-        help_text="The note on the entry the desk wrote from this feedback.",
+        help_text=gettext_lazy("The note on the entry the desk wrote from this feedback."),
+        verbose_name=gettext_lazy("note"),
     )
-    message = models.TextField(blank=True)
-    language = models.CharField(max_length=10, choices=language_choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    message = models.TextField(blank=True, verbose_name=gettext_lazy("message"))
+    language = models.CharField(
+        max_length=10, choices=language_choices, verbose_name=gettext_lazy("language")
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.NEW,
+        verbose_name=gettext_lazy("status"),
+    )
+    created_at = models.DateTimeField(
+        auto_now_add=True, db_index=True, verbose_name=gettext_lazy("created at")
+    )
     client_hash = models.CharField(
         max_length=64,
         blank=True,
         editable=False,
-        help_text="Salted hash of the client address, rotated daily; never the address itself.",
+        help_text=gettext_lazy(
+            "Salted hash of the client address, rotated daily; never the address itself."
+        ),
+        verbose_name=gettext_lazy("client hash"),
     )
     dedupe_key = models.CharField(
         max_length=64,
         blank=True,
         editable=False,
-        help_text="Same client, kind, entry and message in the same time bucket; unique.",
+        help_text=gettext_lazy(
+            "Same client, kind, entry and message in the same time bucket; unique."
+        ),
+        verbose_name=gettext_lazy("dedupe key"),
     )
 
     objects = FeedbackQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("feedback")
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "feedback"
+        verbose_name_plural = gettext_lazy("feedback")
         indexes = [models.Index(fields=["status", "-created_at"], name="feedback_status_idx")]
         constraints = [
             models.UniqueConstraint(

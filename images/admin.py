@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy
 
 from images import processing
 from images.models import Image
@@ -21,7 +22,9 @@ def _text_fields(language: str) -> tuple[str, str]:
 class ImageForm(forms.ModelForm):
     upload = forms.FileField(
         required=False,
-        help_text="JPEG, PNG, WebP or AVIF; still images only. Leave empty to keep the file.",
+        help_text=gettext_lazy(
+            "JPEG, PNG, WebP or AVIF; still images only. Leave empty to keep the file."
+        ),
     )
 
     class Meta:
@@ -46,8 +49,10 @@ class ImageForm(forms.ModelForm):
                 required=False,
                 max_length=300,
                 initial=text.alt if text else "",
-                help_text="What the image shows. Missing: the default language's is served, "
-                "flagged as a fallback.",
+                help_text=gettext_lazy(
+                    "What the image shows. Missing: the default language's is served, "
+                    "flagged as a fallback."
+                ),
             )
 
     def clean_upload(self):
@@ -85,7 +90,7 @@ class ImageAdmin(admin.ModelAdmin):
         kwargs["fields"] = ImageForm.Meta.fields
         return super().get_form(request, obj, **kwargs)
 
-    @admin.display(description="Size")
+    @admin.display(description=gettext_lazy("Size"))
     def size(self, image):
         return f"{image.width}x{image.height}"
 
@@ -93,14 +98,14 @@ class ImageAdmin(admin.ModelAdmin):
         widths = [r for r in image.renditions.all() if r.kind == "width" and r.format == "webp"]
         return min(widths, key=lambda r: r.width, default=None)
 
-    @admin.display(description="Image")
+    @admin.display(description=gettext_lazy("Image"))
     def thumbnail(self, image):
         smallest = self._smallest(image)
         if smallest is None:
             return image.get_status_display()
         return format_html('<img src="{}" alt="" style="max-height:48px">', smallest.file.url)
 
-    @admin.display(description="Preview")
+    @admin.display(description=gettext_lazy("Preview"))
     def preview(self, image):
         smallest = self._smallest(image)
         if smallest is None:
@@ -112,7 +117,7 @@ class ImageAdmin(admin.ModelAdmin):
             image.focal_y,
         )
 
-    @admin.display(description="Used by")
+    @admin.display(description=gettext_lazy("Used by"))
     def used_by(self, image):
         uses = image_uses(image)
         if not uses:

@@ -7,6 +7,7 @@ to an image; the public surfaces read it from the entries' stored documents.
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from kernel.languages import Resolved, language_choices, resolve_translation
 
@@ -15,34 +16,63 @@ FOCAL = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 
 class Image(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Renditions being made"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Renditions failed"
+        PENDING = "pending", gettext_lazy("Renditions being made")
+        READY = "ready", gettext_lazy("Ready")
+        FAILED = "failed", gettext_lazy("Renditions failed")
 
-    file = models.FileField(upload_to="images/originals/", max_length=200, editable=False)
-    format = models.CharField(max_length=8, editable=False, help_text="Sniffed from the content.")
-    width = models.PositiveIntegerField(editable=False)
-    height = models.PositiveIntegerField(editable=False)
+    file = models.FileField(
+        upload_to="images/originals/",
+        max_length=200,
+        editable=False,
+        verbose_name=gettext_lazy("file"),
+    )
+    format = models.CharField(
+        max_length=8,
+        editable=False,
+        help_text=gettext_lazy("Sniffed from the content."),
+        verbose_name=gettext_lazy("format"),
+    )
+    width = models.PositiveIntegerField(editable=False, verbose_name=gettext_lazy("width"))
+    height = models.PositiveIntegerField(editable=False, verbose_name=gettext_lazy("height"))
     credit = models.CharField(
-        max_length=200, help_text="Who made it, as shown beside it (e.g. “Photo: Jane Doe”)."
+        max_length=200,
+        help_text=gettext_lazy("Who made it, as shown beside it (e.g. “Photo: Jane Doe”)."),
+        verbose_name=gettext_lazy("credit"),
     )
     licence = models.CharField(
-        max_length=200, blank=True, help_text="Licence or permission, e.g. “CC BY 4.0”."
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy("Licence or permission, e.g. “CC BY 4.0”."),
+        verbose_name=gettext_lazy("licence"),
     )
     focal_x = models.FloatField(
-        default=0.5, validators=FOCAL, help_text="Focal point from the left, 0 to 1."
+        default=0.5,
+        validators=FOCAL,
+        help_text=gettext_lazy("Focal point from the left, 0 to 1."),
+        verbose_name=gettext_lazy("focal point x"),
     )
     focal_y = models.FloatField(
-        default=0.5, validators=FOCAL, help_text="Focal point from the top, 0 to 1."
+        default=0.5,
+        validators=FOCAL,
+        help_text=gettext_lazy("Focal point from the top, 0 to 1."),
+        verbose_name=gettext_lazy("focal point y"),
     )
     status = models.CharField(
-        max_length=8, choices=Status.choices, default=Status.PENDING, editable=False
+        max_length=8,
+        choices=Status.choices,
+        default=Status.PENDING,
+        editable=False,
+        verbose_name=gettext_lazy("status"),
     )
-    status_detail = models.CharField(max_length=300, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    status_detail = models.CharField(
+        max_length=300, blank=True, editable=False, verbose_name=gettext_lazy("status detail")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     class Meta:
+        verbose_name = gettext_lazy("image")
+        verbose_name_plural = gettext_lazy("images")
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
@@ -57,14 +87,22 @@ class ImageText(models.Model):
     """An image's title and alt text in one language; the default language's stand in for a
     missing one, and the surfaces say so."""
 
-    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="texts")
-    language = models.CharField(max_length=10, choices=language_choices)
-    title = models.CharField(max_length=200, blank=True)
+    image = models.ForeignKey(
+        Image, on_delete=models.CASCADE, related_name="texts", verbose_name=gettext_lazy("image")
+    )
+    language = models.CharField(
+        max_length=10, choices=language_choices, verbose_name=gettext_lazy("language")
+    )
+    title = models.CharField(max_length=200, blank=True, verbose_name=gettext_lazy("title"))
     alt = models.CharField(
-        max_length=300, help_text="What the image shows, for readers who cannot see it."
+        max_length=300,
+        help_text=gettext_lazy("What the image shows, for readers who cannot see it."),
+        verbose_name=gettext_lazy("alt text"),
     )
 
     class Meta:
+        verbose_name = gettext_lazy("image text")
+        verbose_name_plural = gettext_lazy("image texts")
         constraints = [
             models.UniqueConstraint(fields=["image", "language"], name="unique_image_language")
         ]
@@ -78,18 +116,29 @@ class Rendition(models.Model):
     """One file made from an image: a width in one format, or the social card."""
 
     class Kind(models.TextChoices):
-        WIDTH = "width", "Width"
-        CARD = "card", "Social card"
+        WIDTH = "width", gettext_lazy("Width")
+        CARD = "card", gettext_lazy("Social card")
 
-    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.WIDTH)
-    format = models.CharField(max_length=8)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    file = models.FileField(max_length=200)
-    size = models.PositiveIntegerField(help_text="Bytes.")
+    image = models.ForeignKey(
+        Image,
+        on_delete=models.CASCADE,
+        related_name="renditions",
+        verbose_name=gettext_lazy("image"),
+    )
+    kind = models.CharField(
+        max_length=8, choices=Kind.choices, default=Kind.WIDTH, verbose_name=gettext_lazy("kind")
+    )
+    format = models.CharField(max_length=8, verbose_name=gettext_lazy("format"))
+    width = models.PositiveIntegerField(verbose_name=gettext_lazy("width"))
+    height = models.PositiveIntegerField(verbose_name=gettext_lazy("height"))
+    file = models.FileField(max_length=200, verbose_name=gettext_lazy("file"))
+    size = models.PositiveIntegerField(
+        help_text=gettext_lazy("Bytes."), verbose_name=gettext_lazy("size")
+    )
 
     class Meta:
+        verbose_name = gettext_lazy("rendition")
+        verbose_name_plural = gettext_lazy("renditions")
         ordering = ["kind", "format", "width"]
 
     def __str__(self):

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext, gettext_lazy
 
 from partners.models import PartnerKey
 from partners.services import partner_key_create, partner_key_revoke
@@ -37,8 +38,8 @@ class PartnerKeyAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/partners/partnerkey/created.html", context)
 
-    @admin.action(description="Revoke selected keys", permissions=["change"])
+    @admin.action(description=gettext_lazy("Revoke selected keys"), permissions=["change"])
     def revoke(self, request, queryset):
         for key in queryset.filter(revoked_at__isnull=True):
             partner_key_revoke(key=key)
-        self.message_user(request, "The selected keys no longer work.", messages.SUCCESS)
+        self.message_user(request, gettext("The selected keys no longer work."), messages.SUCCESS)

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class PartnerKey(models.Model):
@@ -8,16 +9,30 @@ class PartnerKey(models.Model):
     as safe as a slow one. The prefix (the part before the dot) finds the row.
     """
 
-    name = models.CharField(max_length=120, help_text="Who the key is for, e.g. the partner.")
-    prefix = models.CharField(max_length=16, unique=True, editable=False)
-    key_hash = models.CharField(max_length=64, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    name = models.CharField(
+        max_length=120,
+        help_text=gettext_lazy("Who the key is for, e.g. the partner."),
+        verbose_name=gettext_lazy("name"),
+    )
+    prefix = models.CharField(
+        max_length=16, unique=True, editable=False, verbose_name=gettext_lazy("prefix")
+    )
+    key_hash = models.CharField(
+        max_length=64, editable=False, verbose_name=gettext_lazy("key hash")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=gettext_lazy("revoked at")
+    )
+    last_used_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=gettext_lazy("last used at")
+    )
 
     class Meta:
         # The table of the release that kept partner keys in ``cms``: taken over, not renamed,
         # so upgrading moves no data (partners/migrations/0001_initial.py).
+        verbose_name = gettext_lazy("partner key")
+        verbose_name_plural = gettext_lazy("partner keys")
         db_table = "cms_partnerkey"
         ordering = ["name", "created_at"]
 

@@ -2,6 +2,7 @@
 manifests (manage.py graphql_documents register) or by clients (APQ), never typed in here."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy, ngettext
 
 from persisted import services
 from persisted.models import PersistedDocument
@@ -21,7 +22,8 @@ class PersistedDocumentAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # retire instead: a client may still send its id
 
-    @admin.action(description="Retire the selected documents", permissions=["change"])
+    @admin.action(description=gettext_lazy("Retire the selected documents"), permissions=["change"])
     def retire(self, request, queryset):
         retired = services.documents_retire(ids=queryset.values_list("pk", flat=True))
-        self.message_user(request, f"{retired} documents retired.", messages.SUCCESS)
+        text = ngettext("%(count)d document retired.", "%(count)d documents retired.", retired)
+        self.message_user(request, text % {"count": retired}, messages.SUCCESS)

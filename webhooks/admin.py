@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from articles.models import PublicationEvent
@@ -20,13 +21,13 @@ class SubscriptionForm(forms.ModelForm):
         choices=PublicationEvent.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="None selected: every event.",
+        help_text=gettext_lazy("None selected: every event."),
     )
     languages = forms.MultipleChoiceField(
         choices=settings.LANGUAGES,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="The languages of the documents sent; none selected: all of them.",
+        help_text=gettext_lazy("The languages of the documents sent; none selected: all of them."),
     )
 
     class Meta:
@@ -52,7 +53,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
     filter_horizontal = ["vendors"]
     readonly_fields = ["secret", "health", "failing_since", "last_success_at", "created_at"]
 
-    @admin.display(description="secret")
+    @admin.display(description=gettext_lazy("secret"))
     def secret(self, obj):
         if obj.pk is None:
             return "Generated when you save; shown once."
@@ -64,7 +65,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
         )
         return f"whsec_… (shown once; “Rotate secret” makes a new one).{overlap}"
 
-    @admin.display(description="health")
+    @admin.display(description=gettext_lazy("health"))
     def health(self, obj):
         if obj.disabled_reason:
             return format_html('<strong class="errornote">{}</strong>', obj.disabled_reason)
@@ -148,11 +149,18 @@ class SubscriptionAdmin(admin.ModelAdmin):
         subscription = self._subscription(request, object_id)
         attempt = services.subscription_ping(subscription=subscription)
         if attempt.succeeded:
-            text = f"Test ping delivered: HTTP {attempt.status_code} in {attempt.duration_ms} ms."
+            text = gettext("Test ping delivered: HTTP %(code)s in %(ms)s ms.") % {
+                "code": attempt.status_code,
+                "ms": attempt.duration_ms,
+            }
             self.message_user(request, text, messages.SUCCESS)
         else:
             failure = f"HTTP {attempt.status_code}" if attempt.status_code else attempt.error
-            self.message_user(request, f"Test ping failed: {failure}", messages.ERROR)
+            self.message_user(
+                request,
+                gettext("Test ping failed: %(failure)s") % {"failure": failure},
+                messages.ERROR,
+            )
         return self._back(subscription)
 
     def rotate_view(self, request, object_id):
@@ -164,7 +172,12 @@ class SubscriptionAdmin(admin.ModelAdmin):
         subscription = self._subscription(request, object_id)
         failed = subscription.deliveries.filter(status=Delivery.Status.FAILED)
         count = services.deliveries_redeliver(deliveries=failed)
-        self.message_user(request, f"{count} failed deliveries queued again.", messages.SUCCESS)
+        text = ngettext(
+            "%(count)d failed delivery queued again.",
+            "%(count)d failed deliveries queued again.",
+            count,
+        ) % {"count": count}
+        self.message_user(request, text, messages.SUCCESS)
         return self._back(subscription)
 
 
@@ -179,12 +192,13 @@ class AttemptInline(admin.TabularInline):
         return False
 
 
-@admin.action(description="Deliver again (same webhook-id)", permissions=["change"])
+@admin.action(description=gettext_lazy("Deliver again (same webhook-id)"), permissions=["change"])
 def redeliver(modeladmin, request, queryset):
     if queryset.model is Attempt:
         queryset = Delivery.objects.filter(pk__in=queryset.values("delivery"))
     count = services.deliveries_redeliver(deliveries=queryset)
-    modeladmin.message_user(request, f"{count} deliveries queued again.", messages.SUCCESS)
+    text = ngettext("%(count)d delivery queued again.", "%(count)d deliveries queued again.", count)
+    modeladmin.message_user(request, text % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(Delivery)
@@ -244,7 +258,7 @@ class AttemptAdmin(admin.ModelAdmin):
     fields = readonly_fields
     actions = [redeliver]
 
-    @admin.display(description="event")
+    @admin.display(description=gettext_lazy("event"))
     def event(self, obj):
         return "ping" if obj.delivery.is_ping else obj.delivery.event
 

@@ -105,7 +105,7 @@ class WorkflowPanelMixin:
         elif step.action in (Action.SCHEDULE_CHANGES, Action.RESCHEDULE_CHANGES):
             at, problem = self._publication_time(request)
             if problem or at is None:
-                self.message_user(request, problem or "Give the time.", messages.ERROR)
+                self.message_user(request, problem or gettext("Give the time."), messages.ERROR)
                 return self._back_to(article)
             options["at"] = at
         if step.action in (Action.PUBLISH_CHANGES, Action.SCHEDULE_CHANGES):

@@ -7,6 +7,7 @@ entries that show the data in the same transaction.
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 
 from articles.admin.inlines import LanguageRowsInlineMixin
 from articles.admin.writes import ServiceErrorsMixin
@@ -90,7 +91,7 @@ class VendorAdmin(ReferenceAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_public_counts()
 
-    @admin.display(description="Public entries", ordering="public_article_count")
+    @admin.display(description=gettext_lazy("Public entries"), ordering="public_article_count")
     def public_articles(self, vendor):
         return vendor.public_article_count
 
@@ -257,7 +258,7 @@ class PublishEventAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Entry", ordering="article_slug")
+    @admin.display(description=gettext_lazy("Entry"), ordering="article_slug")
     def entry(self, event):
         if event.article_id is None:
             return event.article_slug

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 
 
 class ServiceErrorsMixin:
@@ -14,7 +15,8 @@ class ServiceErrorsMixin:
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as error:
-            self.message_user(request, "Not saved: " + " ".join(error.messages), messages.ERROR)
+            text = gettext("Not saved: %(reason)s") % {"reason": " ".join(error.messages)}
+            self.message_user(request, text, messages.ERROR)
             return redirect(request.get_full_path())
 
     def delete_view(self, request, object_id, extra_context=None):
@@ -24,9 +26,11 @@ class ServiceErrorsMixin:
             reason = (
                 " ".join(error.messages)
                 if isinstance(error, ValidationError)
-                else ("Other data still refers to it.")
+                else gettext("Other data still refers to it.")
             )
-            self.message_user(request, f"Not deleted: {reason}", messages.ERROR)
+            self.message_user(
+                request, gettext("Not deleted: %(reason)s") % {"reason": reason}, messages.ERROR
+            )
             return redirect(request.path.rsplit("delete/", 1)[0])
 
     def delete_queryset(self, request, queryset):
@@ -38,6 +42,10 @@ class ServiceErrorsMixin:
                 reason = (
                     " ".join(error.messages)
                     if isinstance(error, ValidationError)
-                    else ("other data still refers to it.")
+                    else gettext("other data still refers to it.")
                 )
-                self.message_user(request, f"{obj} was not deleted: {reason}", messages.ERROR)
+                text = gettext("%(object)s was not deleted: %(reason)s") % {
+                    "object": obj,
+                    "reason": reason,
+                }
+                self.message_user(request, text, messages.ERROR)

@@ -11,6 +11,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from articles.choices import ArticleKind
 from articles.models.content import Article, Topic, Vendor
@@ -46,35 +47,60 @@ class LiveEntry(models.Model):
     """An entry's live version, with the working-copy content it was built from."""
 
     article = models.OneToOneField(
-        Article, on_delete=models.CASCADE, primary_key=True, related_name="live"
+        Article,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="live",
+        verbose_name=gettext_lazy("article"),
     )
-    slug = models.SlugField(max_length=200, unique=True)
-    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=32, choices=ArticleKind.choices)
-    published_at = models.DateTimeField()
-    updated_at = models.DateTimeField(help_text="The last time the public content changed.")
+    slug = models.SlugField(max_length=200, unique=True, verbose_name=gettext_lazy("slug"))
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.PROTECT, related_name="+", verbose_name=gettext_lazy("vendor")
+    )
+    kind = models.CharField(
+        max_length=32, choices=ArticleKind.choices, verbose_name=gettext_lazy("kind")
+    )
+    published_at = models.DateTimeField(verbose_name=gettext_lazy("published at"))
+    updated_at = models.DateTimeField(
+        help_text=gettext_lazy("The last time the public content changed."),
+        verbose_name=gettext_lazy("updated at"),
+    )
     modified_at = models.DateTimeField(
-        help_text="The last significant change or note: what readers and search engines are "
-        "told (schema.org dateModified)."
+        help_text=gettext_lazy(
+            "The last significant change or note: what readers and search engines are "
+            "told (schema.org dateModified)."
+        ),
+        verbose_name=gettext_lazy("modified at"),
     )
-    topics = models.ManyToManyField(Topic, blank=True, related_name="+")
-    has_scorecard = models.BooleanField(default=False)
-    source = models.JSONField(help_text="The working copy's content as published.")
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="+", verbose_name=gettext_lazy("topics")
+    )
+    has_scorecard = models.BooleanField(default=False, verbose_name=gettext_lazy("has scorecard"))
+    source = models.JSONField(
+        help_text=gettext_lazy("The working copy's content as published."),
+        verbose_name=gettext_lazy("source"),
+    )
     revision = models.ForeignKey(
         Revision,
         on_delete=models.RESTRICT,  # pruning keeps it; deleting the entry takes both
         null=True,
         related_name="+",
-        help_text="The entry's revision published: what is live.",
+        help_text=gettext_lazy("The entry's revision published: what is live."),
+        verbose_name=gettext_lazy("revision"),
     )
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=gettext_lazy("published by"),
     )
 
     objects = LiveQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "live entries"
+        verbose_name = gettext_lazy("live entry")
+        verbose_name_plural = gettext_lazy("live entries")
 
     def __str__(self):
         return self.slug
@@ -85,9 +111,11 @@ class LiveCount(models.Model):
     publishing in the transaction that writes them (``articles.publishing``), so the public
     counts never read every entry. No row: none."""
 
-    entries = models.PositiveIntegerField(default=0)
+    entries = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("entries"))
 
     class Meta:
+        verbose_name = gettext_lazy("live count")
+        verbose_name_plural = gettext_lazy("live counts")
         abstract = True
 
     def __str__(self):
@@ -96,13 +124,21 @@ class LiveCount(models.Model):
 
 class LiveVendorCount(LiveCount):
     vendor = models.OneToOneField(
-        Vendor, on_delete=models.CASCADE, primary_key=True, related_name="+"
+        Vendor,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=gettext_lazy("vendor"),
     )
 
 
 class LiveTopicCount(LiveCount):
     topic = models.OneToOneField(
-        Topic, on_delete=models.CASCADE, primary_key=True, related_name="+"
+        Topic,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=gettext_lazy("topic"),
     )
 
 
@@ -114,39 +150,77 @@ class LiveDocument(models.Model):
     per language: the current one valid until the change's time, the next valid from it.
     """
 
-    entry = models.ForeignKey(LiveEntry, on_delete=models.CASCADE, related_name="documents")
-    language = models.CharField(max_length=10, choices=language_choices)
-    slug = models.SlugField(max_length=200)
-    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=32, choices=ArticleKind.choices)
-    published_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
-    modified_at = models.DateTimeField()
-    noted_at = models.DateTimeField(null=True, help_text="The time of the entry's newest note.")
-    has_scorecard = models.BooleanField(default=False)
-    fallback = models.BooleanField(default=False)
-    title = models.CharField(max_length=300)
-    summary = models.TextField(blank=True)
-    document = models.TextField(help_text="The full entry, as JSON.")
-    card = models.TextField(help_text="The short form (lists of related entries), as JSON.")
+    entry = models.ForeignKey(
+        LiveEntry,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=gettext_lazy("entry"),
+    )
+    language = models.CharField(
+        max_length=10, choices=language_choices, verbose_name=gettext_lazy("language")
+    )
+    slug = models.SlugField(max_length=200, verbose_name=gettext_lazy("slug"))
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.PROTECT, related_name="+", verbose_name=gettext_lazy("vendor")
+    )
+    kind = models.CharField(
+        max_length=32, choices=ArticleKind.choices, verbose_name=gettext_lazy("kind")
+    )
+    published_at = models.DateTimeField(verbose_name=gettext_lazy("published at"))
+    updated_at = models.DateTimeField(verbose_name=gettext_lazy("updated at"))
+    modified_at = models.DateTimeField(verbose_name=gettext_lazy("modified at"))
+    noted_at = models.DateTimeField(
+        null=True,
+        help_text=gettext_lazy("The time of the entry's newest note."),
+        verbose_name=gettext_lazy("noted at"),
+    )
+    has_scorecard = models.BooleanField(default=False, verbose_name=gettext_lazy("has scorecard"))
+    fallback = models.BooleanField(default=False, verbose_name=gettext_lazy("fallback"))
+    title = models.CharField(max_length=300, verbose_name=gettext_lazy("title"))
+    summary = models.TextField(blank=True, verbose_name=gettext_lazy("summary"))
+    document = models.TextField(
+        help_text=gettext_lazy("The full entry, as JSON."), verbose_name=gettext_lazy("document")
+    )
+    card = models.TextField(
+        help_text=gettext_lazy("The short form (lists of related entries), as JSON."),
+        verbose_name=gettext_lazy("card"),
+    )
     # The search index's input (``articles.search.index_fields``): stemmed words per field.
     # Triggers feed them to the FTS5 table (SQLite) or into ``search_vector`` (PostgreSQL).
-    search_title = models.TextField(default="", editable=False)
-    search_summary = models.TextField(default="", editable=False)
-    search_extra = models.TextField(default="", editable=False)
-    search_body = models.TextField(default="", editable=False)
-    search_vector = SearchVectorField(null=True, editable=False)
+    search_title = models.TextField(
+        default="", editable=False, verbose_name=gettext_lazy("search title")
+    )
+    search_summary = models.TextField(
+        default="", editable=False, verbose_name=gettext_lazy("search summary")
+    )
+    search_extra = models.TextField(
+        default="", editable=False, verbose_name=gettext_lazy("search extra")
+    )
+    search_body = models.TextField(
+        default="", editable=False, verbose_name=gettext_lazy("search body")
+    )
+    search_vector = SearchVectorField(
+        null=True, editable=False, verbose_name=gettext_lazy("search vector")
+    )
     valid_from = models.DateTimeField(
-        help_text="When the public starts seeing this document: the entry's publication time, "
-        "or a scheduled change's time."
+        help_text=gettext_lazy(
+            "When the public starts seeing this document: the entry's publication time, "
+            "or a scheduled change's time."
+        ),
+        verbose_name=gettext_lazy("valid from"),
     )
     valid_until = models.DateTimeField(
-        null=True, blank=True, help_text="When a scheduled change replaces it (empty: never)."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("When a scheduled change replaces it (empty: never)."),
+        verbose_name=gettext_lazy("valid until"),
     )
 
     objects = LiveDocumentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("live document")
+        verbose_name_plural = gettext_lazy("live documents")
         constraints = [
             models.UniqueConstraint(
                 fields=["entry", "language", "valid_from"], name="unique_live_language"
@@ -187,20 +261,37 @@ class ScheduledChange(models.Model):
     ``LiveEntry`` (``articles.publishing.live_settle``)."""
 
     entry = models.OneToOneField(
-        LiveEntry, on_delete=models.CASCADE, primary_key=True, related_name="scheduled_change"
+        LiveEntry,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="scheduled_change",
+        verbose_name=gettext_lazy("entry"),
     )
     revision = models.ForeignKey(
         Revision,
         on_delete=models.RESTRICT,  # pruning keeps it (``revision_pinned``)
         related_name="+",
-        help_text="What goes live: pinned, later edits do not go with it.",
+        help_text=gettext_lazy("What goes live: pinned, later edits do not go with it."),
+        verbose_name=gettext_lazy("revision"),
     )
-    at = models.DateTimeField(help_text="When it goes live.")
-    significant = models.BooleanField(default=False)
-    scheduled_at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(
+        help_text=gettext_lazy("When it goes live."), verbose_name=gettext_lazy("at")
+    )
+    significant = models.BooleanField(default=False, verbose_name=gettext_lazy("significant"))
+    scheduled_at = models.DateTimeField(
+        default=timezone.now, verbose_name=gettext_lazy("scheduled at")
+    )
     scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=gettext_lazy("scheduled by"),
     )
+
+    class Meta:
+        verbose_name = gettext_lazy("scheduled change")
+        verbose_name_plural = gettext_lazy("scheduled changes")
 
     def __str__(self):
         return f"{self.entry_id} at {self.at:%Y-%m-%d %H:%M}"
@@ -219,12 +310,15 @@ class LiveSearchIndex(models.Model):
         primary_key=True,
         db_column="rowid",
         related_name="fts",
+        verbose_name=gettext_lazy("document"),
     )
     text = IndexColumn(db_column=FTS_TABLE)
     # The rowid again (SQLite's alias "oid"), for the index itself to filter on.
-    position = models.BigIntegerField(db_column="oid")
+    position = models.BigIntegerField(db_column="oid", verbose_name=gettext_lazy("position"))
 
     class Meta:
+        verbose_name = gettext_lazy("live search index row")
+        verbose_name_plural = gettext_lazy("live search index rows")
         managed = False
         db_table = FTS_TABLE
 
@@ -237,19 +331,25 @@ class SearchStemming(models.Model):
     stored search columns were built with: when it differs from the code's, the index is
     stale and ``articles.search.index_refresh`` rebuilds it."""
 
-    language = models.CharField(max_length=10, primary_key=True)
-    version = models.PositiveIntegerField()
+    language = models.CharField(
+        max_length=10, primary_key=True, verbose_name=gettext_lazy("language")
+    )
+    version = models.PositiveIntegerField(verbose_name=gettext_lazy("version"))
+
+    class Meta:
+        verbose_name = gettext_lazy("search stemming")
+        verbose_name_plural = gettext_lazy("search stemming")
 
     def __str__(self):
         return f"{self.language} stemming version {self.version}"
 
 
 class PublicationEvent(models.TextChoices):
-    PUBLISHED = "entry.published", "Published"
-    UPDATED = "entry.updated", "Updated"
-    UNPUBLISHED = "entry.unpublished", "Unpublished"
-    DELETED = "entry.deleted", "Deleted"
-    VENDOR_UPDATED = "vendor.updated", "Vendor updated"
+    PUBLISHED = "entry.published", gettext_lazy("Published")
+    UPDATED = "entry.updated", gettext_lazy("Updated")
+    UNPUBLISHED = "entry.unpublished", gettext_lazy("Unpublished")
+    DELETED = "entry.deleted", gettext_lazy("Deleted")
+    VENDOR_UPDATED = "vendor.updated", gettext_lazy("Vendor updated")
 
 
 UPSERT_EVENTS = (PublicationEvent.PUBLISHED, PublicationEvent.UPDATED)
@@ -264,22 +364,37 @@ class PublicationLog(models.Model):
     immediate change, the publication time for a scheduled one.
     """
 
-    position = models.PositiveBigIntegerField(unique=True)
-    event = models.CharField(max_length=32, choices=PublicationEvent.choices)
-    article_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    vendor_id = models.BigIntegerField(null=True, blank=True)
-    slug = models.SlugField(max_length=200)
-    effective_at = models.DateTimeField()
+    position = models.PositiveBigIntegerField(unique=True, verbose_name=gettext_lazy("position"))
+    event = models.CharField(
+        max_length=32, choices=PublicationEvent.choices, verbose_name=gettext_lazy("event")
+    )
+    article_id = models.BigIntegerField(
+        null=True, blank=True, db_index=True, verbose_name=gettext_lazy("article id")
+    )
+    vendor_id = models.BigIntegerField(
+        null=True, blank=True, verbose_name=gettext_lazy("vendor id")
+    )
+    slug = models.SlugField(max_length=200, verbose_name=gettext_lazy("slug"))
+    effective_at = models.DateTimeField(verbose_name=gettext_lazy("effective at"))
     significant = models.BooleanField(
         null=True,
-        help_text="For an update: whether the desk called it significant (or it added a note).",
+        help_text=gettext_lazy(
+            "For an update: whether the desk called it significant (or it added a note)."
+        ),
+        verbose_name=gettext_lazy("significant"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("created at"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=gettext_lazy("user"),
     )
 
     class Meta:
+        verbose_name = gettext_lazy("publication log")
+        verbose_name_plural = gettext_lazy("publication logs")
         ordering = ["effective_at", "position"]
         indexes = [models.Index(fields=["effective_at", "position"], name="log_feed_idx")]
         constraints = [
@@ -300,7 +415,11 @@ class PublicationLog(models.Model):
 class PublicationCounter(models.Model):
     """The last position handed out; its single row is the lock that orders publications."""
 
-    position = models.PositiveBigIntegerField(default=0)
+    position = models.PositiveBigIntegerField(default=0, verbose_name=gettext_lazy("position"))
+
+    class Meta:
+        verbose_name = gettext_lazy("publication counter")
+        verbose_name_plural = gettext_lazy("publication counters")
 
     def __str__(self):
         return f"position {self.position}"

@@ -10,20 +10,21 @@ in the same transaction; history, diffs, restore and the stale-edit check read t
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from articles.models.content import Article
 
 
 class RevisionReason(models.TextChoices):
-    CREATE = "create", "Created"
-    EDIT = "edit", "Edited"
-    RESTORE = "restore", "Restored"
-    DISCARD = "discard", "Discarded changes"
-    IMPORT = "import", "Imported"
-    PUBLISH = "publish", "Published"
-    SCHEDULE = "schedule", "Scheduled to go live"
-    WORKFLOW = "workflow", "Workflow step"
-    NOTE = "note", "Note"
+    CREATE = "create", gettext_lazy("Created")
+    EDIT = "edit", gettext_lazy("Edited")
+    RESTORE = "restore", gettext_lazy("Restored")
+    DISCARD = "discard", gettext_lazy("Discarded changes")
+    IMPORT = "import", gettext_lazy("Imported")
+    PUBLISH = "publish", gettext_lazy("Published")
+    SCHEDULE = "schedule", gettext_lazy("Scheduled to go live")
+    WORKFLOW = "workflow", gettext_lazy("Workflow step")
+    NOTE = "note", gettext_lazy("Note")
 
 
 def workflow_state(article: Article) -> dict:
@@ -36,20 +37,42 @@ def workflow_state(article: Article) -> dict:
 
 
 class Revision(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField(help_text="The entry's version this revision is.")
-    content = models.JSONField(help_text="The entry's source, as publishing renders it.")
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        verbose_name=gettext_lazy("article"),
+    )
+    number = models.PositiveIntegerField(
+        help_text=gettext_lazy("The entry's version this revision is."),
+        verbose_name=gettext_lazy("number"),
+    )
+    content = models.JSONField(
+        help_text=gettext_lazy("The entry's source, as publishing renders it."),
+        verbose_name=gettext_lazy("content"),
+    )
     workflow = models.JSONField(
-        default=dict, help_text="The workflow fields then: status, published_at, revisit_after."
+        default=dict,
+        help_text=gettext_lazy("The workflow fields then: status, published_at, revisit_after."),
+        verbose_name=gettext_lazy("workflow"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("created at"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("user"),
     )
-    reason = models.CharField(max_length=16, choices=RevisionReason.choices)
-    message = models.TextField(blank=True)
+    reason = models.CharField(
+        max_length=16, choices=RevisionReason.choices, verbose_name=gettext_lazy("reason")
+    )
+    message = models.TextField(blank=True, verbose_name=gettext_lazy("message"))
 
     class Meta:
+        verbose_name = gettext_lazy("revision")
+        verbose_name_plural = gettext_lazy("revisions")
         ordering = ["-number"]
         constraints = [
             # Its index answers "the latest revision of this entry" in one query.

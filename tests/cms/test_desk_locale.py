@@ -13,7 +13,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.factories import ArticleFactory, UserFactory
+from images.services import image_create
+from tests.factories import ArticleFactory, UserFactory, VendorFactory
+from tests.images.conftest import drawn, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +27,7 @@ APPS = (
     "cms",
     "edge",
     "feedback",
+    "images",
     "kernel",
     "partners",
     "persisted",
@@ -53,6 +56,55 @@ def test_a_dutch_browser_gets_the_admin_in_dutch(client, publisher):
     assert "Toestand:" in html and "Bron" in html  # our panel and fieldsets
     english = client.get(reverse("admin:articles_article_change", args=[article.pk]))
     assert "Submit for review</button>" in english.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("page", "dutch_words", "english_words"),
+    [
+        (
+            "entry",
+            ["Bron-URL:", "Auteurs van de bron:", "Herbekijken na:", "Modelrelease</option>"],
+            ["Source URL:", "Source authors:", "Revisit after:", "Model release</option>"],
+        ),
+        (
+            "vendor",
+            [
+                "Naam:",
+                "aanbieder wijzigen",
+                "Een beeldmerk dat voor de redactie",
+                "Vertalingen van aanbieders",
+            ],
+            ["Name:", "Change vendor", "A mark made for the desk", "Vendor translations"],
+        ),
+        (
+            "image",
+            ["Naamsvermelding:", "Licentie:", "Brandpunt vanaf links", "Gebruikt door:"],
+            ["Credit:", "Licence:", "Focal point from the left", "Used by:"],
+        ),
+    ],
+)
+def test_the_forms_own_words_are_dutch_for_a_dutch_browser(
+    admin_client, page, dutch_words, english_words
+):
+    """The models' field labels, help texts and choices, not only the admin's frame."""
+    urls = {
+        "entry": lambda: reverse(
+            "admin:articles_article_change", args=[ArticleFactory(draft=True, languages=["en"]).pk]
+        ),
+        "vendor": lambda: reverse("admin:articles_vendor_change", args=[VendorFactory().pk]),
+        "image": lambda: reverse(
+            "admin:images_image_change",
+            args=[
+                image_create(user=None, upload=upload(drawn(80, 45)), credit="Desk", texts={}).pk
+            ],
+        ),
+    }
+    url = urls[page]()
+    dutch = admin_client.get(url, **DUTCH).content.decode()
+    english = admin_client.get(url).content.decode()
+    for dutch_word, english_word in zip(dutch_words, english_words, strict=True):
+        assert dutch_word in dutch and english_word not in dutch, dutch_word
+        assert english_word in english, english_word
 
 
 def test_the_editors_choice_wins_over_the_browser(client, publisher):
@@ -102,6 +154,7 @@ def test_a_dutch_date_typed_in_the_picker_is_read_as_dutch(client, publisher):
         "/feeds/nl/{vendor}.atom",
         "/read/nl/{slug}/",
         "/graphql/?query={{articles{{totalCount}}}}",
+        "/api/schema/",
     ],
 )
 def test_public_answers_do_not_change_for_a_dutch_editor(client, publisher, path):
@@ -117,6 +170,15 @@ def test_public_answers_do_not_change_for_a_dutch_editor(client, publisher, path
     for header in ("ETag", "Vary", "Content-Language", "Cache-Control", "Last-Modified"):
         assert plain.get(header) == dutch.get(header), header
     assert "Cookie" not in plain.get("Vary", "")
+
+
+def test_the_api_schema_keeps_the_choices_english_words_for_a_dutch_editor(client, publisher):
+    """The entry kinds' labels are translated for the admin; the OpenAPI description of the
+    ``kind`` enum, built from them, stays English."""
+    client.post(reverse("set_language"), {"language": "nl", "next": "/admin/"})
+    schema = client.get("/api/schema/", **DUTCH).content.decode()
+    assert "`model_release` - Model release" in schema
+    assert "Modelrelease" not in schema
 
 
 def test_an_api_error_keeps_its_own_message_for_a_dutch_editor(client, publisher):
