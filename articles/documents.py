@@ -123,6 +123,12 @@ class SharedData:
             RiskCategory.objects.filter(framework__in=framework_ids).values_list("pk", flat=True)
         )
 
+    def logo(self, image_id: int | None, requested: str) -> dict | None:
+        """A vendor's logo, once it has renditions to show (until then, none): unlike an
+        entry's image, a logo is not held back by publishing."""
+        image = self.images.get(image_id) if image_id else None
+        return self.image(image_id, requested) if image and image.renditions.all() else None
+
     def image(self, image_id: int | None, requested: str, captions=None) -> dict | None:
         """The image embedded in a document in ``requested``; with ``captions`` (language ->
         text), the caption served in that language, with the same fallback as the texts."""
@@ -262,7 +268,7 @@ def build_documents(
             "vendor": {
                 "slug": vendor.slug,
                 "name": vendor.name,
-                "logo": shared.image(vendor.logo_id, requested),
+                "logo": shared.logo(vendor.logo_id, requested),
             },
             "kind": source["kind"],
             "published_at": iso(published_at),

@@ -1,10 +1,13 @@
 """Reads of the image library: what uses an image, and an image as the documents embed it."""
 
+from collections import defaultdict
+
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.db.models import F
 
-from images.models import Image, Rendition
-from kernel.languages import default_language
+from images.models import Image, ImageText, Rendition
+from kernel.languages import default_language, resolve_translation
 
 
 def absolute_url(name: str) -> str:
@@ -27,9 +30,13 @@ def image_document(image: Image, requested: str) -> dict:
     """The image in ``requested``: renditions, the social card, alt text and title with the
     language served (the default language's stand in for a missing one, flagged), credit,
     licence and focal point. ``image`` comes with its texts and renditions prefetched."""
-    resolved = image.text(requested)
+    return _document(image, image.texts.all(), image.renditions.all(), requested)
+
+
+def _document(image: Image, texts, renditions, requested: str) -> dict:
+    resolved = resolve_translation(texts, requested)
     text = resolved.translation
-    renditions = sorted(image.renditions.all(), key=lambda r: (r.kind, r.format, r.width))
+    renditions = sorted(renditions, key=lambda r: (r.kind, r.format, r.width))
     card = next((r for r in renditions if r.kind == Rendition.Kind.CARD), None)
     return {
         "id": image.pk,
@@ -53,6 +60,40 @@ def images_for_documents(ids) -> dict[int, Image]:
     if not ids:
         return {}
     return Image.objects.prefetch_related("texts", "renditions").in_bulk(ids)
+
+
+def shown_image_documents(ids, requested: str) -> dict[int, dict]:
+    """The images with ``ids`` that have a set of renditions to show (the first set is
+    ready; a new one being made leaves the previous set in place), as documents embed them in
+    ``requested``, in one query: their renditions, each with the image and its texts joined
+    (a row per rendition and language). An image without renditions is left out."""
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    rows = (
+        Rendition.objects.filter(image_id__in=ids)
+        .select_related("image")
+        .annotate(
+            text_language=F("image__texts__language"),
+            text_title=F("image__texts__title"),
+            text_alt=F("image__texts__alt"),
+        )
+    )
+    images, texts, renditions = {}, defaultdict(dict), defaultdict(dict)
+    for row in rows:
+        images[row.image_id] = row.image
+        renditions[row.image_id][row.pk] = row
+        if row.text_language is not None:
+            texts[row.image_id][row.text_language] = ImageText(
+                image_id=row.image_id,
+                language=row.text_language,
+                title=row.text_title,
+                alt=row.text_alt,
+            )
+    return {
+        pk: _document(image, texts[pk].values(), renditions[pk].values(), requested)
+        for pk, image in images.items()
+    }
 
 
 def image_uses(image: Image) -> list[str]:

@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from articles import selectors
+from articles.admin.captions import CaptionField
 from articles.admin.filters import MissingTranslationFilter, RevisitFilter, StatusFilter
 from articles.admin.history import HistoryMixin
 from articles.admin.inlines import (
@@ -55,14 +56,25 @@ from reader.links import reader_url
 
 
 class ArticleForm(forms.ModelForm):
-    """Carries the revision the editor opened; a save of an outdated form is refused."""
+    """Carries the revision the editor opened; a save of an outdated form is refused. The
+    image's caption is a text box per language; those of ``fixed_caption_languages`` (set by
+    ``ArticleAdmin.get_form``) are shown but not changed."""
 
     expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    fixed_caption_languages: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["expected_revision"].initial = self.instance.version
+        if "image_caption" in self.fields:
+            stored = self.fields["image_caption"]
+            self.fields["image_caption"] = CaptionField(
+                fixed=self.fixed_caption_languages,
+                kept=self.instance.image_caption,
+                label=stored.label,
+                help_text=stored.help_text,
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -149,7 +161,8 @@ class ArticleAdmin(
             "reader_feedback",
         ]
         if not may_edit_content(request.user, obj):
-            return readonly + list(FIELDS) + ["topics"]  # translators: the translations only
+            # Translators: the translations and the image's caption only (see get_form).
+            return readonly + [name for name in FIELDS if name != "image_caption"] + ["topics"]
         # The publication time of a published entry only changes by unpublishing and
         # publishing again, so every such change is in the publish log.
         if not request.user.has_perm("articles.publish_article") or (
@@ -157,6 +170,14 @@ class ArticleAdmin(
         ):
             readonly.append("published_at")
         return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """A translator changes the image's caption in the other languages, not in the
+        default one (the entry's main text), as with the translations."""
+        form = super().get_form(request, obj, change, **kwargs)
+        if not may_edit_content(request.user, obj):
+            form.fixed_caption_languages = (default_language(),)
+        return form
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location)

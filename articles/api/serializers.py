@@ -86,6 +86,11 @@ class VendorSerializer(LanguageFields):
     description = serializers.CharField()
     public_article_count = serializers.IntegerField(help_text="Public entries of this vendor.")
     updated_at = serializers.DateTimeField()
+    logo = ImageSerializer(
+        allow_null=True,
+        help_text="The vendor's mark, with its alt text in the served language; null without "
+        "one, or until its renditions are ready.",
+    )
 
 
 class TopicSerializer(serializers.Serializer):

@@ -65,8 +65,8 @@ class VendorListView(PublicReadView):
 
     @documented(
         summary="List vendors",
-        description="Vendors by slug, each with its count of public entries and its "
-        "description in the requested language.",
+        description="Vendors by slug, each with its count of public entries, its logo and "
+        "its description in the requested language.",
         ok=VendorSerializer(many=True),
     )
     def get(self, request, **kwargs):
@@ -82,6 +82,7 @@ def vendor_data(view: selectors.VendorView) -> dict:
         "description": resolved.translation.description if resolved.translation else "",
         "public_article_count": view.public_article_count,
         "updated_at": iso(vendor.updated_at),
+        "logo": view.logo,
         "language": resolved.served,
         "requested_language": view.language,
         "fallback": resolved.fell_back,
@@ -100,7 +101,7 @@ class VendorDetailView(PublicReadView):
 
     @documented(
         summary="One vendor",
-        description="A vendor with its count of public entries.",
+        description="A vendor with its count of public entries and its logo.",
         ok=VendorSerializer,
         errors=(404,),
     )

@@ -157,8 +157,8 @@ class Vendor:
     logo_data: strawberry.Private[dict | None] = None
 
     @strawberry.field(
-        description="The vendor's mark, as an entry's document carries it; null where the "
-        "vendor is not reached through an entry (`vendors`, `vendor`)."
+        description="The vendor's mark, with its alt text in the served language; null "
+        "without one, or until its renditions are ready."
     )
     def logo(self) -> Image | None:
         return Image.from_dict(self.logo_data)
@@ -166,7 +166,13 @@ class Vendor:
     @classmethod
     def from_view(cls, view: VendorView) -> "Vendor":
         vendor = view.vendor
-        return cls(slug=vendor.slug, name=vendor.name, vendor_id=vendor.pk, known=view)
+        return cls(
+            slug=vendor.slug,
+            name=vendor.name,
+            vendor_id=vendor.pk,
+            known=view,
+            logo_data=view.logo,
+        )
 
     async def view(self, info) -> VendorView:
         """The vendor's own data (an entry's document carries only its slug and name)."""

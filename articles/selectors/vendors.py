@@ -15,6 +15,7 @@ from articles.models import (
 )
 from articles.selectors.entries import Page, keyset_page, per_vendor_rows
 from articles.selectors.rules import DEFAULT_ORDERING, ORDERINGS, EntryFilter, visible_documents
+from images.selectors import shown_image_documents
 from kernel.languages import default_language, resolve_translation
 
 
@@ -102,6 +103,7 @@ class VendorView:
     vendor: Vendor
     language: str
     public_article_count: int
+    logo: dict | None = None  # as documents embed it; None without one or until rendered
 
     @property
     def resolved(self):
@@ -114,19 +116,30 @@ def _vendors():
 
 
 def vendor_list(*, language: str, slugs=None) -> list[VendorView]:
-    """Every vendor (or those with ``slugs``) by slug, with its count of public entries."""
+    """Every vendor (or those with ``slugs``) by slug, with its count of public entries and
+    its logo."""
     vendors = Vendor.objects.prefetch_related("translations").order_by("slug")
     if slugs is not None:
         vendors = vendors.filter(slug__in=slugs)
     vendors = list(vendors)
     counts = public_counts([vendor.pk for vendor in vendors])
-    return [VendorView(vendor, language, counts.get(vendor.pk, 0)) for vendor in vendors]
+    logos = _logos(vendors, language)
+    return [
+        VendorView(vendor, language, counts.get(vendor.pk, 0), logos.get(vendor.logo_id))
+        for vendor in vendors
+    ]
+
+
+def _logos(vendors, language: str) -> dict[int, dict]:
+    """The vendors' logos with renditions to show (one query; none without logos)."""
+    return shown_image_documents({vendor.logo_id for vendor in vendors}, language)
 
 
 def vendor_page(
     *, language: str, limit: int, after: tuple | None = None, backwards: bool = False
 ) -> Page:
-    """A page of vendors by slug, as :class:`VendorView`; keys are (slug,)."""
+    """A page of vendors by slug, as :class:`VendorView` (with their logos); keys are
+    (slug,)."""
     page = keyset_page(
         _vendors(),
         ("slug",),
@@ -135,7 +148,11 @@ def vendor_page(
         backwards=backwards,
         key=lambda vendor: (vendor.slug,),
     )
-    views = [VendorView(vendor, language, vendor.public_count) for vendor in page.items]
+    logos = _logos(page.items, language)
+    views = [
+        VendorView(vendor, language, vendor.public_count, logos.get(vendor.logo_id))
+        for vendor in page.items
+    ]
     return Page(views, page.keys, page.more)
 
 

@@ -84,6 +84,16 @@ def _check_rights(user, article: Article, *, content: bool, texts: bool, publica
             )
 
 
+def _main_caption_changed(article: Article, fields: dict) -> bool:
+    """Whether an edit changes the image's caption in the default language: like the main
+    text, that is the entry's content; its other languages are translations."""
+    if "image_caption" not in fields:
+        return False
+    language = default_language()
+    current = field_value("image_caption", article.image_caption)
+    return fields["image_caption"].get(language) != current.get(language)
+
+
 @transaction.atomic
 def article_update(
     *,
@@ -104,7 +114,8 @@ def article_update(
     remove;
     ``signals``: language -> the bullets in order (an empty list removes them);
     ``scorecard``: see ``_plan_scorecard``. Writers and publishers change everything, a
-    translator the translations; the publication time changes only before publishing.
+    translator the translations (and the image's caption in the languages other than the
+    default); the publication time changes only before publishing.
     Editing a live entry changes its working copy only; publishing the changes is a workflow
     step of its own. The change is one revision, for ``reason`` (a ``RevisionReason``) with
     an optional ``message``.
@@ -122,7 +133,8 @@ def article_update(
     if not edit:
         return edit
     content = bool(
-        set(plan.fields) - {"published_at"}
+        set(plan.fields) - {"published_at", "image_caption"}
+        or _main_caption_changed(article, plan.fields)
         or plan.topics is not None
         or plan.signals
         or plan.scorecard is not KEEP
@@ -134,7 +146,7 @@ def article_update(
         user,
         article,
         content=content,
-        texts=bool(plan.translations),
+        texts=bool(plan.translations) or "image_caption" in plan.fields,
         publication="published_at" in plan.fields,
     )
     write_edit(article, plan, user=user, reason=reason, message=message)

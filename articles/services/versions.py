@@ -63,8 +63,9 @@ def article_apply_source(
     card = source["scorecard"]
     plan = plan_edit(
         article,
-        # A source from before a field existed leaves that field as it is.
-        fields={name: source[name] for name in ENTRY_FIELDS if name in source} | fields,
+        # A source from before a field existed had none: restoring it empties the field
+        # (no image, no caption), as the history's comparison shows it.
+        fields={name: source.get(name) for name in ENTRY_FIELDS} | fields,
         topics=source["topics"],
         translations=dict.fromkeys(languages) | source["translations"],
         signals={language: [] for language in signal_languages} | source["signals"],

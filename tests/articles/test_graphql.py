@@ -653,9 +653,11 @@ def test_a_nested_page_outside_the_limits_is_refused(client):
 # --- Query budgets ---------------------------------------------------------------------------
 
 
-def full_entries(count):
+def full_entries(count, logo=None):
+    """``count`` live entries of three vendors, each with every part; with ``logo`` (the
+    ``library_image`` fixture), each vendor has a logo of its own."""
     framework = make_framework()
-    vendors = [VendorFactory() for _ in range(3)]
+    vendors = [VendorFactory(logo=logo(120, 120) if logo else None) for _ in range(3)]
     for vendor in vendors:
         VendorTranslationFactory(vendor=vendor)
     for index in range(count):
@@ -675,15 +677,15 @@ def full_entries(count):
 # then one query per nested field kind and set of arguments, whatever the list's length: the
 # vendors' own data (vendors, their translations, their public counts: 3), each vendor's page
 # of entries and their totals (2), the topics' counts (1), and moreFromVendor once per limit
-# (2).
-LIST_BUDGET = 2 + 3 + 2 + 1 + 2
+# (2); the vendors' logos come with their own data (1).
+LIST_BUDGET = 2 + 3 + 2 + 1 + 2 + 1
 
 
 @pytest.mark.parametrize("count", [1, 50])
 def test_a_list_with_every_nested_field_runs_a_fixed_number_of_queries(
-    client, django_assert_num_queries, count
+    client, django_assert_num_queries, count, library_image
 ):
-    full_entries(count)
+    full_entries(count, logo=library_image)
     with django_assert_num_queries(LIST_BUDGET):
         results = data(client, FULL_LIST_QUERY, {"limit": 50})["articles"]["results"]
     assert len(results) == count
@@ -705,11 +707,12 @@ def test_the_seed_page_runs_a_fixed_number_of_queries(client, seed, django_asser
 
 VENDOR_PAGES = {
     "fields": """
-    { vendors { slug description articleCount
+    { vendors { slug description articleCount logo { alt renditions { url } }
         articles { totalCount results { slug translation { title } vendor { name } } } } }
     """,
     "fragment": """
-    { vendors { slug description articleCount articles { totalCount ...Entries } } }
+    { vendors { slug description articleCount logo { alt renditions { url } }
+        articles { totalCount ...Entries } } }
     fragment Entries on ArticlePage { results { slug translation { title } vendor { name } } }
     """,
 }
@@ -718,14 +721,15 @@ VENDOR_PAGES = {
 @pytest.mark.parametrize("count", [1, 50])
 @pytest.mark.parametrize("query", VENDOR_PAGES.values(), ids=VENDOR_PAGES.keys())
 def test_vendors_with_their_entries_run_a_fixed_number_of_queries(
-    client, django_assert_num_queries, count, query
+    client, django_assert_num_queries, count, query, library_image
 ):
-    full_entries(count)
-    # Vendors, their translations and counts (3), every vendor's page (1), every vendor's
-    # total (1: counts kept by publishing, read again for the page's arguments).
-    with django_assert_num_queries(5):
+    full_entries(count, logo=library_image)
+    # Vendors, their translations and counts (3), their logos (1), every vendor's page (1),
+    # every vendor's total (1: counts kept by publishing, read again for the page's arguments).
+    with django_assert_num_queries(6):
         vendors = data(client, query)["vendors"]
     assert sum(v["articles"]["totalCount"] for v in vendors) == count
+    assert all(v["logo"]["renditions"] for v in vendors)
 
 
 def test_a_time_without_an_offset_is_utc(client, catalogue):

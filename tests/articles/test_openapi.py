@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from articles.services import article_delete
+from articles.services import article_delete, vendor_update
 from partners.services import partner_key_create, partner_key_revoke
 from tests.factories import (
     ArticleFactory,
@@ -28,8 +28,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def article():
-    article = ArticleFactory(languages=["en", "nl"])
+def article(library_image):
+    article = ArticleFactory(languages=["en", "nl"], image=library_image())
+    vendor_update(vendor=article.vendor, user=None, fields={"logo": library_image(120, 120)})
     ArticleFactory(vendor=article.vendor, languages=["en"])
     SignalBulletFactory(article=article)
     VendorTranslationFactory(vendor=article.vendor)

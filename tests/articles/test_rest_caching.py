@@ -103,17 +103,23 @@ def test_a_page_of_entries_takes_the_log_head_and_one_query_for_the_rows(
 
 @pytest.mark.parametrize("page_size", [1, 50])
 def test_vendors_and_topics_take_a_fixed_number_of_queries(
-    api, django_assert_num_queries, page_size
+    api, django_assert_num_queries, page_size, library_image
 ):
-    for _ in range(50):
-        article = ArticleFactory()
+    logos = [library_image(120, 120) for _ in range(3)]
+    for index in range(50):
+        article = ArticleFactory(vendor=VendorFactory(logo=logos[index % 3]))
         VendorTranslationFactory(vendor=article.vendor)
         article.topics.add(TopicFactory())
         go_live(article)
-    # the log head, vendors with their counts, their translations
-    with django_assert_num_queries(3):
+    # the log head, vendors with their counts, their translations, their logos
+    with django_assert_num_queries(4):
         vendors = api.get(VENDORS, {"page_size": page_size})
     assert len(vendors.json()["results"]) == page_size
+    assert all(vendor["logo"]["renditions"] for vendor in vendors.json()["results"])
+    # the log head, the vendor, its translations, its count, its logo
+    slug = vendors.json()["results"][0]["slug"]
+    with django_assert_num_queries(5):
+        assert api.get(f"{VENDORS}{slug}/").json()["logo"]["renditions"]
     # the log head, topics with their counts
     with django_assert_num_queries(2):
         topics = api.get("/api/v1/topics/")

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from images.services import image_create, image_renditions_render
 from tests.browser.utils import DESKTOP, PHONE, skip_without_chromium
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, VendorFactory
 from tests.images.conftest import drawn, upload
 from tests.utils import go_live
 
@@ -64,3 +64,29 @@ def test_without_javascript_the_server_page_gives_the_same_choice(browser, live_
         assert img.evaluate("i => i.currentSrc").endswith("-width-480.avif")
     finally:
         context.close()
+
+
+def test_more_from_the_vendor_shows_its_mark(open_page, settings, live_server):
+    settings.SITE_URL = live_server.url
+    call_command("graphql_documents", "register", stdout=StringIO())
+    logo = image_create(
+        user=None, upload=upload(drawn(120, 120)), credit="Test", texts={"en": {"alt": "Mark"}}
+    )
+    image_renditions_render(image_id=logo.pk)
+    vendor = VendorFactory(name="Drawn Labs", logo=logo)
+    go_live(ArticleFactory(slug="older", vendor=vendor))
+    go_live(ArticleFactory(slug="newer", vendor=vendor))
+    page = open_page(viewport=DESKTOP)
+    page.open("/read/en/newer/")
+    heading = page.tab.locator(".more-from h2")
+    heading.wait_for()
+    assert "Drawn Labs" in heading.inner_text()
+    mark = heading.locator(".vendor-mark img")
+    mark.scroll_into_view_if_needed()
+    page.tab.wait_for_function(
+        "() => { const i = document.querySelector('.vendor-mark img');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
+    assert mark.evaluate("i => i.currentSrc").endswith("-width-120.avif")
+    assert mark.get_attribute("alt") == ""  # the vendor's name follows it
+    assert page.offsite == [] and page.errors == []

@@ -4,6 +4,7 @@ changes."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from articles.models import Article, PublicationLog
@@ -16,7 +17,7 @@ from articles.services import (
 )
 from images.models import Image
 from images.services import image_update
-from tests.factories import ArticleFactory, VendorFactory
+from tests.factories import ArticleFactory, UserFactory, VendorFactory
 from tests.utils import go_live
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +135,21 @@ def test_the_history_shows_an_image_and_caption_change_in_words(library_image):
         newest.changes
     )
     assert ("Image caption", "en: Drawn.", "en: Redrawn.\nnl: Hertekend.") in newest.changes
+
+
+def test_restoring_a_version_from_before_images_takes_the_image_away(library_image, client):
+    """A revision written before entries had images has no image in its content: the entry
+    had none then, so restoring it leaves none (as the history's comparison says)."""
+    article = with_image(library_image(), en="Drawn.")
+    first = article.revisions.get(number=1)
+    for name in ("image", "image_caption"):
+        del first.content[name]
+    first.save()
+    client.force_login(UserFactory(role="Publisher"))
+    response = client.post(reverse("admin:articles_article_restore", args=[article.pk, 1]))
+    assert response.status_code == 302
+    restored = Article.objects.get(pk=article.pk)
+    assert (restored.image, restored.image_caption) == (None, {})
+    assert detail("with-image")["image"] is not None  # live until the restore is published
+    article_publish_changes(article=restored, user=None)
+    assert detail("with-image")["image"] is None

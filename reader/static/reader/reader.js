@@ -103,7 +103,7 @@ function scorecardSection(scorecard, L) {
 function moreFromVendor(code, entry) {
   const L = labels(code);
   return [
-    h("h2", {}, L.moreFrom(entry.vendor.name)),
+    h("h2", {}, vendorMark(entry.vendor.logo), L.moreFrom(entry.vendor.name)),
     h("ul", { class: "more" }, entry.moreFromVendor.map((other) => h("li", {},
       h("a", { href: entryUrl(code, other.slug), lang: codeOf(other.translation.language) },
         other.translation.title),
@@ -117,20 +117,47 @@ function moreFromVendor(code, entry) {
 // server-rendered page (entry_text.html) uses the same sizes.
 const PICTURE_SIZES = "(min-width: 48rem) 46rem, calc(100vw - 2rem)";
 
+/** An image's renditions by format, narrowest first. */
+function byFormat(image) {
+  const formats = {};
+  for (const r of [...image.renditions].sort((a, b) => a.width - b.width)) {
+    (formats[r.format] ||= []).push(r);
+  }
+  return formats;
+}
+
+const srcset = (list) => list.map((r) => `${r.url} ${r.width}w`).join(", ");
+
+/** AVIF and WebP sources of a <picture>, for the formats the image has. */
+function sources(formats, sizes) {
+  return ["AVIF", "WEBP"].filter((f) => formats[f]).map((f) => h("source",
+    { type: `image/${f.toLowerCase()}`, srcset: srcset(formats[f]), sizes }));
+}
+
+/** The vendor's mark before its name, 2rem high; decorative (the name follows), so no alt. */
+function vendorMark(logo) {
+  if (!logo || !logo.renditions.length) return null;
+  const formats = byFormat(logo);
+  const fallback = formats.JPEG || formats.PNG;
+  const smallest = fallback[0];
+  return h("picture", { class: "vendor-mark" },
+    sources(formats, "2rem"),
+    h("img", {
+      src: smallest.url, srcset: srcset(fallback), sizes: "2rem", width: 32,
+      height: Math.round((32 * smallest.height) / smallest.width), alt: "", loading: "lazy",
+      decoding: "async",
+    }));
+}
+
 /** The entry's image: AVIF, then WebP, then JPEG or PNG, each with all its widths. */
 function picture(image) {
   if (!image || !image.renditions.length) return null;
-  const byFormat = {};
-  for (const r of [...image.renditions].sort((a, b) => a.width - b.width)) {
-    (byFormat[r.format] ||= []).push(r);
-  }
-  const srcset = (list) => list.map((r) => `${r.url} ${r.width}w`).join(", ");
-  const fallback = byFormat.JPEG || byFormat.PNG;
+  const formats = byFormat(image);
+  const fallback = formats.JPEG || formats.PNG;
   const largest = fallback[fallback.length - 1];
   return h("figure", { class: "entry-image" },
     h("picture", {},
-      ["AVIF", "WEBP"].filter((f) => byFormat[f]).map((f) => h("source",
-        { type: `image/${f.toLowerCase()}`, srcset: srcset(byFormat[f]), sizes: PICTURE_SIZES })),
+      sources(formats, PICTURE_SIZES),
       h("img", {
         src: largest.url, srcset: srcset(fallback), sizes: PICTURE_SIZES, width: largest.width,
         height: largest.height, alt: image.alt, lang: codeOf(image.language), loading: "lazy",
