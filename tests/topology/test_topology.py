@@ -202,8 +202,12 @@ def test_node_b_killed_under_load_the_balancer_moves_on_and_no_feedback_is_lost(
     # read the dying node did not answer was tried again on the other one.
     assert all(at < killed + 4 for at, _ in errors)
     assert [status for at, status, _ in outcomes if at > killed + 4]
+    # Without the retry about half the reads sent while the node died failed (the director
+    # sends every other one there); with it, only a read cut off mid-answer, or retried onto
+    # the dying node by another request's turn, may fail.
+    window = [kind for at, _, kind in outcomes if killed <= at < killed + 4]
     read_errors = [at for at, kind in errors if kind == "read"]
-    assert len(read_errors) <= 2, "reads are retried on the other node"
+    assert len(read_errors) <= 0.05 * window.count("read"), "reads are retried on the other node"
 
 
 def test_the_worker_killed_mid_delivery_every_webhook_and_purge_is_delivered_after_restart(
