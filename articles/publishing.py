@@ -7,6 +7,8 @@ the change feed, validators, caches and webhooks all key on the log.
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 import orjson
@@ -38,8 +40,24 @@ from articles.scheduled_changes import due_source, live_settle, live_unschedule
 log_appended = Signal()
 
 
+_batch: ContextVar[list[PublicationLog] | None] = ContextVar("log_batch", default=None)
+
+
+@contextmanager
+def log_batch():
+    """Hold the rows appended inside and append them together on the way out: one batch of
+    consecutive positions at one time, one ``log_appended`` (a release)."""
+    rows = []
+    token = _batch.set(rows)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    log_append(rows)
+
+
 def log_append(rows: list[PublicationLog]) -> None:
-    """Give ``rows`` the next positions and store them.
+    """Give ``rows`` the next positions and store them (inside ``log_batch``: at its end).
 
     The counter row stays locked until the transaction commits, so positions become visible
     in order. A row's ``effective_at`` is the time under the lock, or its later publication
@@ -47,6 +65,9 @@ def log_append(rows: list[PublicationLog]) -> None:
     waiting for their time are dropped: nobody saw them, and the new rows supersede them.
     """
     if not rows:
+        return
+    if (batch := _batch.get()) is not None:
+        batch.extend(rows)
         return
     PublicationCounter.objects.get_or_create(pk=1)
     PublicationCounter.objects.filter(pk=1).update(position=F("position") + len(rows))
@@ -124,6 +145,8 @@ def live_write(
     published_at: datetime,
     significant: bool = False,
     record: Callable[[], Revision] | None = None,
+    revision: Revision | None = None,
+    release_id: int | None = None,
 ) -> LiveEntry:
     """Make the working copy of ``article`` its live version, visible from ``published_at``.
 
@@ -133,7 +156,9 @@ def live_write(
 
     ``record()`` writes the revision the live version is published from, once the notes are
     dated, so that what is live is exactly that revision's source (the publishing services
-    pass it); without it, the entry's latest revision is named.
+    pass it); without it, the entry's latest revision is named. A pinned ``revision`` (a
+    release's) goes live instead of the working copy, with only the notes it holds; its
+    log row names ``release_id``.
     """
     live_settle(article_ids=[article.pk])
     live_unschedule(article_id=article.pk)  # what goes live now replaces what was waiting
@@ -141,11 +166,15 @@ def live_write(
     visible_at = _visible_at(published_at, now)
     previous = LiveEntry.objects.filter(pk=article.pk).first()
     was_visible = previous is not None and previous.published_at <= now
-    noted = Note.objects.filter(article=article, published_at__isnull=True).update(
-        published_at=visible_at if was_visible else published_at
-    )
+    noted_at = visible_at if was_visible else published_at
+    notes = Note.objects.filter(article=article, published_at__isnull=True)
+    if revision is not None:
+        notes = notes.filter(pk__in=[n["id"] for n in revision.content["notes"]])
+    noted = notes.update(published_at=noted_at)
     significant = significant or noted > 0
-    if record is not None:
+    if revision is not None:
+        source = due_source(revision.content, noted_at)
+    elif record is not None:
         revision = record()
         source = revision.content
     else:
@@ -177,20 +206,25 @@ def live_write(
     row = _log_row(entry, PublicationEvent.PUBLISHED, user, effective_at=published_at)
     if was_visible:
         row.event, row.significant = PublicationEvent.UPDATED, significant
+    row.release_id = release_id
     log_append([row])
     return entry
 
 
 @transaction.atomic
-def live_remove(*, article: Article, user, event=PublicationEvent.UNPUBLISHED) -> bool:
+def live_remove(
+    *, article: Article, user, event=PublicationEvent.UNPUBLISHED, release_id: int | None = None
+) -> bool:
     """Take ``article`` off every public surface. A removal is logged only if the public saw
     the entry; one that was still scheduled leaves no trace (its slug must not leak)."""
+    live_settle(article_ids=[article.pk])
     live_unschedule(article_id=article.pk)
     entry = LiveEntry.objects.filter(pk=article.pk).first()
     if entry is None:
         return False
     was_visible = entry.published_at <= timezone.now()
     row = _log_row(entry, event, user)
+    row.release_id = release_id
     untagged = Counter({topic: -1 for topic in entry.topics.values_list("pk", flat=True)})
     entry.delete()
     _count_entries(Counter({entry.vendor_id: -1}))
@@ -367,7 +401,13 @@ def _scheduled_row(change: ScheduledChange) -> PublicationLog:
 
 @transaction.atomic
 def live_schedule(
-    *, article: Article, user, revision: Revision, at: datetime, significant: bool = False
+    *,
+    article: Article,
+    user,
+    revision: Revision,
+    at: datetime,
+    significant: bool = False,
+    release_id: int | None = None,
 ) -> ScheduledChange:
     """Make ``revision`` of a visible live entry go live at ``at``, replacing a change that
     was waiting: its documents are stored now, valid from ``at``, and its log row is dated
@@ -387,5 +427,7 @@ def live_schedule(
         scheduled_by=user if getattr(user, "pk", None) else None,
     )
     documents_store([entry], waiting={entry.pk: change})
-    log_append([_scheduled_row(change)])
+    row = _scheduled_row(change)
+    row.release_id = release_id
+    log_append([row])
     return change

@@ -267,6 +267,8 @@ if not 0 <= PUBLIC_HEAD_STALENESS_MS <= 250:
     raise ImproperlyConfigured("PUBLIC_HEAD_STALENESS_MS must be between 0 and 250.")
 # How long a preview link for a draft stays valid, in seconds.
 PREVIEW_TOKEN_MAX_AGE = env.int("PREVIEW_TOKEN_MAX_AGE", default=3600)
+# How many entries one release may hold (``articles.services.releases``).
+RELEASE_MAX_ITEMS = env.int("RELEASE_MAX_ITEMS", default=200)
 # How many revisions of an entry `manage.py prune_revisions` keeps (the newest; the one its
 # live version was published from is always kept as well).
 REVISIONS_KEEP = env.int("REVISIONS_KEEP", default=100)

@@ -25,9 +25,11 @@ from articles.models.live import (
     SearchStemming,
 )
 from articles.models.notes import Note
+from articles.models.releases import REMOVALS, Release, ReleaseAction, ReleaseItem
 from articles.models.revisions import Revision, RevisionReason
 
 __all__ = [
+    "REMOVALS",
     "Article",
     "ArticleTranslation",
     "LiveDocument",
@@ -39,6 +41,9 @@ __all__ = [
     "PublicationEvent",
     "PublicationLog",
     "PublishEvent",
+    "Release",
+    "ReleaseAction",
+    "ReleaseItem",
     "Revision",
     "RevisionReason",
     "RiskArea",

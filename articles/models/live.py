@@ -350,6 +350,7 @@ class PublicationEvent(models.TextChoices):
     UNPUBLISHED = "entry.unpublished", gettext_lazy("Unpublished")
     DELETED = "entry.deleted", gettext_lazy("Deleted")
     VENDOR_UPDATED = "vendor.updated", gettext_lazy("Vendor updated")
+    RELEASE_PUBLISHED = "release.published", gettext_lazy("Release published")
 
 
 UPSERT_EVENTS = (PublicationEvent.PUBLISHED, PublicationEvent.UPDATED)
@@ -391,6 +392,12 @@ class PublicationLog(models.Model):
         related_name="+",
         verbose_name=gettext_lazy("user"),
     )
+    release_id = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("The release that made this change, if one did."),
+        verbose_name=gettext_lazy("release id"),
+    )
 
     class Meta:
         verbose_name = gettext_lazy("publication log")
@@ -399,7 +406,8 @@ class PublicationLog(models.Model):
         indexes = [models.Index(fields=["effective_at", "position"], name="log_feed_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(article_id__isnull=False) | Q(event="vendor.updated"),
+                condition=Q(article_id__isnull=False)
+                | Q(event__in=["vendor.updated", "release.published"]),
                 name="log_entry_event_has_article",
             )
         ]

@@ -26,6 +26,17 @@ from articles.services.reference import (
     vendor_delete,
     vendor_update,
 )
+from articles.services.releases import (
+    release_create,
+    release_delete,
+    release_item_add,
+    release_item_remove,
+    release_item_review,
+    release_item_update,
+    release_publish,
+    release_revert,
+    release_unschedule,
+)
 from articles.services.scheduling import (
     article_cancel_scheduled_changes,
     article_reschedule_changes,
@@ -76,6 +87,15 @@ __all__ = [
     "note_create",
     "note_delete",
     "note_update",
+    "release_create",
+    "release_delete",
+    "release_item_add",
+    "release_item_remove",
+    "release_item_review",
+    "release_item_update",
+    "release_publish",
+    "release_revert",
+    "release_unschedule",
     "revisions_import",
     "revisions_prune",
     "risk_area_create",

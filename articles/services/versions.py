@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from articles.documents import ENTRY_FIELDS
-from articles.models import Article, LiveEntry, Revision, RevisionReason
+from articles.models import Article, LiveEntry, ReleaseItem, Revision, RevisionReason
 from articles.permissions import may_edit_content
 from articles.services.content import Edit
 from articles.services.edits import plan_edit, write_edit
@@ -84,12 +84,15 @@ def article_apply_source(
 
 def revision_pinned(*, article_id: int) -> set[int]:
     """The ids of the entry's revisions that pruning never removes: the one its live version
-    was published from, and one scheduled to go live. (The one place to add more, e.g.
-    revisions a release pins.)"""
+    was published from, one scheduled to go live, and those releases name (pinned, the base
+    they were pinned on, the one live before: a release can still be reverted)."""
     pinned = LiveEntry.objects.filter(pk=article_id).values_list(
         "revision_id", "scheduled_change__revision_id"
     )
-    return {pk for row in pinned for pk in row if pk is not None}
+    released = ReleaseItem.objects.filter(article_id=article_id).values_list(
+        "revision_id", "base_id", "previous_id"
+    )
+    return {pk for rows in (pinned, released) for row in rows for pk in row if pk is not None}
 
 
 @transaction.atomic

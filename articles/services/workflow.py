@@ -18,6 +18,7 @@ from articles.models import (
 )
 from articles.permissions import may_delete
 from articles.publishing import live_remove, live_write, working_and_live
+from articles.releases import pending_release_of
 from articles.services.edits import article_touch
 from articles.services.versions import article_apply_source
 from articles.workflow import STEPS, UNPUBLISHED_STATES, Action
@@ -46,7 +47,16 @@ def article_publish_problems(*, article: Article) -> list[str]:
 
 
 def _locked(article: Article) -> Article:
-    return Article.objects.select_for_update().get(pk=article.pk)
+    """The entry, locked; refused while a scheduled release holds it (what goes live at
+    its time was reviewed as it is: unschedule the release to change its entries)."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    release = pending_release_of(article.pk)
+    if release is not None and release.is_waiting:
+        raise ValidationError(
+            f"This entry goes live with the release {release.title!r} scheduled for "
+            f"{release.published_at:%Y-%m-%d %H:%M} UTC: unschedule the release to change it."
+        )
+    return article
 
 
 def _log_step(article: Article, action: Action, user, from_status: str) -> None:
@@ -216,6 +226,11 @@ def article_delete(*, article: Article, user) -> None:
     """Delete the entry; mirrors are told if the public had seen it. Deleting an entry that is
     live or scheduled takes the publish right (see ``may_delete``)."""
     article = _locked(article)
+    release = pending_release_of(article.pk)
+    if release is not None:
+        raise ValidationError(
+            f"This entry is in the release {release.title!r}: remove it from the release first."
+        )
     if not may_delete(user, article):
         raise PermissionDenied(
             "You may not delete this entry."
