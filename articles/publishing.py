@@ -73,13 +73,20 @@ def log_append(rows: list[PublicationLog]) -> None:
     PublicationCounter.objects.filter(pk=1).update(position=F("position") + len(rows))
     last = PublicationCounter.objects.get(pk=1).position
     now = timezone.now()
-    PublicationLog.objects.filter(
+    waiting = PublicationLog.objects.filter(
         article_id__in={row.article_id for row in rows if row.article_id}, effective_at__gt=now
-    ).delete()
+    )
+    # A waiting row re-written (an entry re-rendered) stays its release's.
+    released = dict(
+        waiting.filter(release_id__isnull=False).values_list("article_id", "release_id")
+    )
+    waiting.delete()
     for offset, row in enumerate(rows):
         row.position = last - len(rows) + 1 + offset
         row.effective_at = max(now, row.effective_at) if row.effective_at else now
         row.created_at = now
+        if row.release_id is None and row.effective_at > now:
+            row.release_id = released.get(row.article_id)
     PublicationLog.objects.bulk_create(rows)
     log_appended.send(sender=PublicationLog, rows=rows)
 

@@ -19,6 +19,7 @@ from articles.models import (
     REMOVALS,
     Article,
     LiveEntry,
+    Note,
     PublicationEvent,
     PublicationLog,
     Release,
@@ -317,6 +318,10 @@ def release_unschedule(*, release: Release, user) -> Release:
         article = item.article
         if item.action == ReleaseAction.PUBLISH:
             live_remove(article=article, user=user)
+            # The notes it was to bring wait again (``live_write`` dated them its time).
+            Note.objects.filter(article=article, published_at=release.published_at).update(
+                published_at=None
+            )
             Article.objects.filter(pk=article.pk).update(
                 status=item.previous_status or Article.Status.DRAFT,
                 published_at=item.previous_published_at,
@@ -338,6 +343,22 @@ def release_revert(*, release: Release, user) -> Release:
     release = _locked_release(release)
     if not release.is_live:
         raise ValidationError("Only a release that went live can be reverted.")
+    pending = (
+        ReleaseItem.objects.filter(
+            article__in=release.items.values("article"),
+            release__in=Release.objects.pending(),
+        )
+        .select_related("release", "revision")
+        .order_by("pk")
+    )
+    if pending:
+        raise ValidationError(
+            [
+                f"{item.revision.content.get('slug')}: in the release {item.release.title!r}; "
+                "remove it there first."
+                for item in pending
+            ]
+        )
     revert = release_create(title=f"Revert: {release.title}"[:200], user=user, reverts=release)
     items = []
     for item in _items(release):
