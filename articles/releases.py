@@ -76,6 +76,9 @@ class ItemReport:
         return states or [ItemState.READY]
 
 
+UNCHANGED = "The pinned revision is what is live already: edit the entry, then update the item."
+
+
 def live_revisions(article_ids: Iterable[int]) -> dict[int, int | None]:
     """The revision each live entry of ``article_ids`` shows now (a scheduled change whose
     time has passed counts, settled or not); entries not live are absent."""
@@ -144,6 +147,8 @@ def release_reports(items: list[ReleaseItem]) -> list[ItemReport]:
         problem = action_problem(item.action, item.article, report.live)
         if problem:
             report.problems.append(problem)
+        elif item.action == ReleaseAction.PUBLISH_CHANGES and item.revision_id == report.live:
+            report.problems.append(UNCHANGED)
         if item.action not in REMOVALS:
             others = {slug for slug, pk in taken.items() if pk != item.article_id}
             report.problems += source_problems(

@@ -128,11 +128,16 @@ def release_item_add(
     problem = action_problem(action, article, live)
     if problem:
         raise ValidationError(problem)
+    revision = _pin(article, user)
+    if action == ReleaseAction.PUBLISH_CHANGES and revision.pk == live:
+        raise ValidationError(
+            "The working copy is the same as the live version: edit the entry first."
+        )
     return ReleaseItem.objects.create(
         release=release,
         article=article,
         action=action,
-        revision=_pin(article, user),
+        revision=revision,
         base_id=live,
         added_by=user if getattr(user, "pk", None) else None,
     )

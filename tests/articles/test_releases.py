@@ -165,15 +165,24 @@ def test_a_conflict_is_refused_and_listed_unless_overridden(client, launch, publ
     assert release_item.pk
 
 
-def test_a_rebased_item_needs_review_again(launch, publisher, writer):
+def test_a_rebased_item_needs_review_again(client, launch, publisher, writer):
     correction = Article.objects.get(slug="last-week")
     retitle(correction, "Published meanwhile")
     article_publish_changes(article=correction, user=publisher)
+    retitle(correction, "Last week, corrected on top")
     item = release_item_update(item=launch.items.get(article=correction), user=writer)
     with pytest.raises(ValidationError, match="not reviewed"):
         release_publish(release=launch, user=publisher)
     release_item_review(item=item, user=publisher)
     release_publish(release=launch, user=publisher)
+    assert titles(client)["last-week"] == "Last week, corrected on top"
+
+
+def test_an_item_with_nothing_to_publish_is_refused(writer, publisher):
+    entry = live_entry("unchanged", "Unchanged")
+    release = release_create(title="Nothing", user=writer)
+    with pytest.raises(ValidationError, match="same as the live version"):
+        release_item_add(release=release, article=entry, user=writer)
 
 
 def test_a_scheduled_release_goes_live_at_its_time_on_every_surface(client, launch, publisher):
