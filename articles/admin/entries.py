@@ -38,7 +38,7 @@ from articles.admin.panel import WorkflowPanelMixin, cancelled_message
 from articles.admin.states import state_label, unpublished_changes, when
 from articles.admin.writes import ServiceErrorsMixin
 from articles.desk import changes_submitted, due_for_revisit, open_corrections
-from articles.models import Article
+from articles.models import Article, Release, ReleaseItem
 from articles.permissions import may_delete, may_edit_content, may_translate
 from articles.scheduled_changes import live_scheduled
 from articles.services import (
@@ -53,6 +53,13 @@ from articles.workflow import STEPS, UNPUBLISHED_STATES, Step
 from feedback.admin import article_feedback_summary
 from kernel.languages import default_language, supported_languages
 from reader.links import reader_url
+
+
+def release_holding(item: ReleaseItem) -> str:
+    return gettext("%(entry)s is in the release %(release)s: remove it from the release first.") % {
+        "entry": item.article.slug,
+        "release": item.release.title,
+    }
 
 
 class ArticleForm(forms.ModelForm):
@@ -149,6 +156,16 @@ class ArticleAdmin(
 
     def has_delete_permission(self, request, obj=None):
         return may_delete(request.user, obj)
+
+    def get_deleted_objects(self, objs, request):
+        """An entry in a release still to go live is protected by it: the confirmation page
+        names the release instead of offering to delete."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        held = ReleaseItem.objects.filter(
+            article__in=[obj.pk for obj in objs], release__in=Release.objects.pending()
+        ).select_related("release", "article")
+        protected = [*protected, *(release_holding(item) for item in held)]
+        return deleted, counts, perms_needed, protected
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [

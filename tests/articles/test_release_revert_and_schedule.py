@@ -120,3 +120,15 @@ def test_a_scheduled_release_keeps_its_rows_when_a_vendor_change_re_renders_its_
     assert list(waiting.values_list("release_id", flat=True)) == [release.pk]
     with time_machine.travel(at + timedelta(seconds=10)):
         assert titles(client) == {"entry": "Entry, corrected"}
+
+
+def test_the_admin_names_the_release_instead_of_deleting_an_entry_in_it(client, publisher):
+    entry = draft("entry", "Entry")
+    release = release_create(title="Launch", user=publisher)
+    release_item_add(release=release, article=entry, user=publisher)
+    client.force_login(UserFactory(is_superuser=True))
+    url = f"/admin/articles/article/{entry.pk}/delete/"
+    page = client.get(url).content.decode()
+    assert "entry is in the release Launch: remove it from the release first." in page
+    client.post(url, {"post": "yes"})
+    assert Article.objects.filter(pk=entry.pk).exists()
