@@ -4,7 +4,14 @@ import pytest
 from django.core.management import call_command
 
 from articles import selectors
-from articles.models import Article, ArticleTranslation, ScorecardRating, SignalBullet, Vendor
+from articles.models import (
+    Article,
+    ArticleTranslation,
+    Release,
+    ScorecardRating,
+    SignalBullet,
+    Vendor,
+)
 from feedback.models import Feedback
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +28,15 @@ ENGLISH_ONLY = "gemini-research-on-long-context"
 def _counts():
     return [
         model.objects.count()
-        for model in (Vendor, Article, ArticleTranslation, SignalBullet, ScorecardRating, Feedback)
+        for model in (
+            Vendor,
+            Article,
+            ArticleTranslation,
+            SignalBullet,
+            ScorecardRating,
+            Feedback,
+            Release,
+        )
     ]
 
 
@@ -140,3 +155,13 @@ def test_the_demo_shows_a_live_clarification_in_both_languages(client):
         assert (note["language"], note["fallback"]) == (language, False)
     feed = client.get("/feeds/corrections/en.json").json()
     assert [item["_entry"]["slug"] for item in feed["items"]] == [slug]
+
+
+def test_the_demo_has_a_release_waiting_for_review_that_leaks_nothing(client):
+    call_command("load_demo")
+    release = Release.objects.get()
+    assert [(item.article.slug, item.action) for item in release.items.all()] == [
+        ("anthropic-draft-upcoming-model", "publish")
+    ]
+    assert release.is_open and release.items.get().reviewed_at is None
+    assert client.get("/api/v1/articles/anthropic-draft-upcoming-model/").status_code == 404

@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from articles.models import (
     Article,
+    Release,
     RevisionReason,
     RiskArea,
     RiskFramework,
@@ -33,6 +34,8 @@ from articles.services import (
     article_publish,
     article_submit_for_review,
     note_create,
+    release_create,
+    release_item_add,
     risk_framework_create,
     vendor_create,
 )
@@ -114,6 +117,8 @@ class Command(BaseCommand):
         created = [item["slug"] for item in data["articles"] if self.load_article(item)]
         for item in data["feedback"]:
             self.load_feedback(item)
+        for item in data.get("releases", []):
+            self.load_release(item)
         self.stdout.write(
             f"Demo data: {len(created)} new entries ({len(data['articles'])} in all)."
         )
@@ -121,6 +126,14 @@ class Command(BaseCommand):
             self.ensure_accounts()
             for line in demo_logins():
                 self.stdout.write(self.style.SUCCESS(line))
+
+    def load_release(self, item):
+        """An open release of demo entries, for the desk to review, preview and publish."""
+        if Release.objects.filter(title=item["title"]).exists():
+            return
+        release = release_create(title=item["title"], user=None)
+        for article in Article.objects.filter(slug__in=item["entries"]).order_by("pk"):
+            release_item_add(release=release, article=article, user=None)
 
     def load_vendor(self, item):
         if not Vendor.objects.filter(slug=item["slug"]).exists():
