@@ -23,6 +23,14 @@ def action_choices() -> list[tuple[str, str]]:
     return [("", gettext("default")), *ReleaseAction.choices]
 
 
+def chosen_release(value) -> Release | None:
+    """The release a form's select names (None for nothing, or for anything not an id)."""
+    try:
+        return Release.objects.filter(pk=int(value)).first()
+    except (TypeError, ValueError):
+        return None
+
+
 class ReleaseEntriesMixin:
     def release_panel_context(self, request, article: Article) -> dict | None:
         if not may_submit_changes(request.user, article):
@@ -40,7 +48,7 @@ class ReleaseEntriesMixin:
         if request.method != "POST":
             return redirect("admin:articles_article_change", object_id)
         article = self._article_or_404(request, object_id)
-        release = Release.objects.filter(pk=request.POST.get("release") or None).first()
+        release = chosen_release(request.POST.get("release"))
         if release is None:
             self.message_user(request, gettext("Choose an open release."), messages.ERROR)
             return self._back_to(article)
@@ -69,7 +77,7 @@ class ReleaseEntriesMixin:
         if "apply" not in request.POST:
             return self._release_choice_page(request, queryset)
         title = request.POST.get("title", "").strip()
-        chosen = Release.objects.filter(pk=request.POST.get("release") or None).first()
+        chosen = chosen_release(request.POST.get("release"))
         if chosen is None and not title:
             self.message_user(
                 request, gettext("Choose an open release or give a title."), messages.ERROR

@@ -300,3 +300,67 @@ def test_the_list_shows_each_release_state_count_and_failure(client, launch, pub
     assert '<td class="field-entries">3</td>' in content
     filtered = client.get(reverse("admin:articles_release_changelist") + "?status__exact=published")
     assert "Launch" not in filtered.content.decode()
+
+
+def test_a_translator_adds_an_entry_and_sees_the_release_but_no_publisher_step(client, writer):
+    translator = UserFactory(role="Translator")
+    release = release_create(title="Translations", user=writer)
+    entry = live_entry("last-week", "Last week")
+    client.force_login(translator)
+    client.post(
+        reverse("admin:articles_article_release_add", args=[entry.pk]), {"release": release.pk}
+    )
+    assert list(release.items.values_list("action", flat=True)) == ["publish_changes"]
+    content = client.get(page(release)).content.decode()
+    assert ">Remove</button>" in content and ">Publish</button>" not in content
+
+
+def test_bad_input_to_the_release_forms_gets_a_message_or_a_4xx(client, launch, writer):
+    client.force_login(writer)
+    entry = draft("another", "Another")
+    response = client.post(
+        reverse("admin:articles_article_release_add", args=[entry.pk]),
+        {"release": "not-a-number"},
+        follow=True,
+    )
+    assert messages_of(response) == ["Choose an open release."]
+    response = client.post(
+        reverse("admin:articles_article_release_add", args=[entry.pk]),
+        {"release": launch.pk, "action": "explode"},
+        follow=True,
+    )
+    assert messages_of(response) == ["Unknown action 'explode'."]
+    item = launch.items.first()
+    assert item_step(client, item, "explode").status_code == 404
+    assert step(client, launch, "explode").status_code == 404
+    assert (
+        client.get(reverse("admin:articles_release_step", args=[launch.pk, "publish"])).status_code
+        == 405
+    )
+    assert client.get(reverse("admin:articles_release_change", args=["nope"])).status_code == 302
+    assert launch.items.count() == 3
+
+
+def test_a_writer_deletes_an_open_release_but_not_a_published_one(
+    client, launch, publisher, writer
+):
+    client.force_login(writer)
+    other = release_create(title="Other", user=writer)
+    delete = reverse("admin:articles_release_delete", args=[other.pk])
+    client.post(delete, {"post": "yes"})
+    assert not Release.objects.filter(pk=other.pk).exists()
+
+    release_publish(release=reviewed(launch, publisher), user=publisher)
+    delete = reverse("admin:articles_release_delete", args=[launch.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    response = client.post(page(launch), {"title": "Renamed"})
+    assert response.status_code == 403
+    launch.refresh_from_db()
+    assert launch.title == "Launch"
+
+
+def test_the_title_of_an_open_release_is_changed_on_its_page(client, launch, writer):
+    client.force_login(writer)
+    client.post(page(launch), {"title": "Launch day"})
+    launch.refresh_from_db()
+    assert launch.title == "Launch day"
