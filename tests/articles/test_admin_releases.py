@@ -100,6 +100,7 @@ def messages_of(response) -> list[str]:
 
 def test_a_writer_makes_a_release_and_adds_an_entry_from_its_page(client, writer):
     client.force_login(writer)
+    assert client.get(reverse("admin:articles_release_add")).status_code == 200
     response = client.post(reverse("admin:articles_release_add"), {"title": "Launch"})
     assert response.status_code == 302
     release = Release.objects.get(title="Launch")
