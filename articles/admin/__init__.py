@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy
 
-from articles.admin import entries, notes, reference  # noqa: F401  (registers the model admins)
+from articles.admin import entries, notes, reference, releases  # noqa: F401  (registers the model admins)
 
 admin.site.site_header = "AI news desk"
 admin.site.site_title = gettext_lazy("AI news desk")

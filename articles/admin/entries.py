@@ -35,6 +35,7 @@ from articles.admin.inlines import (
 from articles.admin.live_preview import LivePreviewMixin
 from articles.admin.notes import notes_summary
 from articles.admin.panel import WorkflowPanelMixin, cancelled_message
+from articles.admin.release_entries import ReleaseEntriesMixin
 from articles.admin.states import state_label, unpublished_changes, when
 from articles.admin.writes import ServiceErrorsMixin
 from articles.desk import changes_submitted, due_for_revisit, open_corrections
@@ -107,7 +108,12 @@ def bulk_action(step: Step):
 
 @admin.register(Article)
 class ArticleAdmin(
-    ServiceErrorsMixin, WorkflowPanelMixin, LivePreviewMixin, HistoryMixin, admin.ModelAdmin
+    ServiceErrorsMixin,
+    WorkflowPanelMixin,
+    LivePreviewMixin,
+    HistoryMixin,
+    ReleaseEntriesMixin,
+    admin.ModelAdmin,
 ):
     form = ArticleForm
     change_form_template = "admin/articles/article/change_form.html"
@@ -144,7 +150,11 @@ class ArticleAdmin(
         (gettext_lazy("Reader feedback"), {"fields": ["reader_feedback"]}),
     ]
     inlines = [ArticleTranslationInline, SignalBulletInline, ScorecardInline, ScorecardRatingInline]
-    actions = [*(bulk_action(step) for step in STEPS.values() if step.bulk), "mark_revisited"]
+    actions = [
+        *(bulk_action(step) for step in STEPS.values() if step.bulk),
+        "mark_revisited",
+        "add_to_release",
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("translations")
@@ -404,6 +414,7 @@ class ArticleAdmin(
         context = dict(extra_context or {})
         if article is not None:
             context["workflow"] = self.workflow_context(request, article)
+            context["release_panel"] = self.release_panel_context(request, article)
             context["preview_minutes"] = settings.PREVIEW_TOKEN_MAX_AGE // 60
             side_url = self.side_preview_url(request, article)
             context["side_preview_url"] = side_url
