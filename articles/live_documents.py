@@ -34,6 +34,7 @@ def _render(
     valid_from: datetime,
     valid_until: datetime | None = None,
 ) -> list[LiveDocument]:
+    withdrawn_at = entry.withdrawn_at if valid_until is None else None
     return [
         LiveDocument(
             entry=entry,
@@ -52,7 +53,8 @@ def _render(
             document=dumps(document.full),
             card=dumps(document.card),
             valid_from=valid_from,
-            valid_until=valid_until,
+            valid_until=valid_until or withdrawn_at,
+            withdrawn_at=withdrawn_at,
             **search.index_fields(document.full, document.language),
         )
         for document in build_documents(

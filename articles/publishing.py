@@ -13,7 +13,7 @@ from datetime import datetime
 
 import orjson
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -168,6 +168,9 @@ def live_write(
     log row names ``release_id``.
     """
     live_settle(article_ids=[article.pk])
+    _settle_withdrawn(
+        Q(pk=article.pk) | Q(slug=(revision.content if revision else {}).get("slug", article.slug))
+    )
     live_unschedule(article_id=article.pk)  # what goes live now replaces what was waiting
     now = timezone.now()
     visible_at = _visible_at(published_at, now)
@@ -225,6 +228,7 @@ def live_remove(
     """Take ``article`` off every public surface. A removal is logged only if the public saw
     the entry; one that was still scheduled leaves no trace (its slug must not leak)."""
     live_settle(article_ids=[article.pk])
+    _settle_withdrawn(Q(pk=article.pk))
     live_unschedule(article_id=article.pk)
     entry = LiveEntry.objects.filter(pk=article.pk).first()
     if entry is None:
@@ -232,10 +236,7 @@ def live_remove(
     was_visible = entry.published_at <= timezone.now()
     row = _log_row(entry, event, user)
     row.release_id = release_id
-    untagged = Counter({topic: -1 for topic in entry.topics.values_list("pk", flat=True)})
-    entry.delete()
-    _count_entries(Counter({entry.vendor_id: -1}))
-    _count_entries(untagged, LiveTopicCount)
+    _delete_entry(entry)
     if was_visible:
         log_append([row])
     else:
@@ -243,6 +244,49 @@ def live_remove(
             article_id=article.pk, effective_at__gt=timezone.now()
         ).delete()
     return was_visible
+
+
+def _delete_entry(entry: LiveEntry) -> None:
+    untagged = Counter({topic: -1 for topic in entry.topics.values_list("pk", flat=True)})
+    entry.delete()
+    _count_entries(Counter({entry.vendor_id: -1}))
+    _count_entries(untagged, LiveTopicCount)
+
+
+def _settle_withdrawn(which: Q) -> None:
+    """Delete the entries of ``which`` whose withdrawal time has passed (the public stopped
+    seeing them then, and their log rows came due; only the bookkeeping follows)."""
+    for entry in LiveEntry.objects.filter(which, withdrawn_at__lte=timezone.now()):
+        _delete_entry(entry)
+
+
+@transaction.atomic
+def live_withdraw(
+    *, article: Article, user, at: datetime, event=PublicationEvent.UNPUBLISHED, release_id=None
+) -> None:
+    """Take a visible live entry off every public surface at ``at``, with no job: its
+    documents are valid until then, its removal row is dated then, and the public counts
+    leave it out from then (``LiveDocumentQuerySet.hidden``). Its next write, or
+    ``live_rebuild``, deletes it."""
+    live_settle(article_ids=[article.pk])
+    live_unschedule(article_id=article.pk)
+    entry = LiveEntry.objects.get(pk=article.pk)
+    entry.withdrawn_at = at
+    entry.save(update_fields=["withdrawn_at"])
+    LiveDocument.objects.filter(entry=entry).update(valid_until=at, withdrawn_at=at)
+    row = _log_row(entry, event, user, effective_at=at)
+    row.release_id = release_id
+    log_append([row])
+
+
+def live_unwithdraw(*, article_id: int) -> None:
+    """Cancel a withdrawal still waiting for its time: nobody saw it, so it leaves no trace."""
+    now = timezone.now()
+    LiveEntry.objects.filter(pk=article_id, withdrawn_at__gt=now).update(withdrawn_at=None)
+    LiveDocument.objects.filter(entry_id=article_id, withdrawn_at__gt=now).update(
+        valid_until=None, withdrawn_at=None
+    )
+    PublicationLog.objects.filter(article_id=article_id, effective_at__gt=now).delete()
 
 
 def _log_row(entry: LiveEntry, event, user, *, effective_at=None) -> PublicationLog:
@@ -272,6 +316,7 @@ def live_refresh(*, entries: Iterable[LiveEntry], user=None, vendor=None) -> int
     entries changed."""
     ids = [entry.pk for entry in entries]
     waiting = live_settle(article_ids=ids)
+    _settle_withdrawn(Q(pk__in=ids))
     entries = list(LiveEntry.objects.filter(pk__in=ids).order_by("pk"))
     before = defaultdict(dict)  # entry id: (language, valid from): document
     for d in LiveDocument.objects.filter(entry__in=entries).only(
@@ -303,6 +348,11 @@ def live_refresh(*, entries: Iterable[LiveEntry], user=None, vendor=None) -> int
     for row in rows:
         row.significant = False
     rows += [_scheduled_row(waiting[entry.pk]) for entry in changed if entry.pk in waiting]
+    rows += [  # a withdrawal still to come keeps its row
+        _log_row(entry, PublicationEvent.UNPUBLISHED, user, effective_at=entry.withdrawn_at)
+        for entry in changed
+        if entry.withdrawn_at is not None
+    ]
     if vendor is not None:
         rows.append(vendor_row(vendor, user))
     log_append(rows)

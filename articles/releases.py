@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -83,9 +83,9 @@ def live_revisions(article_ids: Iterable[int]) -> dict[int, int | None]:
     """The revision each live entry of ``article_ids`` shows now (a scheduled change whose
     time has passed counts, settled or not); entries not live are absent."""
     now = timezone.now()
-    rows = LiveEntry.objects.filter(pk__in=list(article_ids)).values_list(
-        "pk", "revision_id", "scheduled_change__revision_id", "scheduled_change__at"
-    )
+    rows = LiveEntry.objects.filter(
+        Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=now), pk__in=list(article_ids)
+    ).values_list("pk", "revision_id", "scheduled_change__revision_id", "scheduled_change__at")
     return {pk: changed if at is not None and at <= now else rev for pk, rev, changed, at in rows}
 
 

@@ -30,7 +30,20 @@ class LiveQuerySet(models.QuerySet):
         return self.filter(published_at__gt=at or timezone.now())
 
 
+class LiveEntryQuerySet(LiveQuerySet):
+    def visible(self, *, at=None):
+        """Also: not withdrawn yet (a release scheduled to take it off)."""
+        at = at or timezone.now()
+        return super().visible(at=at).filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at))
+
+
 class LiveDocumentQuerySet(LiveQuerySet):
+    def hidden(self, *, at=None):
+        """Documents of live entries the public does not see: scheduled for later, or
+        withdrawn (what the kept counts hold but the public counts leave out)."""
+        at = at or timezone.now()
+        return self.filter(Q(published_at__gt=at) | Q(withdrawn_at__lte=at))
+
     def visible(self, *, at=None):
         """Also: the document's window holds ``at``. A scheduled change is the next document
         of the entry in its language, valid from the change's time; the one it replaces is
@@ -95,8 +108,16 @@ class LiveEntry(models.Model):
         related_name="+",
         verbose_name=gettext_lazy("published by"),
     )
+    withdrawn_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=gettext_lazy(
+            "When a scheduled release takes it off the public surfaces (empty: never)."
+        ),
+        verbose_name=gettext_lazy("withdrawn at"),
+    )
 
-    objects = LiveQuerySet.as_manager()
+    objects = LiveEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = gettext_lazy("live entry")
@@ -212,8 +233,17 @@ class LiveDocument(models.Model):
     valid_until = models.DateTimeField(
         null=True,
         blank=True,
-        help_text=gettext_lazy("When a scheduled change replaces it (empty: never)."),
+        help_text=gettext_lazy(
+            "When a scheduled change replaces it or a scheduled release withdraws the entry "
+            "(empty: never)."
+        ),
         verbose_name=gettext_lazy("valid until"),
+    )
+    withdrawn_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("The entry's withdrawal time (empty: none scheduled)."),
+        verbose_name=gettext_lazy("withdrawn at"),
     )
 
     objects = LiveDocumentQuerySet.as_manager()
@@ -247,6 +277,11 @@ class LiveDocument(models.Model):
                 fields=["language", "-noted_at", "-entry"],
                 condition=Q(noted_at__isnull=False),
                 name="live_noted_idx",
+            ),
+            models.Index(
+                fields=["language", "withdrawn_at"],
+                condition=Q(withdrawn_at__isnull=False),
+                name="live_withdrawn_idx",
             ),
         ]
 

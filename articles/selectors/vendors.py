@@ -66,18 +66,19 @@ def vendor_totals(vendor_ids, entry_filter: EntryFilter, *, language: str) -> di
 def _public_count(kept, scheduled, *, by: str):
     """A count of public entries as an expression on the outer row (a vendor or a topic):
     its live entries as publishing counts them (``kept``), less its entries scheduled for
-    later (``scheduled``, rows naming it in column ``by``: few, found by time off an index)."""
+    later or withdrawn (``scheduled``, rows naming it in column ``by``: few, found by time off
+    an index)."""
     live = kept.filter(pk=OuterRef("pk")).values("entries")
     later = scheduled.order_by().values(by).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(live), 0) - Coalesce(Subquery(later), 0)
 
 
-def _scheduled_documents():
-    return LiveDocument.objects.scheduled().filter(language=default_language())
+def _hidden_documents():
+    return LiveDocument.objects.hidden().filter(language=default_language())
 
 
 def _vendor_count():
-    scheduled = _scheduled_documents().filter(vendor_id=OuterRef("pk"))
+    scheduled = _hidden_documents().filter(vendor_id=OuterRef("pk"))
     return _public_count(LiveVendorCount.objects.all(), scheduled, by="vendor_id")
 
 
@@ -169,10 +170,11 @@ class TopicView:
 
 def topic_list(*, slugs=None) -> list[TopicView]:
     """Topics with public entries (of those with ``slugs``), by name, with how many each
-    has: its live entries (a count publishing keeps) less those scheduled for later. A topic
+    has: its live entries (a count publishing keeps) less those scheduled for later or
+    withdrawn. A topic
     no public entry carries is not listed: its name may announce one."""
     scheduled = LiveEntry.topics.through.objects.filter(
-        topic_id=OuterRef("pk"), liveentry_id__in=_scheduled_documents().values("entry_id")
+        topic_id=OuterRef("pk"), liveentry_id__in=_hidden_documents().values("entry_id")
     )
     topics = Topic.objects.annotate(
         public_count=_public_count(LiveTopicCount.objects.all(), scheduled, by="topic_id")

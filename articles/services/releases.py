@@ -29,7 +29,15 @@ from articles.models import (
     RevisionReason,
 )
 from articles.permissions import may_publish, may_review, may_submit_changes
-from articles.publishing import live_remove, live_schedule, live_write, log_append, log_batch
+from articles.publishing import (
+    live_remove,
+    live_schedule,
+    live_unwithdraw,
+    live_withdraw,
+    live_write,
+    log_append,
+    log_batch,
+)
 from articles.releases import action_problem, current_revisions, live_revisions, release_reports
 from articles.scheduled_changes import live_unschedule
 from articles.services.edits import article_touch
@@ -199,8 +207,6 @@ def _check(release: Release, items: list[ReleaseItem], *, override: bool, at) ->
                 f"{slug}: conflicts: the live entry changed since it was pinned "
                 "(rebase it, or publish with override)."
             )
-        if at is not None and report.item.action in REMOVALS:
-            errors.append(f"{slug}: a scheduled release cannot unpublish or archive.")
         if at is not None and report.item.action == ReleaseAction.PUBLISH_CHANGES:
             live = live_sources.get(report.item.article_id, {})
             pinned = report.item.revision.content
@@ -220,7 +226,9 @@ def _apply(release: Release, items: list[ReleaseItem], *, user, at: datetime | N
         item.previous_status = article.status
         item.previous_published_at = article.published_at
         action = ReleaseAction(item.action)
-        if action in REMOVALS:
+        if action in REMOVALS and at is not None:
+            live_withdraw(article=article, user=user, at=at, release_id=release.pk)
+        elif action in REMOVALS:
             live_remove(article=article, user=user, release_id=release.pk)
             if article.is_scheduled:
                 article.published_at = None
@@ -330,6 +338,11 @@ def release_unschedule(*, release: Release, user) -> Release:
             Article.objects.filter(pk=article.pk).update(
                 status=item.previous_status or Article.Status.DRAFT,
                 published_at=item.previous_published_at,
+            )
+        elif item.action in REMOVALS:
+            live_unwithdraw(article_id=article.pk)
+            Article.objects.filter(pk=article.pk).update(
+                status=item.previous_status, published_at=item.previous_published_at
             )
         else:
             live_unschedule(article_id=article.pk)

@@ -194,6 +194,7 @@ def test_rebasing_a_conflicting_item_from_the_page_asks_for_a_review_again(
     correction = Article.objects.get(slug="last-week")
     retitle(correction, "Published meanwhile")
     article_publish_changes(article=correction, user=publisher)
+    retitle(correction, "Last week, corrected on top")
     client.force_login(publisher)
     item_step(client, launch.items.get(article=correction), "update")
     item = launch.items.get(article=correction)
@@ -307,6 +308,7 @@ def test_a_translator_adds_an_entry_and_sees_the_release_but_no_publisher_step(c
     translator = UserFactory(role="Translator")
     release = release_create(title="Translations", user=writer)
     entry = live_entry("last-week", "Last week")
+    article_update(article=entry, user=None, translations={"nl": {"title": "Vorige week"}})
     client.force_login(translator)
     client.post(
         reverse("admin:articles_article_release_add", args=[entry.pk]), {"release": release.pk}

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from articles.models import Article, Note, PublicationLog
 from articles.services import (
+    article_publish,
+    article_submit_for_review,
     article_unpublish,
     note_create,
     release_create,
@@ -34,9 +36,7 @@ def in_two_hours():
     return timezone.now().replace(microsecond=0) + timedelta(hours=2)
 
 
-def test_reverting_brings_back_entries_a_release_took_off_and_etags_move_twice(
-    client, publisher
-):
+def test_reverting_brings_back_entries_a_release_took_off_and_etags_move_twice(client, publisher):
     kept, archived = live_entry("kept", "Kept"), live_entry("archived", "Archived")
     before = client.get("/api/v1/articles/archived/?lang=en").json()
     etags = [client.get("/api/v1/articles/?lang=en").headers["ETag"]]
@@ -73,12 +73,52 @@ def test_a_revert_is_refused_while_its_entries_wait_in_another_release(publisher
         release_revert(release=release, user=publisher)
 
 
-def test_a_scheduled_release_cannot_unpublish(publisher):
-    entry = live_entry("entry", "Entry")
+def test_a_scheduled_release_takes_an_entry_off_every_surface_at_its_time(client, publisher):
+    vendor = VendorFactory(slug="openai")
+    kept, retired = live_entry("kept", "Kept", vendor), live_entry("retired", "Retired", vendor)
     release = release_create(title="Take down", user=publisher)
-    release_item_add(release=release, article=entry, user=publisher, action="unpublish")
-    with pytest.raises(ValidationError, match="cannot unpublish or archive"):
-        release_publish(release=reviewed(release, publisher), user=publisher, at=in_two_hours())
+    release_item_add(release=release, article=retired, user=publisher, action="unpublish")
+    at = in_two_hours()
+    release_publish(release=reviewed(release, publisher), user=publisher, at=at)
+
+    def public():
+        return (
+            titles(client),
+            client.get("/api/v1/articles/retired/?lang=en").status_code,
+            client.get("/api/v1/vendors/openai/").json()["public_article_count"],
+            "/read/en/retired/" in client.get("/sitemap-entries.xml").content.decode(),
+        )
+
+    assert public() == ({"kept": "Kept", "retired": "Retired"}, 200, 2, True)
+    with time_machine.travel(at + timedelta(seconds=10)):  # no task has run
+        assert public() == ({"kept": "Kept"}, 404, 1, False)
+        deleted = [
+            c["slug"]
+            for c in client.get("/api/v1/changes/?lang=en").json()["results"]
+            if c["action"] == "delete"
+        ]
+        assert deleted == ["retired"]
+        # Its next write settles it: it can be published again.
+        retitle(retired, "Retired, back")
+        article_submit_for_review(article=retired, user=publisher)
+        article_publish(article=retired, user=publisher)
+        assert titles(client) == {"kept": "Kept", "retired": "Retired, back"}
+    assert kept.pk
+
+
+def test_an_unscheduled_withdrawal_leaves_the_entry_as_it_was(client, publisher):
+    retired = live_entry("retired", "Retired")
+    rows = PublicationLog.objects.count()
+    release = release_create(title="Take down", user=publisher)
+    release_item_add(release=release, article=retired, user=publisher, action="archive")
+    at = in_two_hours()
+    release_publish(release=reviewed(release, publisher), user=publisher, at=at)
+    assert Article.objects.get(pk=retired.pk).status == Article.Status.ARCHIVED
+    release_unschedule(release=release, user=publisher)
+    assert PublicationLog.objects.count() == rows
+    assert Article.objects.get(pk=retired.pk).status == Article.Status.PUBLISHED
+    with time_machine.travel(at + timedelta(seconds=10)):
+        assert titles(client) == {"retired": "Retired"}
 
 
 def test_entries_of_a_scheduled_release_wait_for_it(client, publisher):
