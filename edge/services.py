@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles.models import PublicationLog
+from articles.models import PublicationEvent, PublicationLog
 from edge import backends
 from edge.keys import purge_keys
 from edge.models import Purge
@@ -33,7 +33,9 @@ KEEP_SENT = timedelta(days=1)
 def purge_write(sender, *, rows: list[PublicationLog], **kwargs) -> None:
     """Store the purges of ``rows`` in the publishing transaction; enqueue their sending for
     after the commit. Nothing when no cache is configured."""
-    if not settings.EDGE_PURGE_BACKEND:
+    # A ``release.published`` row changes no answer: its entries' rows purge what they change.
+    rows = [row for row in rows if row.event != PublicationEvent.RELEASE_PUBLISHED]
+    if not settings.EDGE_PURGE_BACKEND or not rows:
         return
     keys = purge_keys(rows)
     now = timezone.now()

@@ -125,6 +125,18 @@ class Event(models.Model):
     documents_by_reference = models.BooleanField(
         default=False, verbose_name=gettext_lazy("documents by reference")
     )
+    release_id = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("The release that made this change, if one did."),
+        verbose_name=gettext_lazy("release id"),
+    )
+    release_summary = models.JSONField(
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("release.published only: the release and its items."),
+        verbose_name=gettext_lazy("release summary"),
+    )
     created_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("created at"))
     fanned_out = models.BooleanField(
         default=False,
