@@ -33,9 +33,12 @@ KEEP_SENT = timedelta(days=1)
 def purge_write(sender, *, rows: list[PublicationLog], **kwargs) -> None:
     """Store the purges of ``rows`` in the publishing transaction; enqueue their sending for
     after the commit. Nothing when no cache is configured."""
+    if not settings.EDGE_PURGE_BACKEND:
+        return
+    last = max(row.position for row in rows)
     # A ``release.published`` row changes no answer: its entries' rows purge what they change.
     rows = [row for row in rows if row.event != PublicationEvent.RELEASE_PUBLISHED]
-    if not settings.EDGE_PURGE_BACKEND or not rows:
+    if not rows:
         return
     keys = purge_keys(rows)
     now = timezone.now()
@@ -43,7 +46,6 @@ def purge_write(sender, *, rows: list[PublicationLog], **kwargs) -> None:
     for row in rows:
         due = max(row.effective_at, now)
         by_time.setdefault(due, {}).update(dict.fromkeys(keys[row.position]))
-    last = max(row.position for row in rows)
     Purge.objects.bulk_create(
         Purge(keys=list(found), due_at=due, position=last) for due, found in by_time.items()
     )
