@@ -150,7 +150,8 @@ class Event(models.Model):
         indexes = [models.Index(fields=["fanned_out", "effective_at"], name="event_due_idx")]
 
     def __str__(self):
-        return f"#{self.position} {self.type} {self.slug}"
+        about = self.release_summary["title"] if self.release_summary else self.slug
+        return f"#{self.position} {self.type} {about}"
 
 
 class Delivery(models.Model):
