@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles.models import PublicationLog
+from articles.models import PublicationEvent, PublicationLog
 from edge import backends
 from edge.keys import purge_keys
 from edge.models import Purge
@@ -35,13 +35,17 @@ def purge_write(sender, *, rows: list[PublicationLog], **kwargs) -> None:
     after the commit. Nothing when no cache is configured."""
     if not settings.EDGE_PURGE_BACKEND:
         return
+    last = max(row.position for row in rows)
+    # A ``release.published`` row changes no answer: its entries' rows purge what they change.
+    rows = [row for row in rows if row.event != PublicationEvent.RELEASE_PUBLISHED]
+    if not rows:
+        return
     keys = purge_keys(rows)
     now = timezone.now()
     by_time: dict = {}
     for row in rows:
         due = max(row.effective_at, now)
         by_time.setdefault(due, {}).update(dict.fromkeys(keys[row.position]))
-    last = max(row.position for row in rows)
     Purge.objects.bulk_create(
         Purge(keys=list(found), due_at=due, position=last) for due, found in by_time.items()
     )

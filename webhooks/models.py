@@ -125,6 +125,18 @@ class Event(models.Model):
     documents_by_reference = models.BooleanField(
         default=False, verbose_name=gettext_lazy("documents by reference")
     )
+    release_id = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("The release that made this change, if one did."),
+        verbose_name=gettext_lazy("release id"),
+    )
+    release_summary = models.JSONField(
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("release.published only: the release and its items."),
+        verbose_name=gettext_lazy("release summary"),
+    )
     created_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("created at"))
     fanned_out = models.BooleanField(
         default=False,
@@ -138,7 +150,8 @@ class Event(models.Model):
         indexes = [models.Index(fields=["fanned_out", "effective_at"], name="event_due_idx")]
 
     def __str__(self):
-        return f"#{self.position} {self.type} {self.slug}"
+        about = self.release_summary["title"] if self.release_summary else self.slug
+        return f"#{self.position} {self.type} {about}"
 
 
 class Delivery(models.Model):

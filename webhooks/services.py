@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from articles.models import PublicationEvent, PublicationLog
 from edge.services import purges_sweep
-from webhooks import payloads, websub
+from webhooks import ordering, payloads, websub
 from webhooks.models import Attempt, Delivery, Event, Subscription, SweepClock
 from webhooks.secrets import secret_decrypt, secret_encrypt, secret_generate
 from webhooks.sending import Outcome, post, signature
@@ -141,10 +141,17 @@ def _disable_failing(*, now) -> int:
     return disabled
 
 
+def _vendors_of(event: Event) -> set[int | None]:
+    """The vendors an event is about: a release's, those of its items' entries."""
+    if event.release_summary is not None:
+        return {item["vendor_id"] for item in event.release_summary["items"]}
+    return {event.vendor_id}
+
+
 def _matches(subscription: Subscription, vendor_ids: set[int], event: Event) -> bool:
     return (
         subscription.wants(event.type)
-        and (not vendor_ids or event.vendor_id in vendor_ids)
+        and (not vendor_ids or not vendor_ids.isdisjoint(_vendors_of(event)))
         and subscription.created_at <= event.created_at
     )
 
@@ -207,20 +214,27 @@ def deliveries_fan_out(*, event_ids: list[int]) -> int:
             ignore_conflicts=True,
         )
         Event.objects.filter(pk__in=[event.pk for event in events]).update(fanned_out=True)
-    due = Delivery.objects.filter(
-        event_id__in=event_ids,
-        status=Delivery.Status.PENDING,
-        next_attempt_at__lte=now,
-        subscription__is_active=True,
-    ).values_list("pk", flat=True)
+    due = (
+        Delivery.objects.filter(
+            event_id__in=event_ids,
+            status=Delivery.Status.PENDING,
+            next_attempt_at__lte=now,
+            subscription__is_active=True,
+        )
+        .order_by("event__position")  # a release's event after its items' (``webhooks.ordering``)
+        .values_list("pk", flat=True)
+    )
     ids = list(due)
     _enqueue(ids)
     return len(ids)
 
 
 def delivery_attempt(*, delivery_id) -> Attempt | None:
-    """Send ``delivery`` if it is due and no other worker holds it; record the attempt."""
+    """Send ``delivery`` if it is due and no other worker holds it; record the attempt. A
+    release's event waits for its entries' deliveries (``webhooks.ordering``)."""
     now = timezone.now()
+    if ordering.release_waits(delivery_id, now=now):
+        return None
     lease = now + timedelta(seconds=settings.WEBHOOK_TIMEOUT + LEASE_MARGIN_SECONDS)
     claimed = Delivery.objects.filter(
         pk=delivery_id,
@@ -299,6 +313,8 @@ def _record(delivery: Delivery, outcome: Outcome, started_at) -> Attempt:
             _disable_failing(now=now)
     if retry_at:
         transaction.on_commit(lambda: _enqueue([delivery.pk], retry_at), robust=True)
+    elif delivery.event is not None:
+        ordering.release_wake(delivery)
     return attempt
 
 

@@ -64,7 +64,9 @@ def hub_pings_write(sender, *, rows: list[PublicationLog], **kwargs) -> None:
     ``articles.publishing.log_appended``) and enqueue them once it commits; a scheduled
     change is announced at its time."""
     hubs = settings.WEBSUB_HUBS
-    if not hubs:
+    # A ``release.published`` row changes no feed: its entries' rows say which feeds changed.
+    rows = [row for row in rows if row.event != PublicationEvent.RELEASE_PUBLISHED]
+    if not hubs or not rows:
         return
     now = timezone.now()
     by_time = defaultdict(list)

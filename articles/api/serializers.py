@@ -232,6 +232,11 @@ class ChangeSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Stable entry id: key your mirror on it.")
     slug = serializers.CharField(help_text="May change over an entry's life; the id does not.")
     time = serializers.DateTimeField(help_text="When the change took effect.")
+    release = serializers.IntegerField(
+        allow_null=True,
+        help_text="The id of the release that made the change (its changes come in one "
+        "page, at one time), or null.",
+    )
     article = ArticleSerializer(allow_null=True, help_text="The entry, for an upsert.")
 
 

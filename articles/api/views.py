@@ -283,7 +283,9 @@ class ChangesView(PublicReadView):
         "which builds a mirror from nothing. Send `next` as `since` on the next request; "
         "while `has_more` is true, more changes are ready at once. Changes are served once "
         "they are a few seconds old, so that none committed late is ever skipped; a change "
-        "may be seen twice, and applying it again is harmless. A cursor of an earlier "
+        "may be seen twice, and applying it again is harmless. A change a release made names "
+        "it in `release`; a release's changes take effect together and come in one page "
+        "(longer than `page_size` if need be). A cursor of an earlier "
         "version of the feed is refused: sync again from the start.",
         ok=ChangesPageSerializer,
         cached=False,
@@ -328,7 +330,13 @@ def since(cursor: str | None) -> selectors.FeedPosition | None:
 
 def change_body(change: selectors.Change) -> bytes:
     head = orjson.dumps(
-        {"action": change.action, "id": change.id, "slug": change.slug, "time": iso(change.time)}
+        {
+            "action": change.action,
+            "id": change.id,
+            "slug": change.slug,
+            "time": iso(change.time),
+            "release": change.release,
+        }
     )
     article = change.document.encode() if change.document else b"null"
     return head[:-1] + b',"article":' + article + b"}"

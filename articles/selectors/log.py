@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.db import router, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -150,6 +151,7 @@ class Change:
     time: datetime
     position: int
     document: str | None = None  # the entry's JSON, for an upsert
+    release: int | None = None  # the release that made the change, if one did
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,8 @@ def changes_after(after: FeedPosition | None, *, language: str, limit: int) -> C
     """The changes to public entries after ``after``, oldest first (see docs/rest.md).
 
     An upsert carries the entry as the public sees it now; an upsert of an entry that is no
-    longer public is left out (the removal that follows it in the log says so).
+    longer public is left out (the removal that follows it in the log says so). A page never
+    splits a release's changes: one that would end inside them goes on to their end.
     """
     after = after or START
     until = timezone.now() - timedelta(seconds=SETTLE_SECONDS)
@@ -175,10 +178,16 @@ def changes_after(after: FeedPosition | None, *, language: str, limit: int) -> C
             effective_at__gte=after.effective_at,
             effective_at__lte=until,
             event__in=[*UPSERT_EVENTS, *REMOVAL_EVENTS],
-        ).order_by("effective_at", "position")[: limit + 1]
+        )
+        .order_by("effective_at", "position")
+        .only("event", "article_id", "slug", "effective_at", "position", "release_id")[
+            # Enough rows to finish a release the page would end inside, in the same query.
+            : limit + settings.RELEASE_MAX_ITEMS + 1
+        ]
     )
-    has_more = len(rows) > limit
-    rows = rows[:limit]
+    end = _page_end(rows, limit)
+    has_more = len(rows) > end
+    rows = rows[:end]
     upserted = {row.article_id for row in rows if row.is_upsert}
     documents = dict(
         visible_documents(language)
@@ -197,7 +206,25 @@ def changes_after(after: FeedPosition | None, *, language: str, limit: int) -> C
                 time=row.effective_at,
                 position=row.position,
                 document=documents.get(row.article_id) if row.is_upsert else None,
+                release=row.release_id,
             )
         )
     last = FeedPosition(rows[-1].effective_at, rows[-1].position) if rows else after
     return ChangesPage(changes, last, has_more)
+
+
+def _page_end(rows: list[PublicationLog], limit: int) -> int:
+    """How many of ``rows`` the page takes: ``limit``, or more when the last of them is a
+    release's and more of that release follow (its changes are one batch: consecutive rows
+    at one time, at most ``RELEASE_MAX_ITEMS``), so a mirror applies a release whole."""
+    if len(rows) <= limit:
+        return len(rows)
+    last, end = rows[limit - 1], limit
+    if last.release_id is None:
+        return end
+    while end < len(rows) and (rows[end].release_id, rows[end].effective_at) == (
+        last.release_id,
+        last.effective_at,
+    ):
+        end += 1
+    return end
