@@ -305,7 +305,12 @@ def release_publish(
             with log_batch():
                 _apply(locked, items, user=user, at=at)
             locked.status = Release.Status.SCHEDULED if at else Release.Status.PUBLISHED
-            locked.published_at = at or timezone.now()
+            locked.published_at = (  # the time its log rows took effect
+                PublicationLog.objects.filter(release_id=locked.pk)
+                .order_by("-position")
+                .values_list("effective_at", flat=True)
+                .first()
+            )
             locked.published_by = user if getattr(user, "pk", None) else None
             locked.failure, locked.failed_at = "", None
             locked.save()
