@@ -29,6 +29,7 @@ from articles.services.releases import (
     release_item_review,
     release_item_update,
     release_publish,
+    release_rename,
     release_revert,
     release_unschedule,
 )
@@ -132,7 +133,7 @@ class ReleaseAdmin(ServiceErrorsMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save(update_fields=["title"])
+            release_rename(release=obj, user=request.user, title=obj.title)
             return
         created = release_create(title=obj.title, user=request.user)
         obj.pk = created.pk

@@ -34,6 +34,7 @@ from articles.services.releases import (
     release_item_review,
     release_item_update,
     release_publish,
+    release_rename,
     release_revert,
     release_unschedule,
 )
@@ -94,6 +95,7 @@ __all__ = [
     "release_item_review",
     "release_item_update",
     "release_publish",
+    "release_rename",
     "release_revert",
     "release_unschedule",
     "revisions_import",

@@ -96,6 +96,20 @@ def release_create(*, title: str, user, reverts: Release | None = None) -> Relea
     )
 
 
+@transaction.atomic
+def release_rename(*, release: Release, user, title: str) -> Release:
+    """Change the title of an open release."""
+    _refuse_unless(may_submit_changes(user), "change this release")
+    release = _locked_release(release)
+    _refuse_unless_open(release)
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": "A release needs a title."})
+    release.title = title[:200]
+    release.save(update_fields=["title"])
+    return release
+
+
 def _default_action(article: Article, live: int | None) -> str:
     if live is None and article.status != Article.Status.PUBLISHED:
         return ReleaseAction.PUBLISH
@@ -316,7 +330,9 @@ def release_publish(
             locked.save()
     except (ValidationError, DatabaseError) as error:
         reason = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        Release.objects.filter(pk=release.pk).update(failure=reason, failed_at=timezone.now())
+        Release.objects.filter(pk=release.pk, status=Release.Status.OPEN).update(
+            failure=reason, failed_at=timezone.now()
+        )
         release.failure = reason
         if isinstance(error, ValidationError):
             raise
