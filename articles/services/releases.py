@@ -451,7 +451,7 @@ def release_stage(*, release: Release) -> None:
     scheduled release is taken back first, so what shows is what goes live at its time."""
     release = Release.objects.get(pk=release.pk)
     if release.is_waiting:
-        release_unschedule(release=release, user=None)
+        release = release_unschedule(release=release, user=None)
     if not release.is_open:
         return
     with log_batch():
