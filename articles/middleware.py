@@ -23,14 +23,13 @@ from django.utils import translation
 from articles.release_previews import release_for_preview
 from articles.services.releases import release_stage
 from kernel import http_cache
-from kernel.db_routing import on_primary
+from kernel.db_routing import READ_METHODS, on_primary
 from kernel.languages import default_language, supported_languages
 
 PARAMETER = "release"
 # The surfaces a release preview shows, by path; under them, what it does not cover.
 SURFACES = ("/api/v1/", "/graphql/", "/read/")
 NOT_COVERED = ("/api/v1/changes/",)
-READ_METHODS = ("GET", "HEAD")
 # Whatever a cache (or a crawler) could keep or trust of a public answer.
 PUBLIC_HEADERS = (
     "ETag",
