@@ -8,10 +8,12 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from strawberry.django.views import GraphQLView
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from articles import selectors
+from articles.middleware import READS_ONLY, release_token
 from cms.playgrounds import graphiql_html, with_playground_csp
 from cms.schema import schema
 from kernel import db_routing, http_cache
@@ -145,7 +147,9 @@ class PublicGraphQLView(PersistedDocuments, GraphQLView):
 
     def execute_single(self, *args, **kwargs):
         """A mutation sent with GET is refused with 405, as the GraphQL-over-HTTP specification
-        asks (strawberry answers 400)."""
+        asks (strawberry answers 400); one sent with a release preview's token, with 403."""
+        if release_token(kwargs["request"]) and _is_mutation(kwargs["request_data"]):
+            raise HTTPException(403, READS_ONLY)
         try:
             return super().execute_single(*args, **kwargs)
         except HTTPException as refused:
@@ -223,6 +227,17 @@ class PublicGraphQLView(PersistedDocuments, GraphQLView):
             raise HTTPException(400, "The JSON is nested too deeply.") from error
         except ValueError as error:  # JSONDecodeError, and numbers too long to convert
             raise HTTPException(400, "Unable to parse request body as JSON") from error
+
+
+def _is_mutation(request_data) -> bool:
+    """Whether the operation the request runs is not a query (what strawberry would refuse
+    anyway, a document that does not parse, is left to it)."""
+    try:
+        document = parse(request_data.query or "")
+    except GraphQLError:
+        return False
+    operation = get_operation_ast(document, request_data.operation_name)
+    return operation is not None and operation.operation is not OperationType.QUERY
 
 
 graphql_view = throttled(PublicGraphQLView.as_view(schema=schema), respond=graphql_error)

@@ -72,6 +72,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Public GETs read from a replica, when there is one (kernel/db_routing.py).
     "kernel.db_routing.PublicReadsMiddleware",
+    # ?release=<token>: the public surfaces as a release will make them, on the primary, in a
+    # transaction always rolled back, never cached (articles/middleware.py).
+    "articles.middleware.ReleasePreviewMiddleware",
     # Last, so that the 503 it answers for a database outage passes through the others.
     "cms.errors.DatabaseOutageMiddleware",
 ]

@@ -6,7 +6,8 @@ with (GET or HEAD, marked with :func:`replica_reads`; GraphQL also POST) reads f
 for the whole request (:class:`PublicReadsMiddleware`), so the publication log's head that keys
 its ETag and its data come from the same database. Every write, every other request (the admin,
 other POSTs) and whatever runs under :func:`on_primary` (previews, mutations) reads from the
-primary; migrations run on the primary only.
+primary; migrations run on the primary only. A request that reaches its view under
+:func:`on_primary` (a release preview) is never moved to a replica.
 
 Whether a replica may serve is decided by a probe per process, at most once every
 ``DATABASE_REPLICA_PROBE_SECONDS`` (by the first request after that, never by every request):
@@ -98,6 +99,9 @@ class PublicReadsMiddleware:
             _reading_from.reset(token)
 
     def process_view(self, request, view, args, kwargs):
+        # A request a middleware put on the primary (a release preview) stays there.
+        if _reading_from.get() == PRIMARY:
+            return None
         if request.method in _replica_read_methods(view):
             _reading_from.set(health.pick())
         return None

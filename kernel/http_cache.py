@@ -35,13 +35,19 @@ larger one is built for each request, and still validated), and only a request k
 have a 200 response is answered 304 on ``If-None-Match: *`` or ``If-Modified-Since``: a
 refused request stays refused. A response its surface marked private or ``no-store`` (a
 preview) is passed on as built: never stored, never marked public.
+
+Inside ``bypassed()`` (a release preview: what is read there is not what the public sees, and
+the log's head it reads may be reached later by a real publication) the cache is neither read
+nor written, here or in the process's memory: every response is built and marked private.
 """
 
 import hashlib
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -60,6 +66,7 @@ TIMEOUT = 600
 STORED_HEADERS = ("Content-Type", "Surrogate-Key", "Link", "GraphQL-Cost", "GraphQL-Cost-Limit")
 # Bytes of stored answers each process also keeps as they are, the most recently served first.
 RECENT_ANSWERS_MAX_BYTES = 8 * 1024 * 1024
+PRIVATE = "private, no-store"
 
 
 class _RecentAnswers:
@@ -98,6 +105,22 @@ class _RecentAnswers:
 
 
 _recent = _RecentAnswers(RECENT_ANSWERS_MAX_BYTES)
+_bypassed: ContextVar[bool] = ContextVar("http_cache_bypassed", default=False)
+
+
+@contextmanager
+def bypassed() -> Iterator[None]:
+    """Responses built in this block are private: no stored answer is served, none is stored,
+    and the values a process reuses (``kernel.staleness``) are read afresh and not kept."""
+    token = _bypassed.set(True)
+    try:
+        yield
+    finally:
+        _bypassed.reset(token)
+
+
+def is_bypassed() -> bool:
+    return _bypassed.get()
 
 
 def forget_recent_answers() -> None:
@@ -140,7 +163,10 @@ class _Validators:
 def cached_answer(request, *, head: PublicState, variant: Iterable[str]) -> HttpResponse | None:
     """What the cache can answer without building anything: 304 for an ``If-None-Match``
     that names this version's ETag (only ever handed out with a 200), or the stored 200
-    (or 304, by its validators); None when the response has to be built."""
+    (or 304, by its validators); None when the response has to be built (always, inside
+    ``bypassed()``)."""
+    if is_bypassed():
+        return None
     return _cached(request, _Validators.of(head, variant))
 
 
@@ -150,7 +176,13 @@ def public_response(
     """The response ``build`` makes, from the cache while ``head`` holds, with ``ETag``,
     ``Last-Modified`` (``head.due``), ``Cache-Control: public`` and ``Surrogate-Control``,
     whose lifetimes end by ``head.next_at``; 304 when the request's validators still match.
-    ``variant`` is everything besides the head that selects the response."""
+    ``variant`` is everything besides the head that selects the response. Inside
+    ``bypassed()``: built, never stored, with ``Cache-Control: private, no-store`` and no
+    validators."""
+    if is_bypassed():
+        response = build()
+        response.headers["Cache-Control"] = PRIVATE
+        return response
     validators = _Validators.of(head, variant)
     answer = _cached(request, validators)
     if answer is not None:

@@ -3,8 +3,9 @@ versions public answers are validated and cached by (the publication log's head,
 persisted documents' state), read once per bound rather than once per request.
 
 A reused value is at most the bound old: a read that began then saw every commit before it.
-It is read afresh inside a transaction (which may have written what it reads), with the
-bound 0, and once ``expired(value)`` says so. One value per database alias, so a request
+It is read afresh, and not kept, inside a transaction (which may have written what it reads),
+inside ``http_cache.bypassed()`` (a release preview), with the bound 0, and once
+``expired(value)`` says so. One value per database alias, so a request
 reading a replica is answered by that replica's version, never another database's.
 """
 
@@ -14,6 +15,8 @@ from time import monotonic
 
 from django.conf import settings
 from django.db import connections
+
+from kernel.http_cache import is_bypassed
 
 
 class Reused[T]:
@@ -28,7 +31,7 @@ class Reused[T]:
     def get(self, alias: str) -> T:
         connection = connections[alias]
         bound = settings.PUBLIC_HEAD_STALENESS_MS / 1000
-        if bound <= 0 or connection.in_atomic_block:
+        if bound <= 0 or connection.in_atomic_block or is_bypassed():
             return self.read(connection)
         started = monotonic()
         with self.lock:

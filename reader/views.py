@@ -21,6 +21,7 @@ from django.utils.csp import CSP, build_policy
 from django.utils.dateparse import parse_datetime
 
 from articles import selectors
+from articles.middleware import release_token
 from articles.structured_data import canonical_url
 from articles.surrogate_keys import entry_key
 from kernel import http_cache
@@ -62,7 +63,9 @@ def _page(request, *, page: str, lang: str | None, slug: str | None = None, entr
     # The site's own words in the page's language; a list without one in the address is in
     # the browser's language, which the page's script then reads from <html lang>.
     page_language = lang or negotiate_language(None, request.headers.get("Accept-Language"))
-    context = {"config": config, "lang": page_language, "entry": entry}
+    # A release preview's page links to the site's other pages within the preview.
+    release = release_token(request)
+    context = {"config": config, "lang": page_language, "entry": entry, "release": release}
     with translation.override(page_language):
         return render(request, "reader/page.html", context, status=status)
 

@@ -16,6 +16,8 @@ from articles import selectors
 from articles.api.filters import rest_errors
 from articles.api.language import request_language
 from articles.api.pagination import Cursor, links, page_size
+from articles.middleware import PARAMETER as RELEASE_PARAMETER
+from articles.middleware import release_token
 from kernel import db_routing, http_cache
 from kernel.languages import UnsupportedLanguage, negotiate_language
 from partners.authentication import ApiKeyAuthentication, request_key
@@ -165,6 +167,8 @@ class PublicReadView(GenericAPIView):
             return None
         params = [(name, value) for name in query if name != "cursor" for value in query[name]]
         params += [("lang", language), ("cursor", cursor.encode())]
+        if token := release_token(self.request):  # a release preview's pages stay in it
+            params.append((RELEASE_PARAMETER, token))
         return f"{self.request.build_absolute_uri(self.request.path)}?{urlencode(params)}"
 
     def page_body(self, language, query, page, cursor, results: bytes) -> bytes:

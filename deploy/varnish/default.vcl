@@ -64,10 +64,10 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
-    # The admin, previews and the change feed are never cached (their cookies and tokens
-    # reach the origin untouched).
+    # The admin, previews (of an entry or of a release) and the change feed are never cached
+    # (their cookies and tokens reach the origin untouched).
     if (req.url ~ "^/admin/" || req.url ~ "^/api/v1/changes/"
-        || req.url ~ "[?&]preview=" || req.url ~ "previewToken") {
+        || req.url ~ "[?&]preview=" || req.url ~ "previewToken" || req.url ~ "[?&]release=") {
         return (pass);
     }
     # A partner's API key: the origin checks it and counts the request against the key's

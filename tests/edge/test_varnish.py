@@ -90,13 +90,16 @@ def test_publishing_in_the_admin_answers_fresh_through_varnish_and_nothing_else_
     assert cache(edge.get(detail)) == "HIT"  # an unrelated entry stays cached
 
 
-def test_admin_previews_and_the_change_feed_always_reach_the_origin(edge, client):
+def test_admin_previews_release_previews_and_the_change_feed_always_reach_the_origin(edge, client):
     ArticleFactory(slug="previewed")
     for url in (
         "/admin/login/",
         "/api/v1/changes/",
         "/api/v1/articles/previewed/?preview=not-a-token",
         "/read/en/previewed/?preview=not-a-token",
+        "/api/v1/articles/?release=not-a-token",
+        "/read/en/?lang=en&release=not-a-token",
+        f"/graphql/?{httpx.QueryParams({'query': READER_LIST, 'release': 'not-a-token'})}",
     ):
         assert cache(edge.get(url)) == "MISS"
         assert cache(edge.get(url)) == "MISS", url

@@ -25,11 +25,15 @@ const notPersisted = (body) =>
  * Run one of the site's documents ({ id, query }, from reader/documents/). A persisted query
  * goes out as GET with its id (`documentId`, parameters in the canonical order), which browsers
  * and shared caches may keep; if the server does not know the id, as GET with its text.
- * `post` is for mutations and for anything private, such as a preview token.
+ * `post` is for mutations and for anything private, such as a preview token. `release` (a
+ * release preview's token) goes in the address of every request: the answer shows the release
+ * as it will be, and no cache keeps it.
  */
-export async function graphql(endpoint, document, variables, { post = false } = {}) {
+export async function graphql(endpoint, document, variables, { post = false, release = null } = {}) {
   const init = { headers: { Accept: "application/json" }, credentials: "omit" };
   const url = new URL(endpoint, window.location.href);
+  const inRelease = () => { if (release) url.searchParams.set("release", release); };
+  inRelease();
   let body;
   if (post) {
     init.method = "POST";
@@ -44,6 +48,7 @@ export async function graphql(endpoint, document, variables, { post = false } = 
     }
     if (!document.id || notPersisted(body)) {
       url.search = "";
+      inRelease();
       url.searchParams.set("query", document.query);
       url.searchParams.set("variables", JSON.stringify(variables));
       body = await send(url, init);

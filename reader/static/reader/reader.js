@@ -6,6 +6,8 @@ import { h, levelBadge, marked, pair } from "./dom.js";
 
 const config = JSON.parse(document.getElementById("reader-config").textContent);
 const params = new URLSearchParams(window.location.search);
+// A release preview's token: every request and every link of the site keeps it.
+const release = params.get("release");
 const CODES = config.languages.map((language) => language.code);
 const PAGE_SIZE = 20;
 
@@ -17,7 +19,9 @@ const languageName = (code, inLanguage) =>
   code;
 // Only web addresses become links: a source URL is data, and data never runs script.
 const webUrl = (url) => (/^https?:\/\//i.test(url || "") ? url : null);
-const entryUrl = (code, slug) => `${config.readerUrl}${code}/${slug}/`;
+const inRelease = (url) => (release ? `${url}${url.includes("?") ? "&" : "?"}release=${encodeURIComponent(release)}` : url);
+const entryUrl = (code, slug) => inRelease(`${config.readerUrl}${code}/${slug}/`);
+const listUrl = (code, search = "") => inRelease(`${config.readerUrl}${code}/${search}`);
 const formatDate = (iso, code) =>
   new Intl.DateTimeFormat(code, { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso));
 
@@ -108,7 +112,7 @@ function moreFromVendor(code, entry) {
       h("a", { href: entryUrl(code, other.slug), lang: codeOf(other.translation.language) },
         other.translation.title),
       h("p", { lang: codeOf(other.translation.language) }, other.translation.summary)))),
-    h("p", {}, h("a", { href: `${config.readerUrl}${code}/?vendor=${encodeURIComponent(entry.vendor.slug)}` },
+    h("p", {}, h("a", { href: listUrl(code, `?vendor=${encodeURIComponent(entry.vendor.slug)}`) },
       L.allUpdates)),
   ];
 }
@@ -176,13 +180,14 @@ async function showEntry() {
   const L = labels(lang);
   const preview = params.get("preview");
   const both = params.get("view") === "both";
-  const keep = preview ? `?preview=${encodeURIComponent(preview)}` : "";
+  const keep = preview ? `preview=${encodeURIComponent(preview)}` : "";
+  const also = (url, more) => (more ? `${url}${url.includes("?") ? "&" : "?"}${more}` : url);
   languageSwitch(lang, [
     ...CODES.map((code) => ({
-      href: entryUrl(code, config.slug) + keep, text: languageName(code, code), textLang: code,
+      href: also(entryUrl(code, config.slug), keep), text: languageName(code, code), textLang: code,
       current: !both && code === lang,
     })),
-    { href: entryUrl(lang, config.slug) + (keep ? `${keep}&` : "?") + "view=both", text: L.sideBySide, current: both },
+    { href: also(also(entryUrl(lang, config.slug), keep), "view=both"), text: L.sideBySide, current: both },
   ]);
   const fetched = shownLanguages(lang, both);
   if (preview) followTheDesk();
@@ -191,8 +196,8 @@ async function showEntry() {
   try {
     answers = await Promise.all(fetched.map((code) => preview
       ? graphql(config.graphqlUrl, DOCUMENTS.entry_preview,
-        { slug: config.slug, language: enumOf(code), preview }, { post: true })
-      : graphql(config.graphqlUrl, DOCUMENTS.entry, { slug: config.slug, language: enumOf(code) })));
+        { slug: config.slug, language: enumOf(code), preview }, { post: true, release })
+      : graphql(config.graphqlUrl, DOCUMENTS.entry, { slug: config.slug, language: enumOf(code) }, { release })));
   } catch (error) {
     return fail(L.loadFailed, error);
   }
@@ -280,7 +285,8 @@ function renderEntry(lang, texts) {
     h("section", { class: "authors", "aria-labelledby": "authors-title" },
       h("h2", { id: "authors-title" }, L.authors),
       h("ul", {}, entry.authors.map((author) => h("li", {}, author)))),
-    feedbackForm({ config, lang, slug: preview ? null : entry.slug }),
+    // A release preview only reads: no feedback (its mutation would be refused).
+    release ? null : feedbackForm({ config, lang, slug: preview ? null : entry.slug }),
     entry.moreFromVendor.length
       ? h("section", { class: "more-from", "aria-label": L.moreFrom(entry.vendor.name) },
         pair(columns, (code) => moreFromVendor(code, texts[code])))
@@ -329,7 +335,7 @@ async function showList() {
     data = await graphql(config.graphqlUrl, DOCUMENTS.list, {
       language: enumOf(lang), filters, vendor, withVendor: Boolean(vendor),
       pagination: { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
-    });
+    }, { release });
   } catch (error) {
     problems = searchProblem(error);
     if (!problems) return fail(L.loadFailed, error);
@@ -364,6 +370,7 @@ async function showList() {
     !search && data.vendor && data.vendor.description ? h("p", { class: "lead" }, data.vendor.description) : null,
     h("form", { class: "search", role: "search", method: "get" },
       vendor ? h("input", { type: "hidden", name: "vendor", value: vendor }) : null,
+      release ? h("input", { type: "hidden", name: "release", value: release }) : null,
       h("label", { for: "search" }, L.search),
       h("input", {
         id: "search", type: "search", name: "q", value: search, maxlength: "200",
