@@ -18,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,10 +120,10 @@ def main() -> None:
         rows = {"release": [], "single": [], "preview": []}
         for run in range(options.runs):
             release = release_of(f"r{size}-{run}", entries(f"r{size}-{run}", size))
-            rows["preview"].append(measured(lambda: staged(release)))
-            rows["release"].append(measured(lambda: release_publish(release=release, user=None)))
+            rows["preview"].append(measured(partial(staged, release)))
+            rows["release"].append(measured(partial(release_publish, release=release, user=None)))
             singles = entries(f"s{size}-{run}", size)
-            rows["single"].append(measured(lambda: one_by_one(singles)))
+            rows["single"].append(measured(partial(one_by_one, singles)))
         cells = []
         for name in ("release", "single", "preview"):
             cells.append(statistics.median(t for t, _ in rows[name]))

@@ -218,13 +218,6 @@ def test_the_reader_fills_the_entry_page_from_the_release_and_keeps_the_token(cl
     assert_private(shell)
 
 
-STALE_RELEASE = (
-    "release_stage: after release_unschedule it checks `release.is_open` on the object it "
-    "read before unscheduling (still SCHEDULED), so it returns having staged nothing"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=STALE_RELEASE)
 def test_staging_a_scheduled_release_puts_its_entries_live_now(launch, publisher):
     release_publish(release=launch, user=publisher, at=timezone.now() + timedelta(hours=2))
     with transaction.atomic():
@@ -233,7 +226,6 @@ def test_staging_a_scheduled_release_puts_its_entries_live_now(launch, publisher
         transaction.set_rollback(True)
 
 
-@pytest.mark.xfail(strict=True, reason=STALE_RELEASE)
 def test_a_scheduled_release_shows_as_it_will_be_at_its_time(client, launch, publisher):
     with time_machine.travel(START, tick=False) as traveller:
         release_publish(release=launch, user=publisher, at=START + timedelta(hours=2))
