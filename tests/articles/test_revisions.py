@@ -153,7 +153,7 @@ def test_comparing_versions_the_entry_does_not_have_says_so(client, entry):
 
 # The entry's page with its inlines and panel; the history page with every version's diff;
 # a restore (the whole entry rewritten, its revision, the redirect).
-PAGE_QUERIES, HISTORY_QUERIES, RESTORE_QUERIES = 66, 11, 38
+PAGE_QUERIES, HISTORY_QUERIES, RESTORE_QUERIES = 68, 11, 38
 
 
 @pytest.mark.parametrize("edits", [1, 12])
