@@ -369,6 +369,18 @@ def release_revert(*, release: Release, user) -> Release:
                 added_by=user if getattr(user, "pk", None) else None,
             )
         )
+    held = (  # an entry sits in at most one release still to go live
+        ReleaseItem.objects.filter(
+            release__in=Release.objects.pending(), article_id__in=[i.article_id for i in items]
+        )
+        .select_related("release", "article")
+        .first()
+    )
+    if held is not None:
+        raise ValidationError(
+            f"{held.article.slug}: the entry is in the release {held.release.title!r}: "
+            "remove it from there to revert this one."
+        )
     ReleaseItem.objects.bulk_create(items)
     return revert
 

@@ -241,3 +241,16 @@ def test_a_release_over_its_size_limit_is_refused(settings, launch, writer):
     with pytest.raises(ValidationError, match="at most 3"):
         release_item_add(release=launch, article=draft("fourth", "Fourth"), user=writer)
     assert ReleaseItem.objects.filter(release=launch).count() == 3
+
+
+def test_a_revert_is_refused_while_an_entry_sits_in_another_pending_release(
+    launch, publisher, writer
+):
+    release_publish(release=launch, user=publisher)
+    follow_up = release_create(title="Follow-up", user=writer)
+    retitle(Article.objects.get(slug="related"), "Related, again")
+    release_item_add(release=follow_up, article=Article.objects.get(slug="related"), user=writer)
+    with pytest.raises(ValidationError, match="related: the entry is in the release 'Follow-up'"):
+        release_revert(release=launch, user=publisher)
+    assert not Release.objects.filter(reverts=launch).exists()
+    assert ReleaseItem.objects.filter(article__slug="related").count() == 2
