@@ -208,6 +208,16 @@ def _check(release: Release, items: list[ReleaseItem], *, override: bool, at) ->
 def _apply(release: Release, items: list[ReleaseItem], *, user, at: datetime | None) -> None:
     """Write every item's live version and log rows (the caller's transaction)."""
     live = live_revisions([item.article_id for item in items])
+    # A revert puts an entry taken off while still scheduled back at its time, not now.
+    restored = (
+        dict(
+            ReleaseItem.objects.filter(release_id=release.reverts_id).values_list(
+                "article_id", "previous_published_at"
+            )
+        )
+        if release.reverts_id
+        else {}
+    )
     for item in items:
         article = item.article
         item.previous_id = live.get(article.pk)
@@ -219,7 +229,9 @@ def _apply(release: Release, items: list[ReleaseItem], *, user, at: datetime | N
             if article.is_scheduled:
                 article.published_at = None
         elif action == ReleaseAction.PUBLISH:
-            article.published_at = at or article.published_at or timezone.now()
+            article.published_at = (
+                at or article.published_at or restored.get(article.pk) or timezone.now()
+            )
             live_write(
                 article=article,
                 user=user,

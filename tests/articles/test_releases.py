@@ -254,3 +254,19 @@ def test_a_revert_is_refused_while_an_entry_sits_in_another_pending_release(
         release_revert(release=launch, user=publisher)
     assert not Release.objects.filter(reverts=launch).exists()
     assert ReleaseItem.objects.filter(article__slug="related").count() == 2
+
+
+def test_a_reverted_release_brings_back_a_scheduled_entry_it_took_off_at_its_time(
+    client, writer, publisher
+):
+    at = timezone.now().replace(microsecond=0) + timedelta(hours=2)
+    embargoed = ArticleFactory(slug="embargoed", in_review=True, vendor=VendorFactory())
+    article_publish(article=embargoed, user=None, at=at)
+    release = release_create(title="Pull it", user=writer)
+    release_item_add(release=release, article=embargoed, user=writer, action="unpublish")
+    release_publish(release=reviewed(release, publisher), user=publisher)
+    revert = reviewed(release_revert(release=release, user=publisher), publisher)
+    release_publish(release=revert, user=publisher)
+    assert "embargoed" not in titles(client)
+    with time_machine.travel(at + timedelta(seconds=1)):
+        assert "embargoed" in titles(client)
