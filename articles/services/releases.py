@@ -178,11 +178,13 @@ def _check(release: Release, items: list[ReleaseItem], *, override: bool, at) ->
     if not items:
         raise ValidationError("This release holds no entries.")
     errors = []
-    live_sources = dict(
-        LiveEntry.objects.filter(pk__in=[item.article_id for item in items]).values_list(
-            "pk", "source"
-        )
-    )
+    live_entries = {
+        pk: (source, public_from)
+        for pk, source, public_from in LiveEntry.objects.filter(
+            pk__in=[item.article_id for item in items]
+        ).values_list("pk", "source", "published_at")
+    }
+    now = timezone.now()
     for report in release_reports(items):
         slug = report.item.revision.content.get("slug", report.item.article_id)
         errors += [f"{slug}: {problem}" for problem in report.problems]
@@ -196,7 +198,12 @@ def _check(release: Release, items: list[ReleaseItem], *, override: bool, at) ->
         if at is not None and report.item.action in REMOVALS:
             errors.append(f"{slug}: a scheduled release cannot unpublish or archive.")
         if at is not None and report.item.action == ReleaseAction.PUBLISH_CHANGES:
-            live = live_sources.get(report.item.article_id, {})
+            live, public_from = live_entries.get(report.item.article_id, ({}, None))
+            if public_from is not None and public_from > now:
+                errors.append(
+                    f"{slug}: not public yet: a scheduled release cannot change it "
+                    "(publish the release now: the changes appear at the entry's time)."
+                )
             pinned = report.item.revision.content
             changed = [name for key, name in FIXED.items() if pinned[key] != live.get(key)]
             if changed:

@@ -92,6 +92,8 @@ class ReleaseSteps:
                 problems.append("conflicts")
             if at is not None and item.action in (UNPUBLISH, ARCHIVE):
                 problems.append("cannot unpublish or archive")
+            if at is not None and item.action == CHANGES and item.entry.live_from > self.now:
+                problems.append("not public yet")
         return problems
 
     def revert_items(self, rel: Rel) -> list[Item]:

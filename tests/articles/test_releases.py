@@ -270,3 +270,23 @@ def test_a_reverted_release_brings_back_a_scheduled_entry_it_took_off_at_its_tim
     assert "embargoed" not in titles(client)
     with time_machine.travel(at + timedelta(seconds=1)):
         assert "embargoed" in titles(client)
+
+
+def test_a_scheduled_release_does_not_change_an_entry_that_is_not_public_yet(
+    client, writer, publisher
+):
+    at = timezone.now().replace(microsecond=0) + timedelta(hours=2)
+    embargoed = ArticleFactory(slug="embargoed", in_review=True, vendor=VendorFactory())
+    article_publish(article=embargoed, user=None, at=at)
+    retitle(embargoed, "Embargoed, corrected")
+    release = release_create(title="Correction", user=writer)
+    release_item_add(release=release, article=embargoed, user=writer)
+    with pytest.raises(ValidationError, match="embargoed: not public yet"):
+        release_publish(release=reviewed(release, publisher), user=publisher, at=at)
+    release.refresh_from_db()
+    assert (release.status, release.failure.startswith("embargoed: not public yet")) == (
+        Release.Status.OPEN,
+        True,
+    )
+    vendor = client.get(f"/api/v1/vendors/{embargoed.vendor.slug}/").json()
+    assert vendor["public_article_count"] == 0
