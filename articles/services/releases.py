@@ -206,11 +206,13 @@ def _check(release: Release, items: list[ReleaseItem], *, override: bool, at) ->
     if not items:
         raise ValidationError("This release holds no entries.")
     errors = []
-    live_sources = dict(
-        LiveEntry.objects.filter(pk__in=[item.article_id for item in items]).values_list(
-            "pk", "source"
-        )
-    )
+    live_entries = {
+        pk: (source, public_from)
+        for pk, source, public_from in LiveEntry.objects.filter(
+            pk__in=[item.article_id for item in items]
+        ).values_list("pk", "source", "published_at")
+    }
+    now = timezone.now()
     for report in release_reports(items):
         slug = report.item.revision.content.get("slug", report.item.article_id)
         errors += [f"{slug}: {problem}" for problem in report.problems]
@@ -222,7 +224,12 @@ def _check(release: Release, items: list[ReleaseItem], *, override: bool, at) ->
                 "(rebase it, or publish with override)."
             )
         if at is not None and report.item.action == ReleaseAction.PUBLISH_CHANGES:
-            live = live_sources.get(report.item.article_id, {})
+            live, public_from = live_entries.get(report.item.article_id, ({}, None))
+            if public_from is not None and public_from > now:
+                errors.append(
+                    f"{slug}: not public yet: a scheduled release cannot change it "
+                    "(publish the release now: the changes appear at the entry's time)."
+                )
             pinned = report.item.revision.content
             changed = [name for key, name in FIXED.items() if pinned[key] != live.get(key)]
             if changed:
@@ -234,6 +241,16 @@ def _check(release: Release, items: list[ReleaseItem], *, override: bool, at) ->
 def _apply(release: Release, items: list[ReleaseItem], *, user, at: datetime | None) -> None:
     """Write every item's live version and log rows (the caller's transaction)."""
     live = live_revisions([item.article_id for item in items])
+    # A revert puts an entry taken off while still scheduled back at its time, not now.
+    restored = (
+        dict(
+            ReleaseItem.objects.filter(release_id=release.reverts_id).values_list(
+                "article_id", "previous_published_at"
+            )
+        )
+        if release.reverts_id
+        else {}
+    )
     for item in items:
         article = item.article
         item.previous_id = live.get(article.pk)
@@ -247,7 +264,9 @@ def _apply(release: Release, items: list[ReleaseItem], *, user, at: datetime | N
             if article.is_scheduled:
                 article.published_at = None
         elif action == ReleaseAction.PUBLISH:
-            article.published_at = at or article.published_at or timezone.now()
+            article.published_at = (
+                at or article.published_at or restored.get(article.pk) or timezone.now()
+            )
             live_write(
                 article=article,
                 user=user,
@@ -428,6 +447,18 @@ def release_revert(*, release: Release, user) -> Release:
                 base_id=base,
                 added_by=user if getattr(user, "pk", None) else None,
             )
+        )
+    held = (  # an entry sits in at most one release still to go live
+        ReleaseItem.objects.filter(
+            release__in=Release.objects.pending(), article_id__in=[i.article_id for i in items]
+        )
+        .select_related("release", "article")
+        .first()
+    )
+    if held is not None:
+        raise ValidationError(
+            f"{held.article.slug}: the entry is in the release {held.release.title!r}: "
+            "remove it from there to revert this one."
         )
     ReleaseItem.objects.bulk_create(items)
     return revert

@@ -250,3 +250,52 @@ def test_a_release_over_its_size_limit_is_refused(settings, launch, writer):
     with pytest.raises(ValidationError, match="at most 3"):
         release_item_add(release=launch, article=draft("fourth", "Fourth"), user=writer)
     assert ReleaseItem.objects.filter(release=launch).count() == 3
+
+
+def test_a_revert_is_refused_while_an_entry_sits_in_another_pending_release(
+    launch, publisher, writer
+):
+    release_publish(release=launch, user=publisher)
+    follow_up = release_create(title="Follow-up", user=writer)
+    retitle(Article.objects.get(slug="related"), "Related, again")
+    release_item_add(release=follow_up, article=Article.objects.get(slug="related"), user=writer)
+    with pytest.raises(ValidationError, match="related: the entry is in the release 'Follow-up'"):
+        release_revert(release=launch, user=publisher)
+    assert not Release.objects.filter(reverts=launch).exists()
+    assert ReleaseItem.objects.filter(article__slug="related").count() == 2
+
+
+def test_a_reverted_release_brings_back_a_scheduled_entry_it_took_off_at_its_time(
+    client, writer, publisher
+):
+    at = timezone.now().replace(microsecond=0) + timedelta(hours=2)
+    embargoed = ArticleFactory(slug="embargoed", in_review=True, vendor=VendorFactory())
+    article_publish(article=embargoed, user=None, at=at)
+    release = release_create(title="Pull it", user=writer)
+    release_item_add(release=release, article=embargoed, user=writer, action="unpublish")
+    release_publish(release=reviewed(release, publisher), user=publisher)
+    revert = reviewed(release_revert(release=release, user=publisher), publisher)
+    release_publish(release=revert, user=publisher)
+    assert "embargoed" not in titles(client)
+    with time_machine.travel(at + timedelta(seconds=1)):
+        assert "embargoed" in titles(client)
+
+
+def test_a_scheduled_release_does_not_change_an_entry_that_is_not_public_yet(
+    client, writer, publisher
+):
+    at = timezone.now().replace(microsecond=0) + timedelta(hours=2)
+    embargoed = ArticleFactory(slug="embargoed", in_review=True, vendor=VendorFactory())
+    article_publish(article=embargoed, user=None, at=at)
+    retitle(embargoed, "Embargoed, corrected")
+    release = release_create(title="Correction", user=writer)
+    release_item_add(release=release, article=embargoed, user=writer)
+    with pytest.raises(ValidationError, match="embargoed: not public yet"):
+        release_publish(release=reviewed(release, publisher), user=publisher, at=at)
+    release.refresh_from_db()
+    assert (release.status, release.failure.startswith("embargoed: not public yet")) == (
+        Release.Status.OPEN,
+        True,
+    )
+    vendor = client.get(f"/api/v1/vendors/{embargoed.vendor.slug}/").json()
+    assert vendor["public_article_count"] == 0
