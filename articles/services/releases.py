@@ -223,13 +223,15 @@ def _check(release: Release, items: list[ReleaseItem], *, override: bool, at) ->
                 f"{slug}: conflicts: the live entry changed since it was pinned "
                 "(rebase it, or publish with override)."
             )
-        if at is not None and report.item.action == ReleaseAction.PUBLISH_CHANGES:
-            live, public_from = live_entries.get(report.item.article_id, ({}, None))
-            if public_from is not None and public_from > now:
-                errors.append(
-                    f"{slug}: not public yet: a scheduled release cannot change it "
-                    "(publish the release now: the changes appear at the entry's time)."
-                )
+        if at is None or report.item.action == ReleaseAction.PUBLISH:
+            continue
+        live, public_from = live_entries.get(report.item.article_id, ({}, None))
+        if public_from is not None and public_from > now:
+            errors.append(
+                f"{slug}: not public yet: a scheduled release cannot change it or take it off "
+                "(publish the release now: it takes effect at the entry's time)."
+            )
+        if report.item.action == ReleaseAction.PUBLISH_CHANGES:
             pinned = report.item.revision.content
             changed = [name for key, name in FIXED.items() if pinned[key] != live.get(key)]
             if changed:
@@ -412,8 +414,8 @@ def release_revert(*, release: Release, user) -> Release:
     if pending:
         raise ValidationError(
             [
-                f"{item.revision.content.get('slug')}: in the release {item.release.title!r}; "
-                "remove it there first."
+                f"{item.revision.content.get('slug')}: the entry is in the release "
+                f"{item.release.title!r}: remove it from there to revert this one."
                 for item in pending
             ]
         )
@@ -447,18 +449,6 @@ def release_revert(*, release: Release, user) -> Release:
                 base_id=base,
                 added_by=user if getattr(user, "pk", None) else None,
             )
-        )
-    held = (  # an entry sits in at most one release still to go live
-        ReleaseItem.objects.filter(
-            release__in=Release.objects.pending(), article_id__in=[i.article_id for i in items]
-        )
-        .select_related("release", "article")
-        .first()
-    )
-    if held is not None:
-        raise ValidationError(
-            f"{held.article.slug}: the entry is in the release {held.release.title!r}: "
-            "remove it from there to revert this one."
         )
     ReleaseItem.objects.bulk_create(items)
     return revert

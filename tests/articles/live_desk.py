@@ -96,6 +96,7 @@ class Entry:
     live: Version | None = None
     live_from: datetime | None = None
     scheduled: tuple[Version, datetime] | None = None  # a change to the live version, its time
+    live_until: datetime | None = None  # a scheduled release takes it off then
 
 
 class Desk(ReleaseSteps):
@@ -123,10 +124,13 @@ class Desk(ReleaseSteps):
         return Version(title, self.revisions)
 
     def settle(self):
-        """Scheduled changes whose time has come are what is live."""
+        """Scheduled changes whose time has come are what is live; entries whose withdrawal
+        time has come are not live."""
         for e in self.entries:
             if e.scheduled and e.scheduled[1] <= self.now:
                 e.live, e.scheduled = e.scheduled[0], None
+            if e.live_until and e.live_until <= self.now:
+                e.live = e.live_from = e.live_until = None
 
     def is_live(self, entry: Entry) -> bool:
         return entry.live is not None or entry.status == PUBLISHED
@@ -177,7 +181,8 @@ class Desk(ReleaseSteps):
             "archive": [e for e in outside if e.status == PUBLISHED],
             "reopen": [e for e in outside if e.status == ARCHIVED],
             "delete": self.entries,
-            "release_add": [(r, e) for r in adding_to for e in free],
+            # A live entry goes in with changes to publish (else the add is refused).
+            "release_add": [(r, e) for r in adding_to for e in free if e.working != e.live],
             "release_add_removal": [
                 (r, e, action)
                 for r in adding_to

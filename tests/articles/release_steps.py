@@ -86,13 +86,13 @@ class ReleaseSteps:
             live = self.is_live(item.entry)
             if live == (item.action == PUBLISH):
                 problems.append("The entry is (not )?live")
+            if item.action == CHANGES and item.pinned == item.entry.live:
+                problems.append("is what is live already")
             if not item.reviewed:
                 problems.append("not reviewed")
             if item.entry.live != item.base and not override:
                 problems.append("conflicts")
-            if at is not None and item.action in (UNPUBLISH, ARCHIVE):
-                problems.append("cannot unpublish or archive")
-            if at is not None and item.action == CHANGES and item.entry.live_from > self.now:
+            if at is not None and item.action != PUBLISH and item.entry.live_from > self.now:
                 problems.append("not public yet")
         return problems
 
@@ -160,7 +160,9 @@ class ReleaseSteps:
         entry = item.entry
         item.previous, item.previous_status = entry.live, entry.status
         item.previous_from = entry.live_from
-        if item.action in (UNPUBLISH, ARCHIVE):
+        if item.action in (UNPUBLISH, ARCHIVE) and at is not None:
+            entry.live_until = at  # it leaves every surface then
+        elif item.action in (UNPUBLISH, ARCHIVE):
             entry.live = entry.live_from = entry.scheduled = None
         elif item.action == PUBLISH:
             entry.live = item.pinned
@@ -220,6 +222,9 @@ class ReleaseSteps:
             entry = item.entry
             if item.action == PUBLISH:
                 entry.live = entry.live_from = None
+                entry.status = item.previous_status
+            elif item.action in (UNPUBLISH, ARCHIVE):
+                entry.live_until = None
                 entry.status = item.previous_status
             else:
                 entry.scheduled = None

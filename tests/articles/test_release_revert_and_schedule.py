@@ -69,7 +69,7 @@ def test_a_revert_is_refused_while_its_entries_wait_in_another_release(publisher
     retitle(entry, "Entry, corrected again")
     follow_up = release_create(title="Follow-up", user=publisher)
     release_item_add(release=follow_up, article=entry, user=publisher)
-    with pytest.raises(ValidationError, match="entry: in the release 'Follow-up'"):
+    with pytest.raises(ValidationError, match="entry: the entry is in the release 'Follow-up'"):
         release_revert(release=release, user=publisher)
 
 
