@@ -98,18 +98,26 @@ def current_revisions(article_ids: Iterable[int]) -> dict[int, int]:
     )
 
 
-def source_problems(source: dict, *, article_id: int, slugs_taken: set[str]) -> list[str]:
-    """What stops a pinned revision from going live, in words an editor can act on (the
-    checks publishing makes of a working copy, made of the revision)."""
-    problems = []
-    if not source.get("vendor"):
-        problems.append("Publishing needs a vendor.")
-    if not source.get("source_url"):
-        problems.append("Publishing needs a source URL.")
-    if default_language() not in source.get("translations", {}):
-        problems.append(f"Publishing needs the {default_language()!r} translation.")
+def source_problems(source: dict, *, slugs_taken: set[str]) -> list[str]:
+    """What stops an entry's source (a working copy, a pinned revision) from going live, in
+    words an editor can act on. ``slugs_taken``: the slugs other live entries use."""
+    problems = [
+        f"Publishing needs {need}."
+        for need, present in (
+            ("a vendor", source.get("vendor")),
+            ("a source URL", source.get("source_url")),
+            (
+                f"the {default_language()!r} translation",
+                default_language() in source["translations"],
+            ),
+        )
+        if not present
+    ]
     if source.get("image") and not image_ready(source["image"]):
-        problems.append("The entry's image is still being rendered (or its renditions failed).")
+        problems.append(
+            "The entry's image is still being rendered (or its renditions failed): publish "
+            "once the image library shows it ready, so the live entry never names a missing file."
+        )
     if source.get("slug") in slugs_taken:
         problems.append(f"Another live entry still uses the slug {source['slug']!r}.")
     return problems
@@ -151,8 +159,6 @@ def release_reports(items: list[ReleaseItem]) -> list[ItemReport]:
             report.problems.append(UNCHANGED)
         if item.action not in REMOVALS:
             others = {slug for slug, pk in taken.items() if pk != item.article_id}
-            report.problems += source_problems(
-                item.revision.content, article_id=item.article_id, slugs_taken=others
-            )
+            report.problems += source_problems(item.revision.content, slugs_taken=others)
         reports.append(report)
     return reports

@@ -18,32 +18,24 @@ from articles.models import (
 )
 from articles.permissions import may_delete
 from articles.publishing import live_remove, live_write, working_and_live
-from articles.releases import pending_release_of
+from articles.releases import pending_release_of, source_problems
 from articles.services.edits import article_touch
 from articles.services.versions import article_apply_source
 from articles.workflow import STEPS, UNPUBLISHED_STATES, Action
-from images.selectors import image_ready
-from kernel.languages import default_language
 
 
 def article_publish_problems(*, article: Article) -> list[str]:
-    """What stops ``article`` from being published, in words an editor can act on."""
-    problems = []
-    if not article.vendor_id:
-        problems.append("a vendor")
-    if not article.source_url:
-        problems.append("a source URL")
-    if not article.translations.filter(language=default_language()).exists():
-        problems.append(f"the {default_language()!r} translation")
-    messages = [f"Publishing needs {problem}." for problem in problems]
-    if article.image_id and not image_ready(article.image_id):
-        messages.append(
-            "The entry's image is still being rendered (or its renditions failed): publish "
-            "once the image library shows it ready, so the live entry never names a missing file."
-        )
-    if LiveEntry.objects.filter(slug=article.slug).exclude(pk=article.pk).exists():
-        messages.append(f"Another live entry still uses the slug {article.slug!r}.")
-    return messages
+    """What stops ``article`` from being published, in words an editor can act on (the
+    checks of a release's pinned revisions, made of the working copy)."""
+    source = {
+        "vendor": article.vendor_id,
+        "source_url": article.source_url,
+        "translations": dict.fromkeys(article.translations.values_list("language", flat=True)),
+        "image": article.image_id,
+        "slug": article.slug,
+    }
+    taken = LiveEntry.objects.filter(slug=article.slug).exclude(pk=article.pk)
+    return source_problems(source, slugs_taken=set(taken.values_list("slug", flat=True)))
 
 
 def _locked(article: Article) -> Article:
